@@ -1,0 +1,115 @@
+// bitmill-dedup: remove duplicate lines or bitext pairs, keeping the first occurrence.
+#include <CLI/CLI.hpp>
+
+#include "bitmill/base/log.h"
+#include "bitmill/base/progress.h"
+#include "bitmill/cli/common.h"
+#include "bitmill/dedup/exact.h"
+#include "bitmill/io/input_set.h"
+#include "bitmill/io/output_stream.h"
+#include "bitmill/util/size.h"
+
+namespace {
+
+using namespace bitmill;
+
+struct Options {
+  cli::CommonOptions common;
+  std::vector<std::string> inputs;
+  std::string output = "-";
+  std::string removed;
+  std::string mode = "exact";
+  std::string key = "line";
+  std::string normalize = "none";
+  bool fold_whitespace = false;
+  int hash_bits = 64;
+};
+
+Status run_dedup(const Options& o, Log& log) {
+  if (o.mode != "exact") return unavailable("--mode near (MinHash LSH) is not available yet in this version");
+  dedup::ExactOptions eo;
+  BITMILL_ASSIGN_OR_RETURN(eo.key, dedup::parse_key_field(o.key));
+  BITMILL_ASSIGN_OR_RETURN(eo.normalize.form, parse_normal_form(o.normalize));
+  eo.normalize.fold_whitespace = o.fold_whitespace;
+  eo.hash_bits = o.hash_bits == 128 ? dedup::HashBits::k128 : dedup::HashBits::k64;
+  BITMILL_ASSIGN_OR_RETURN(eo.memory_bytes, cli::memory_budget(o.common));
+  eo.tmp_dir = o.common.tmp_dir;
+  eo.threads = cli::thread_count(o.common);
+
+  InputSetOptions io;
+  BITMILL_ASSIGN_OR_RETURN(io.invalid_utf8, cli::parse_invalid_utf8(o.common.invalid_utf8));
+  BITMILL_ASSIGN_OR_RETURN(io.shard, cli::shard(o.common));
+  BITMILL_ASSIGN_OR_RETURN(io.shard_by, parse_shard_by(o.common.shard_by));
+  if (o.output != "-" && o.output == o.removed) return invalid_argument("-o and --removed name the same file");
+
+  BITMILL_ASSIGN_OR_RETURN(auto inputs, InputSet::open(o.inputs, io));
+  if (!io.shard.is_whole()) log.info("shard {} by {}", io.shard.to_string(), o.common.shard_by);
+  BITMILL_ASSIGN_OR_RETURN(auto kept, OutputStream::open(o.output));
+  std::unique_ptr<OutputStream> removed;
+  if (!o.removed.empty()) {
+    BITMILL_ASSIGN_OR_RETURN(removed, OutputStream::open(o.removed));
+  }
+
+  Progress progress(log, inputs->raw_bytes_total());
+  BITMILL_ASSIGN_OR_RETURN(dedup::ExactStats st, dedup::run_exact(*inputs, *kept, removed.get(), eo, &progress));
+  progress.finish();
+  BITMILL_RETURN_IF_ERROR(kept->commit());
+  if (removed) BITMILL_RETURN_IF_ERROR(removed->commit());
+
+  if (st.spilled) {
+    log.debug("memory budget {} reached: {} lines spilled in {} sorted runs", format_size(eo.memory_bytes),
+              Progress::format_count(st.spilled_lines), st.spill_runs);
+  }
+  if (inputs->lines_skipped() > 0) {
+    log.warn("skipped {} lines of invalid UTF-8", Progress::format_count(inputs->lines_skipped()));
+  }
+  if (inputs->lines_replaced() > 0) {
+    log.warn("repaired invalid UTF-8 in {} lines", Progress::format_count(inputs->lines_replaced()));
+  }
+  const double secs = progress.elapsed_seconds();
+  const double pct = st.lines ? 100.0 * static_cast<double>(st.removed) / static_cast<double>(st.lines) : 0.0;
+  log.info("{} lines in, {} kept, {} removed ({:.1f}%) [{}, {}/s]", Progress::format_count(st.lines),
+           Progress::format_count(st.kept), Progress::format_count(st.removed), pct, Progress::format_duration(secs),
+           Progress::format_bytes(secs > 0 ? static_cast<double>(st.bytes) / secs : 0.0));
+  return Status::ok();
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  Options o;
+  Log log("bitmill-dedup");
+  CLI::App app;
+  cli::setup_app(app, "bitmill-dedup",
+                 "Remove duplicate lines (or TSV bitext pairs), keeping the first occurrence in input order.\n"
+                 "Reads INPUT files (or stdin) and writes the kept lines to -o (or stdout).");
+  app.add_option("inputs", o.inputs, "Input files, read in order; '-' or none for stdin")->type_name("INPUT...");
+  app.add_option("-o,--output", o.output, "Kept lines (default: stdout)")->type_name("OUT");
+  app.add_option("--removed", o.removed, "Also write the removed lines here, in input order")->type_name("FILE");
+  app.add_option("--mode", o.mode, "exact, or near (MinHash LSH; not available yet)")
+      ->check(CLI::IsMember({"exact", "near"}))
+      ->default_val("exact")
+      ->group("Matching");
+  app.add_option("--key", o.key,
+                 "Compare on: line, src (TSV column 1), tgt (column 2) or pair (columns 1 and 2)")
+      ->check(CLI::IsMember({"line", "src", "tgt", "pair"}))
+      ->default_val("line")
+      ->group("Matching");
+  app.add_option("--normalize", o.normalize, "Normalise keys first: none, nfkc, casefold or nfkc-casefold")
+      ->check(CLI::IsMember({"none", "nfkc", "casefold", "nfkc-casefold"}))
+      ->default_val("none")
+      ->group("Matching");
+  app.add_flag("--fold-whitespace", o.fold_whitespace,
+               "Treat runs of whitespace as one space and ignore leading/trailing whitespace")
+      ->group("Matching");
+  app.add_option("--hash-bits", o.hash_bits, "Key hash width: 64, or 128 for billions of lines")
+      ->check(CLI::IsMember({64, 128}))
+      ->default_val(64)
+      ->group("Matching");
+  cli::add_utf8_option(app, o.common);
+  cli::add_shard_options(app, o.common);
+  cli::add_memory_options(app, o.common);
+  cli::add_thread_option(app, o.common);
+  cli::add_log_options(app, o.common);
+  return cli::run(app, argc, argv, log, o.common, [&] { return run_dedup(o, log); });
+}

@@ -1,0 +1,9 @@
+# Compiler flags shared by every bitmill target.
+add_library(bitmill_flags INTERFACE)
+target_compile_options(bitmill_flags INTERFACE
+  -Wall -Wextra -Wpedantic -Wshadow -Wnon-virtual-dtor -Wold-style-cast -Wcast-align
+  -Wunused -Woverloaded-virtual -Wnull-dereference -Wdouble-promotion -Wformat=2
+  -Wimplicit-fallthrough)
+if(BITMILL_WERROR)
+  target_compile_options(bitmill_flags INTERFACE -Werror)
+endif()

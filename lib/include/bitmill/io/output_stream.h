@@ -1,0 +1,53 @@
+// Buffered, compressed, atomic output.
+//
+// `OutputStream::open(path)`: "-" is stdout (written as it goes). Any other path is written to
+// "PATH.tmp.<pid>" in the same directory and only commit() makes it appear under its name
+// (flush, fsync, rename, fsync of the directory). Destroying an uncommitted stream, an error, or
+// a fatal signal (see signal_cleanup.h) removes the temporary file, so a reader never sees a
+// half-written output. Compression follows the extension: .gz (gzip level 6) or .zst (zstd
+// level 3); plain otherwise.
+//
+// Thread safety: one thread per stream.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "bitmill/base/status.h"
+#include "bitmill/io/input_stream.h"
+
+namespace bitmill {
+
+struct OutputOptions {
+  // Overrides the extension's choice (e.g. compressed stdout); nullopt = by extension.
+  std::optional<Compression> compression;
+  int gzip_level = 6;
+  int zstd_level = 3;
+};
+
+class OutputStream {
+ public:
+  static Expected<std::unique_ptr<OutputStream>> open(const std::string& path, const OutputOptions& opts = {});
+
+  virtual ~OutputStream() = default;
+
+  virtual Status write(std::string_view bytes) = 0;
+  // Writes `line` followed by '\n'.
+  Status write_line(std::string_view line) {
+    BITMILL_RETURN_IF_ERROR(write(line));
+    return write(std::string_view("\n", 1));
+  }
+  // Completes the output; after success the file exists under its final name.
+  virtual Status commit() = 0;
+
+  const std::string& path() const { return path_; }
+  uint64_t bytes_written() const { return bytes_; }
+
+ protected:
+  explicit OutputStream(std::string path) : path_(std::move(path)) {}
+  std::string path_;
+  uint64_t bytes_ = 0;
+};
+
+}  // namespace bitmill

@@ -1,0 +1,242 @@
+#include "bitmill/io/output_stream.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <zlib.h>
+#include <zstd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <vector>
+
+#include "bitmill/io/signal_cleanup.h"
+
+namespace bitmill {
+namespace {
+
+constexpr size_t kBufferBytes = 1 << 20;
+
+Status write_all(int fd, const char* p, size_t n, const std::string& name) {
+  while (n > 0) {
+    const ssize_t w = ::write(fd, p, n);
+    if (w < 0) {
+      if (errno == EINTR) continue;
+      return errno_status(name, errno);
+    }
+    p += w;
+    n -= static_cast<size_t>(w);
+  }
+  return Status::ok();
+}
+
+std::string dir_of(const std::string& path) {
+  const size_t slash = path.rfind('/');
+  if (slash == std::string::npos) return ".";
+  if (slash == 0) return "/";
+  return path.substr(0, slash);
+}
+
+// The file descriptor end: stdout, or a temporary file renamed into place by commit().
+class FileTarget {
+ public:
+  FileTarget() = default;
+  FileTarget(const FileTarget&) = delete;
+  FileTarget& operator=(const FileTarget&) = delete;
+  ~FileTarget() { abandon(); }
+
+  Status open(const std::string& path) {
+    path_ = path;
+    if (path == "-") {
+      fd_ = 1;
+      return Status::ok();
+    }
+    tmp_ = path + ".tmp." + std::to_string(::getpid());
+    fd_ = ::open(tmp_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+    if (fd_ < 0) {
+      const int err = errno;
+      tmp_.clear();
+      return errno_status(path, err);
+    }
+    slot_ = register_temp_path(tmp_.c_str());
+    return Status::ok();
+  }
+
+  Status write(const char* p, size_t n) { return write_all(fd_, p, n, path_); }
+
+  Status commit() {
+    if (path_ == "-") return Status::ok();
+    if (::fsync(fd_) != 0 && errno != EINVAL) return errno_status(path_, errno);
+    if (::close(fd_) != 0) {
+      fd_ = -1;
+      return errno_status(path_, errno);
+    }
+    fd_ = -1;
+    if (::rename(tmp_.c_str(), path_.c_str()) != 0) return errno_status(path_, errno);
+    unregister_temp_path(slot_);
+    slot_ = -1;
+    tmp_.clear();
+    // Make the rename itself durable.
+    const int dfd = ::open(dir_of(path_).c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dfd >= 0) {
+      ::fsync(dfd);
+      ::close(dfd);
+    }
+    return Status::ok();
+  }
+
+  const std::string& path() const { return path_; }
+
+ private:
+  void abandon() {
+    if (fd_ > 1) ::close(fd_);
+    fd_ = -1;
+    if (!tmp_.empty()) {
+      ::unlink(tmp_.c_str());
+      unregister_temp_path(slot_);
+      tmp_.clear();
+    }
+  }
+
+  std::string path_;
+  std::string tmp_;
+  int fd_ = -1;
+  int slot_ = -1;
+};
+
+// The codec sits between the buffer and the file.
+class Encoder {
+ public:
+  virtual ~Encoder() = default;
+  virtual Status encode(const char* p, size_t n, FileTarget& out) = 0;
+  virtual Status finish(FileTarget& out) = 0;
+};
+
+class PlainEncoder final : public Encoder {
+ public:
+  Status encode(const char* p, size_t n, FileTarget& out) override { return out.write(p, n); }
+  Status finish(FileTarget&) override { return Status::ok(); }
+};
+
+class GzipEncoder final : public Encoder {
+ public:
+  explicit GzipEncoder(int level) : buf_(kBufferBytes) {
+    std::memset(&z_, 0, sizeof(z_));
+    ok_ = deflateInit2(&z_, level, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) == Z_OK;
+  }
+  ~GzipEncoder() override { deflateEnd(&z_); }
+  Status encode(const char* p, size_t n, FileTarget& out) override { return run(p, n, Z_NO_FLUSH, out); }
+  Status finish(FileTarget& out) override { return run(nullptr, 0, Z_FINISH, out); }
+
+ private:
+  Status run(const char* p, size_t n, int flush, FileTarget& out) {
+    if (!ok_) return internal_error(out.path() + ": cannot initialise zlib");
+    z_.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(p));
+    z_.avail_in = static_cast<uInt>(n);
+    for (;;) {
+      z_.next_out = reinterpret_cast<Bytef*>(buf_.data());
+      z_.avail_out = static_cast<uInt>(buf_.size());
+      const int rc = deflate(&z_, flush);
+      if (rc == Z_STREAM_ERROR) return internal_error(out.path() + ": deflate failed");
+      const size_t have = buf_.size() - z_.avail_out;
+      if (have > 0) BITMILL_RETURN_IF_ERROR(out.write(buf_.data(), have));
+      if (flush == Z_FINISH ? rc == Z_STREAM_END : (z_.avail_in == 0 && z_.avail_out > 0)) break;
+    }
+    return Status::ok();
+  }
+  z_stream z_;
+  std::vector<char> buf_;
+  bool ok_ = false;
+};
+
+class ZstdEncoder final : public Encoder {
+ public:
+  explicit ZstdEncoder(int level) : cctx_(ZSTD_createCCtx()), buf_(ZSTD_CStreamOutSize()) {
+    if (cctx_) ZSTD_CCtx_setParameter(cctx_, ZSTD_c_compressionLevel, level);
+  }
+  ~ZstdEncoder() override { ZSTD_freeCCtx(cctx_); }
+  Status encode(const char* p, size_t n, FileTarget& out) override { return run(p, n, ZSTD_e_continue, out); }
+  Status finish(FileTarget& out) override { return run(nullptr, 0, ZSTD_e_end, out); }
+
+ private:
+  Status run(const char* p, size_t n, ZSTD_EndDirective mode, FileTarget& out) {
+    if (!cctx_) return internal_error(out.path() + ": cannot initialise zstd");
+    ZSTD_inBuffer in{p, n, 0};
+    for (;;) {
+      ZSTD_outBuffer ob{buf_.data(), buf_.size(), 0};
+      const size_t rem = ZSTD_compressStream2(cctx_, &ob, &in, mode);
+      if (ZSTD_isError(rem)) return internal_error(out.path() + ": zstd: " + ZSTD_getErrorName(rem));
+      if (ob.pos > 0) BITMILL_RETURN_IF_ERROR(out.write(buf_.data(), ob.pos));
+      if (mode == ZSTD_e_end ? rem == 0 : in.pos == in.size) break;
+    }
+    return Status::ok();
+  }
+  ZSTD_CCtx* cctx_;
+  std::vector<char> buf_;
+};
+
+class BufferedOutput final : public OutputStream {
+ public:
+  BufferedOutput(std::string path, std::unique_ptr<Encoder> enc) : OutputStream(std::move(path)), enc_(std::move(enc)) {
+    buf_.reserve(kBufferBytes);
+  }
+
+  Status open() { return target_.open(path_); }
+
+  Status write(std::string_view bytes) override {
+    if (failed_) return io_error(path_ + ": write after a failed write");
+    bytes_ += bytes.size();
+    if (buf_.size() + bytes.size() > kBufferBytes) {
+      BITMILL_RETURN_IF_ERROR(track(flush()));
+      if (bytes.size() >= kBufferBytes) return track(enc_->encode(bytes.data(), bytes.size(), target_));
+    }
+    buf_.append(bytes);
+    return Status::ok();
+  }
+
+  Status commit() override {
+    BITMILL_RETURN_IF_ERROR(track(flush()));
+    BITMILL_RETURN_IF_ERROR(track(enc_->finish(target_)));
+    return track(target_.commit());
+  }
+
+ private:
+  Status flush() {
+    if (buf_.empty()) return Status::ok();
+    Status s = enc_->encode(buf_.data(), buf_.size(), target_);
+    buf_.clear();
+    return s;
+  }
+  Status track(Status s) {
+    if (!s.is_ok()) failed_ = true;
+    return s;
+  }
+
+  std::unique_ptr<Encoder> enc_;
+  FileTarget target_;
+  std::string buf_;
+  bool failed_ = false;
+};
+
+}  // namespace
+
+Expected<std::unique_ptr<OutputStream>> OutputStream::open(const std::string& path, const OutputOptions& opts) {
+  const Compression c = opts.compression.value_or(compression_from_extension(path));
+  std::unique_ptr<Encoder> enc;
+  switch (c) {
+    case Compression::kGzip:
+      enc = std::make_unique<GzipEncoder>(opts.gzip_level);
+      break;
+    case Compression::kZstd:
+      enc = std::make_unique<ZstdEncoder>(opts.zstd_level);
+      break;
+    case Compression::kNone:
+      enc = std::make_unique<PlainEncoder>();
+      break;
+  }
+  auto out = std::make_unique<BufferedOutput>(path, std::move(enc));
+  BITMILL_RETURN_IF_ERROR(out->open());
+  return std::unique_ptr<OutputStream>(std::move(out));
+}
+
+}  // namespace bitmill

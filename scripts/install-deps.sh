@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# Installs what bitmill needs to build and test, from Debian bookworm packages only.
+# Idempotent: packages already present are left alone, and apt is not touched at all when nothing
+# is missing. Needs root (or sudo).
+set -euo pipefail
+
+packages=(
+  # toolchain
+  g++ cmake ninja-build pkg-config git
+  # libraries (headers + shared objects)
+  libcli11-dev      # command-line parsing, shared option groups
+  libtbb-dev        # oneTBB pipelines and parallel sort
+  libfmt-dev        # message formatting
+  zlib1g-dev        # .gz input/output
+  libzstd-dev       # .zst input/output
+  libxxhash-dev     # XXH3 64/128-bit key hashes (dedup)
+  libutf8proc-dev   # NFKC / case folding for --normalize
+  libfaiss-dev      # FAISS indexes (bitmill-index, bitmill-mine)
+  libsentencepiece-dev  # XLM-R tokenizers (bitmill-embed)
+  doctest-dev       # unit tests
+  # tools used by the build and the tests
+  pandoc            # man pages from man/*.1.md
+  clang-format      # style check in the test suite
+  zstd gzip         # CLI tests make and check archives
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "install-deps: all ${#packages[@]} packages present" >&2
+  exit 0
+fi
+
+sudo=()
+if [ "$(id -u)" -ne 0 ]; then
+  if command -v sudo >/dev/null; then sudo=(sudo); else
+    echo "install-deps: need root to install: ${missing[*]}" >&2
+    exit 1
+  fi
+fi
+echo "install-deps: installing ${missing[*]}" >&2
+export DEBIAN_FRONTEND=noninteractive
+"${sudo[@]}" apt-get update -qq
+"${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
