@@ -40,7 +40,9 @@ Status run_dedup(const Options& o, Log& log) {
   BITMILL_ASSIGN_OR_RETURN(io.invalid_utf8, cli::parse_invalid_utf8(o.common.invalid_utf8));
   BITMILL_ASSIGN_OR_RETURN(io.shard, cli::shard(o.common));
   BITMILL_ASSIGN_OR_RETURN(io.shard_by, parse_shard_by(o.common.shard_by));
-  if (o.output != "-" && o.output == o.removed) return invalid_argument("-o and --removed name the same file");
+  if (!o.removed.empty() && same_output(o.output, o.removed)) {
+    return invalid_argument("-o and --removed name the same output (" + o.removed + ")");
+  }
 
   BITMILL_ASSIGN_OR_RETURN(auto inputs, InputSet::open(o.inputs, io));
   if (!io.shard.is_whole()) log.info("shard {} by {}", io.shard.to_string(), o.common.shard_by);
@@ -53,8 +55,7 @@ Status run_dedup(const Options& o, Log& log) {
   Progress progress(log, inputs->raw_bytes_total());
   BITMILL_ASSIGN_OR_RETURN(dedup::ExactStats st, dedup::run_exact(*inputs, *kept, removed.get(), eo, &progress));
   progress.finish();
-  BITMILL_RETURN_IF_ERROR(kept->commit());
-  if (removed) BITMILL_RETURN_IF_ERROR(removed->commit());
+  BITMILL_RETURN_IF_ERROR(commit_all({kept.get(), removed.get()}));
 
   if (st.spilled) {
     log.debug("memory budget {} reached: {} lines spilled in {} sorted runs", format_size(eo.memory_bytes),
@@ -86,24 +87,23 @@ int main(int argc, char** argv) {
   app.add_option("inputs", o.inputs, "Input files, read in order; '-' or none for stdin")->type_name("INPUT...");
   app.add_option("-o,--output", o.output, "Kept lines (default: stdout)")->type_name("OUT");
   app.add_option("--removed", o.removed, "Also write the removed lines here, in input order")->type_name("FILE");
-  app.add_option("--mode", o.mode, "exact, or near (MinHash LSH; not available yet)")
-      ->check(CLI::IsMember({"exact", "near"}))
+  cli::one_of(app.add_option("--mode", o.mode, "exact, or near (MinHash LSH; not available yet)"), {"exact", "near"})
       ->default_val("exact")
       ->group("Matching");
-  app.add_option("--key", o.key,
-                 "Compare on: line, src (TSV column 1), tgt (column 2) or pair (columns 1 and 2)")
-      ->check(CLI::IsMember({"line", "src", "tgt", "pair"}))
+  cli::one_of(
+      app.add_option("--key", o.key, "Compare on: line, src (TSV column 1), tgt (column 2) or pair (columns 1 and 2)"),
+      {"line", "src", "tgt", "pair"})
       ->default_val("line")
       ->group("Matching");
-  app.add_option("--normalize", o.normalize, "Normalise keys first: none, nfkc, casefold or nfkc-casefold")
-      ->check(CLI::IsMember({"none", "nfkc", "casefold", "nfkc-casefold"}))
+  cli::one_of(app.add_option("--normalize", o.normalize, "Normalise keys first (see the man page)"),
+              {"none", "nfkc", "casefold", "nfkc-casefold"})
       ->default_val("none")
       ->group("Matching");
   app.add_flag("--fold-whitespace", o.fold_whitespace,
                "Treat runs of whitespace as one space and ignore leading/trailing whitespace")
       ->group("Matching");
-  app.add_option("--hash-bits", o.hash_bits, "Key hash width: 64, or 128 for billions of lines")
-      ->check(CLI::IsMember({64, 128}))
+  cli::one_of(app.add_option("--hash-bits", o.hash_bits, "Key hash width: 64, or 128 for billions of lines"),
+              {"64", "128"})
       ->default_val(64)
       ->group("Matching");
   cli::add_utf8_option(app, o.common);

@@ -14,9 +14,7 @@ Progress::Progress(Log& log, std::optional<uint64_t> total_bytes, std::string un
       last_draw_(start_),
       enabled_(log.is_tty() && log.level() >= LogLevel::kInfo) {}
 
-double Progress::elapsed_seconds() const {
-  return std::chrono::duration<double>(Clock::now() - start_).count();
-}
+double Progress::elapsed_seconds() const { return std::chrono::duration<double>(Clock::now() - start_).count(); }
 
 void Progress::update(uint64_t items, uint64_t bytes) {
   if (!enabled_) return;

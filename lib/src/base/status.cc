@@ -12,12 +12,9 @@ Status errno_status(const std::string& what, int err) {
 
 int exit_code(const Status& s) {
   switch (s.code()) {
-    case StatusCode::kOk:
-      return 0;
-    case StatusCode::kInvalidArgument:
-      return 1;
-    default:
-      return 2;
+    case StatusCode::kOk: return 0;
+    case StatusCode::kInvalidArgument: return 1;
+    default: return 2;
   }
 }
 

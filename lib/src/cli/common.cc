@@ -24,18 +24,26 @@ void setup_app(CLI::App& app, const std::string& program, const std::string& des
   app.set_version_flag("--version", version_string(program), "Print the version and exit");
   app.footer(
       "Exit status: 0 success, 1 usage error, 2 data or I/O error.\n"
-      "'-' means stdin/stdout; .gz and .zst are read and written by extension.\n"
-      "See man " + program + " for details.");
+      "'-' means stdin/stdout; .gz/.zst outputs by extension, compressed inputs by content.\n"
+      "See man " +
+      program + " for details.");
   app.get_formatter()->column_width(34);
+}
+
+CLI::Option* one_of(CLI::Option* opt, const std::vector<std::string>& choices) {
+  std::string names;
+  for (const auto& c : choices) names += (names.empty() ? "" : "|") + c;
+  return opt->check(CLI::IsMember(choices).description(""))->type_name(names);
 }
 
 void add_log_options(CLI::App& app, CommonOptions& o) {
   app.add_flag("-q,--quiet", o.quiet, "Print errors only (no summary, no progress)")->group("Logging");
-  app.add_flag("-v,--verbose", o.verbose, "More detail on stderr (repeat for more)")->group("Logging");
+  app.add_flag("-v,--verbose", o.verbose, "More detail on stderr")->group("Logging");
 }
 
 void add_thread_option(CLI::App& app, CommonOptions& o) {
   app.add_option("-t,--threads", o.threads, "Worker threads (0 = all cores); output does not depend on it")
+      ->type_name("N")
       ->default_val(0)
       ->group("Performance");
 }
@@ -46,17 +54,17 @@ void add_shard_options(CLI::App& app, CommonOptions& o) {
                  "SLURM_ARRAY_TASK_COUNT when set, else everything")
       ->type_name("I/N")
       ->group("Sharding");
-  app.add_option("--shard-by", o.shard_by, "What a shard selects: every N-th line, or every N-th input file")
-      ->check(CLI::IsMember({"line", "file"}))
+  one_of(app.add_option("--shard-by", o.shard_by, "What a shard selects: every N-th line, or every N-th input file"),
+         {"line", "file"})
       ->default_val("line")
       ->group("Sharding");
 }
 
 void add_utf8_option(CLI::App& app, CommonOptions& o) {
-  app.add_option("--invalid-utf8", o.invalid_utf8,
-                 "Lines that are not valid UTF-8: fail (stop, naming file:line), skip (drop and count), "
-                 "replace (U+FFFD)")
-      ->check(CLI::IsMember({"fail", "skip", "replace"}))
+  one_of(app.add_option("--invalid-utf8", o.invalid_utf8,
+                        "Lines that are not valid UTF-8: fail (stop, naming file:line), skip (drop and count), "
+                        "replace (U+FFFD)"),
+         {"fail", "skip", "replace"})
       ->default_val("fail")
       ->group("Input");
 }
@@ -139,9 +147,11 @@ int run_planned_tool(int argc, char** argv, const std::string& program, const st
   CommonOptions common;
   Log log(program);
   CLI::App app;
-  setup_app(app, program, description + "\n\nNOT YET AVAILABLE in " + BITMILL_VERSION +
-                              ": the options below are the plan, and running the tool only reports that.\n\n"
-                              "Planned usage:\n" + planned_usage);
+  setup_app(app, program,
+            description + "\n\nNOT YET AVAILABLE in " + BITMILL_VERSION +
+                ": the options below are the plan, and running the tool only reports that.\n\n"
+                "Planned usage:\n" +
+                planned_usage);
   app.allow_extras();
   return run(app, argc, argv, log, common, [&] {
     return unavailable(program + " is not available yet in this version (see --help for the planned options)");

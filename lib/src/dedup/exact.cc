@@ -38,8 +38,13 @@ template <typename H>
 class Engine {
  public:
   Engine(InputSet& inputs, OutputStream& kept, OutputStream* removed, const ExactOptions& opts, Progress* progress)
-      : inputs_(inputs), kept_(kept), removed_(removed), opts_(opts), progress_(progress),
-        keys_(opts.key, opts.normalize) {}
+      : inputs_(inputs),
+        kept_(kept),
+        removed_(removed),
+        opts_(opts),
+        progress_(progress),
+        keys_(opts.key, opts.normalize),
+        set_(initial_slots(opts.memory_bytes)) {}
 
   Expected<ExactStats> run() {
     const size_t tokens = std::max<size_t>(2, opts_.threads * 2);
@@ -49,43 +54,39 @@ class Engine {
 
     tbb::parallel_pipeline(
         tokens,
-        tbb::make_filter<void, Work<H>*>(tbb::filter_mode::serial_in_order,
-                                         [&](tbb::flow_control& fc) -> Work<H>* {
-                                           if (failed_.load(std::memory_order_relaxed)) {
-                                             fc.stop();
-                                             return nullptr;
-                                           }
-                                           Work<H>* w = nullptr;
-                                           if (!pool.try_pop(w)) {
-                                             owned.push_back(std::make_unique<Work<H>>());
-                                             w = owned.back().get();
-                                           }
-                                           auto more = inputs_.next_block(w->block);
-                                           if (!more.has_value() || !*more) {
-                                             if (!more.has_value()) read_error = more.status();
-                                             pool.push(w);
-                                             fc.stop();
-                                             return nullptr;
-                                           }
-                                           w->raw_bytes = inputs_.raw_bytes_read();
-                                           w->error = Status::ok();
-                                           return w;
-                                         }) &
-            tbb::make_filter<Work<H>*, Work<H>*>(tbb::filter_mode::parallel,
-                                                 [&](Work<H>* w) -> Work<H>* {
-                                                   hash_block(*w);
-                                                   return w;
-                                                 }) &
-            tbb::make_filter<Work<H>*, void>(tbb::filter_mode::serial_in_order, [&](Work<H>* w) {
-              if (!failed_.load(std::memory_order_relaxed)) {
-                Status s = w->error.is_ok() ? decide(*w) : w->error;
-                if (!s.is_ok()) {
-                  error_ = s;
-                  failed_.store(true, std::memory_order_relaxed);
-                }
-              }
-              pool.push(w);
-            }));
+        tbb::make_filter<void, Work<H>*>(tbb::filter_mode::serial_in_order, [&](tbb::flow_control& fc) -> Work<H>* {
+          if (failed_.load(std::memory_order_relaxed)) {
+            fc.stop();
+            return nullptr;
+          }
+          Work<H>* w = nullptr;
+          if (!pool.try_pop(w)) {
+            owned.push_back(std::make_unique<Work<H>>());
+            w = owned.back().get();
+          }
+          auto more = inputs_.next_block(w->block);
+          if (!more.has_value() || !*more) {
+            if (!more.has_value()) read_error = more.status();
+            pool.push(w);
+            fc.stop();
+            return nullptr;
+          }
+          w->raw_bytes = inputs_.raw_bytes_read();
+          w->error = Status::ok();
+          return w;
+        }) & tbb::make_filter<Work<H>*, Work<H>*>(tbb::filter_mode::parallel, [&](Work<H>* w) -> Work<H>* {
+          hash_block(*w);
+          return w;
+        }) & tbb::make_filter<Work<H>*, void>(tbb::filter_mode::serial_in_order, [&](Work<H>* w) {
+          if (!failed_.load(std::memory_order_relaxed)) {
+            Status s = w->error.is_ok() ? decide(*w) : w->error;
+            if (!s.is_ok()) {
+              error_ = s;
+              failed_.store(true, std::memory_order_relaxed);
+            }
+          }
+          pool.push(w);
+        }));
 
     if (!error_.is_ok()) return error_;
     if (!read_error.is_ok()) return read_error;
@@ -94,13 +95,21 @@ class Engine {
   }
 
  private:
+  // A table that starts small enough for tiny budgets (tests force the spill path with a few KiB).
+  static size_t initial_slots(uint64_t memory) {
+    size_t slots = 16;
+    while (slots < (size_t{1} << 16) && slots * 2 * sizeof(H) * 4 <= memory) slots *= 2;
+    return slots;
+  }
+
   struct Spill {
-    explicit Spill(const ExactOptions& o) : records(o.tmp_dir, o.memory_bytes), removed(o.tmp_dir, o.memory_bytes / 2) {}
+    explicit Spill(const ExactOptions& o)
+        : records(o.tmp_dir, o.memory_bytes), removed(o.tmp_dir, o.memory_bytes / 2) {}
     ExternalSorter<Record<H>> records;
     ExternalSorter<uint64_t> removed;  // ordinals of removed spooled lines
     TempFile spool;                    // the spooled lines, as read
     std::string spool_buf;
-    uint64_t first_ordinal = 0;        // ordinal of the first spooled line
+    uint64_t first_ordinal = 0;  // ordinal of the first spooled line
     uint64_t lines = 0;
   };
 
@@ -151,8 +160,10 @@ class Engine {
           set_.grow();
         }
         const bool is_new = set_.insert(w.hashes[i]);
-        if (is_new) ++stats_.kept;
-        else ++stats_.removed;
+        if (is_new)
+          ++stats_.kept;
+        else
+          ++stats_.removed;
         if (is_new != run_kept) {
           BITMILL_RETURN_IF_ERROR(write_span(run_kept ? &kept_ : removed_, b, run_start, i));
           run_start = i;

@@ -22,8 +22,10 @@ class FlatHashSet {
 
   static H sanitize(H h) {
     if (h == H{}) {
-      if constexpr (std::is_same_v<H, uint64_t>) return 1;
-      else return H{1, 0};
+      if constexpr (std::is_same_v<H, uint64_t>)
+        return 1;
+      else
+        return H{1, 0};
     }
     return h;
   }
@@ -71,8 +73,10 @@ class FlatHashSet {
 
  private:
   size_t index(H h) const {
-    if constexpr (std::is_same_v<H, uint64_t>) return h & (slots_.size() - 1);
-    else return h.lo & (slots_.size() - 1);
+    if constexpr (std::is_same_v<H, uint64_t>)
+      return h & (slots_.size() - 1);
+    else
+      return h.lo & (slots_.size() - 1);
   }
 
   std::vector<H> slots_;

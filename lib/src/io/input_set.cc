@@ -30,8 +30,10 @@ Expected<std::unique_ptr<InputSet>> InputSet::open(std::vector<std::string> path
     const bool ok = ::fstat(fd, &st) == 0;
     ::close(fd);
     if (ok && S_ISDIR(st.st_mode)) return invalid_argument(p + ": is a directory");
-    if (ok && S_ISREG(st.st_mode) && total) *total += static_cast<uint64_t>(st.st_size);
-    else total.reset();
+    if (ok && S_ISREG(st.st_mode) && total)
+      *total += static_cast<uint64_t>(st.st_size);
+    else
+      total.reset();
   }
   return std::unique_ptr<InputSet>(new InputSet(std::move(names), opts, total));
 }
@@ -46,6 +48,7 @@ Expected<bool> InputSet::next_block(LineBlock& block) {
     if (!reader_) {
       if (next_input_ >= names_.size()) return false;
       BITMILL_ASSIGN_OR_RETURN(reader_, LineReader::open(names_[next_input_], opts_.invalid_utf8));
+      if (by_line) reader_->restrict_to(opts_.shard, ordinal_base_);
       current_ = static_cast<uint32_t>(next_input_);
       ++next_input_;
     }
@@ -55,7 +58,6 @@ Expected<bool> InputSet::next_block(LineBlock& block) {
     for (;;) {
       BITMILL_ASSIGN_OR_RETURN(bool more, reader_->next(line));
       if (!more) break;
-      if (by_line && !opts_.shard.contains(ordinal_base_ + line.number - 1)) continue;
       block.data.append(line.text);
       block.data.push_back('\n');
       block.ends.push_back(static_cast<uint32_t>(block.data.size()));
@@ -74,9 +76,7 @@ Expected<bool> InputSet::next_block(LineBlock& block) {
   }
 }
 
-uint64_t InputSet::raw_bytes_read() const {
-  return done_raw_ + (reader_ ? reader_->stream().raw_bytes_read() : 0);
-}
+uint64_t InputSet::raw_bytes_read() const { return done_raw_ + (reader_ ? reader_->stream().raw_bytes_read() : 0); }
 uint64_t InputSet::lines_read() const { return done_lines_ + (reader_ ? reader_->lines_read() : 0); }
 uint64_t InputSet::lines_skipped() const { return done_skipped_ + (reader_ ? reader_->lines_skipped() : 0); }
 uint64_t InputSet::lines_replaced() const { return done_replaced_ + (reader_ ? reader_->lines_replaced() : 0); }

@@ -98,8 +98,7 @@ class PlainInput final : public InputStream {
 
 class GzipInput final : public InputStream {
  public:
-  GzipInput(std::unique_ptr<FdReader> r, std::optional<uint64_t> size)
-      : r_(std::move(r)), size_(size), in_(kRawChunk) {
+  GzipInput(std::unique_ptr<FdReader> r, std::optional<uint64_t> size) : r_(std::move(r)), size_(size), in_(kRawChunk) {
     std::memset(&z_, 0, sizeof(z_));
     ok_init_ = inflateInit2(&z_, 15 + 16) == Z_OK;
   }
@@ -251,12 +250,9 @@ Expected<std::unique_ptr<InputStream>> open_input(const std::string& path) {
     return data_error(path + ": not a " + std::string(fmt_name) + " archive (bad magic bytes)");
   }
   switch (c) {
-    case Compression::kGzip:
-      return std::unique_ptr<InputStream>(std::make_unique<GzipInput>(std::move(reader), size));
-    case Compression::kZstd:
-      return std::unique_ptr<InputStream>(std::make_unique<ZstdInput>(std::move(reader), size));
-    case Compression::kNone:
-      break;
+    case Compression::kGzip: return std::unique_ptr<InputStream>(std::make_unique<GzipInput>(std::move(reader), size));
+    case Compression::kZstd: return std::unique_ptr<InputStream>(std::make_unique<ZstdInput>(std::move(reader), size));
+    case Compression::kNone: break;
   }
   return std::unique_ptr<InputStream>(std::make_unique<PlainInput>(std::move(reader), size));
 }

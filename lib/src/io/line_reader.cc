@@ -60,6 +60,7 @@ Expected<bool> LineReader::next(Line& line) {
       }
     }
     ++number_;
+    if (!shard_.is_whole() && !shard_.contains(ordinal_base_ + number_ - 1)) continue;
     const size_t bad = find_invalid_utf8(text);
     if (bad == std::string_view::npos) {
       line = Line{text, number_};
@@ -67,11 +68,9 @@ Expected<bool> LineReader::next(Line& line) {
     }
     switch (policy_) {
       case InvalidUtf8Policy::kFail:
-        return data_error(name() + ":" + std::to_string(number_) + ": invalid UTF-8 at byte " + std::to_string(bad + 1) +
-                          " (use --invalid-utf8 skip|replace to continue past such lines)");
-      case InvalidUtf8Policy::kSkip:
-        ++skipped_;
-        continue;
+        return data_error(name() + ":" + std::to_string(number_) + ": invalid UTF-8 at byte " +
+                          std::to_string(bad + 1) + " (use --invalid-utf8 skip|replace to continue past such lines)");
+      case InvalidUtf8Policy::kSkip: ++skipped_; continue;
       case InvalidUtf8Policy::kReplace:
         ++replaced_;
         scratch_.clear();

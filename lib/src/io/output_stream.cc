@@ -8,6 +8,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <filesystem>
 #include <vector>
 
 #include "bitmill/io/signal_cleanup.h"
@@ -64,14 +65,20 @@ class FileTarget {
 
   Status write(const char* p, size_t n) { return write_all(fd_, p, n, path_); }
 
-  Status commit() {
-    if (path_ == "-") return Status::ok();
+  // Makes the content durable; the file keeps its temporary name.
+  Status finish() {
+    if (path_ == "-" || fd_ < 0) return Status::ok();
     if (::fsync(fd_) != 0 && errno != EINVAL) return errno_status(path_, errno);
-    if (::close(fd_) != 0) {
-      fd_ = -1;
-      return errno_status(path_, errno);
-    }
+    const int rc = ::close(fd_);
     fd_ = -1;
+    if (rc != 0) return errno_status(path_, errno);
+    return Status::ok();
+  }
+
+  // Renames the finished file into place.
+  Status publish() {
+    if (path_ == "-") return Status::ok();
+    BITMILL_RETURN_IF_ERROR(finish());
     if (::rename(tmp_.c_str(), path_.c_str()) != 0) return errno_status(path_, errno);
     unregister_temp_path(slot_);
     slot_ = -1;
@@ -184,6 +191,7 @@ class BufferedOutput final : public OutputStream {
   Status open() { return target_.open(path_); }
 
   Status write(std::string_view bytes) override {
+    if (finished_) return internal_error(path_ + ": write after finish");
     if (failed_) return io_error(path_ + ": write after a failed write");
     bytes_ += bytes.size();
     if (buf_.size() + bytes.size() > kBufferBytes) {
@@ -194,10 +202,18 @@ class BufferedOutput final : public OutputStream {
     return Status::ok();
   }
 
-  Status commit() override {
+  Status finish() override {
+    if (finished_) return Status::ok();
     BITMILL_RETURN_IF_ERROR(track(flush()));
     BITMILL_RETURN_IF_ERROR(track(enc_->finish(target_)));
-    return track(target_.commit());
+    BITMILL_RETURN_IF_ERROR(track(target_.finish()));
+    finished_ = true;
+    return Status::ok();
+  }
+
+  Status commit() override {
+    BITMILL_RETURN_IF_ERROR(finish());
+    return track(target_.publish());
   }
 
  private:
@@ -216,6 +232,7 @@ class BufferedOutput final : public OutputStream {
   FileTarget target_;
   std::string buf_;
   bool failed_ = false;
+  bool finished_ = false;
 };
 
 }  // namespace
@@ -224,19 +241,32 @@ Expected<std::unique_ptr<OutputStream>> OutputStream::open(const std::string& pa
   const Compression c = opts.compression.value_or(compression_from_extension(path));
   std::unique_ptr<Encoder> enc;
   switch (c) {
-    case Compression::kGzip:
-      enc = std::make_unique<GzipEncoder>(opts.gzip_level);
-      break;
-    case Compression::kZstd:
-      enc = std::make_unique<ZstdEncoder>(opts.zstd_level);
-      break;
-    case Compression::kNone:
-      enc = std::make_unique<PlainEncoder>();
-      break;
+    case Compression::kGzip: enc = std::make_unique<GzipEncoder>(opts.gzip_level); break;
+    case Compression::kZstd: enc = std::make_unique<ZstdEncoder>(opts.zstd_level); break;
+    case Compression::kNone: enc = std::make_unique<PlainEncoder>(); break;
   }
   auto out = std::make_unique<BufferedOutput>(path, std::move(enc));
   BITMILL_RETURN_IF_ERROR(out->open());
   return std::unique_ptr<OutputStream>(std::move(out));
+}
+
+bool same_output(const std::string& a, const std::string& b) {
+  if (a == "-" || b == "-") return a == b;
+  std::error_code ea, eb;
+  const auto ca = std::filesystem::weakly_canonical(a, ea);
+  const auto cb = std::filesystem::weakly_canonical(b, eb);
+  if (ea || eb) return a == b;
+  return ca == cb;
+}
+
+Status commit_all(const std::vector<OutputStream*>& outputs) {
+  for (OutputStream* o : outputs) {
+    if (o != nullptr) BITMILL_RETURN_IF_ERROR(o->finish());
+  }
+  for (OutputStream* o : outputs) {
+    if (o != nullptr) BITMILL_RETURN_IF_ERROR(o->commit());
+  }
+  return Status::ok();
 }
 
 }  // namespace bitmill

@@ -41,16 +41,27 @@ Expected<NormalForm> parse_normal_form(std::string_view s) {
   if (s == "nfkc") return NormalForm::kNfkc;
   if (s == "casefold") return NormalForm::kCasefold;
   if (s == "nfkc-casefold") return NormalForm::kNfkcCasefold;
-  return invalid_argument("invalid normalisation '" + std::string(s) + "': expected none, nfkc, casefold or nfkc-casefold");
+  return invalid_argument("invalid normalisation '" + std::string(s) +
+                          "': expected none, nfkc, casefold or nfkc-casefold");
 }
 
 bool is_unicode_space(char32_t cp) {
   switch (cp) {
-    case 0x09: case 0x0A: case 0x0B: case 0x0C: case 0x0D: case 0x20: case 0x85: case 0xA0:
-    case 0x1680: case 0x2028: case 0x2029: case 0x202F: case 0x205F: case 0x3000:
-      return true;
-    default:
-      return cp >= 0x2000 && cp <= 0x200A;
+    case 0x09:
+    case 0x0A:
+    case 0x0B:
+    case 0x0C:
+    case 0x0D:
+    case 0x20:
+    case 0x85:
+    case 0xA0:
+    case 0x1680:
+    case 0x2028:
+    case 0x2029:
+    case 0x202F:
+    case 0x205F:
+    case 0x3000: return true;
+    default: return cp >= 0x2000 && cp <= 0x200A;
   }
 }
 
@@ -68,13 +79,14 @@ std::string_view Normalizer::normalize(std::string_view in, std::string& out) co
       }
     } else {
       int flags = UTF8PROC_STABLE;
-      if (opts_.form == NormalForm::kNfkc || opts_.form == NormalForm::kNfkcCasefold) flags |= UTF8PROC_COMPOSE | UTF8PROC_COMPAT;
+      if (opts_.form == NormalForm::kNfkc || opts_.form == NormalForm::kNfkcCasefold)
+        flags |= UTF8PROC_COMPOSE | UTF8PROC_COMPAT;
       if (opts_.form == NormalForm::kCasefold || opts_.form == NormalForm::kNfkcCasefold) flags |= UTF8PROC_CASEFOLD;
       if (opts_.form == NormalForm::kNfkcCasefold) flags |= UTF8PROC_IGNORE;
       utf8proc_uint8_t* mapped = nullptr;
-      const utf8proc_ssize_t n = utf8proc_map(reinterpret_cast<const utf8proc_uint8_t*>(in.data()),
-                                              static_cast<utf8proc_ssize_t>(in.size()), &mapped,
-                                              static_cast<utf8proc_option_t>(flags));
+      const utf8proc_ssize_t n =
+          utf8proc_map(reinterpret_cast<const utf8proc_uint8_t*>(in.data()), static_cast<utf8proc_ssize_t>(in.size()),
+                       &mapped, static_cast<utf8proc_option_t>(flags));
       if (n >= 0) {
         out.assign(reinterpret_cast<const char*>(mapped), static_cast<size_t>(n));
       } else {

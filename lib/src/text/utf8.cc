@@ -11,10 +11,14 @@ inline bool is_cont(uint8_t b) { return (b & 0xC0) == 0x80; }
 inline void second_byte_range(uint8_t lead, uint8_t& lo, uint8_t& hi) {
   lo = 0x80;
   hi = 0xBF;
-  if (lead == 0xE0) lo = 0xA0;
-  else if (lead == 0xED) hi = 0x9F;
-  else if (lead == 0xF0) lo = 0x90;
-  else if (lead == 0xF4) hi = 0x8F;
+  if (lead == 0xE0)
+    lo = 0xA0;
+  else if (lead == 0xED)
+    hi = 0x9F;
+  else if (lead == 0xF0)
+    lo = 0x90;
+  else if (lead == 0xF4)
+    hi = 0x8F;
 }
 
 inline bool all_ascii8(const char* p) {
@@ -31,9 +35,12 @@ int utf8_sequence_length(std::string_view s, int* bad) {
   const uint8_t b0 = p[0];
   if (b0 < 0x80) return 1;
   int need;
-  if (b0 >= 0xC2 && b0 <= 0xDF) need = 2;
-  else if (b0 >= 0xE0 && b0 <= 0xEF) need = 3;
-  else if (b0 >= 0xF0 && b0 <= 0xF4) need = 4;
+  if (b0 >= 0xC2 && b0 <= 0xDF)
+    need = 2;
+  else if (b0 >= 0xE0 && b0 <= 0xEF)
+    need = 3;
+  else if (b0 >= 0xF0 && b0 <= 0xF4)
+    need = 4;
   else {
     if (bad) *bad = 1;
     return 0;
@@ -109,8 +116,7 @@ char32_t decode_utf8(std::string_view s, size_t& pos) {
     return (char32_t{b0 & 0x0Fu} << 12) | (char32_t{p[1] & 0x3Fu} << 6) | (p[2] & 0x3Fu);
   }
   pos += 4;
-  return (char32_t{b0 & 0x07u} << 18) | (char32_t{p[1] & 0x3Fu} << 12) | (char32_t{p[2] & 0x3Fu} << 6) |
-         (p[3] & 0x3Fu);
+  return (char32_t{b0 & 0x07u} << 18) | (char32_t{p[1] & 0x3Fu} << 12) | (char32_t{p[2] & 0x3Fu} << 6) | (p[3] & 0x3Fu);
 }
 
 void append_utf8(char32_t cp, std::string& out) {

@@ -14,11 +14,14 @@ Expected<uint64_t> parse_size(std::string_view text) {
   std::string_view s = text;
   while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
   const auto bad = [&] {
-    return invalid_argument("invalid size '" + std::string(text) + "': expected a number with an optional K, M, G or T suffix");
+    return invalid_argument("invalid size '" + std::string(text) +
+                            "': expected a number with an optional K, M, G or T suffix");
   };
   if (s.empty()) return bad();
-  if (s.size() >= 2 && (s.substr(s.size() - 2) == "iB")) s.remove_suffix(2);
-  else if (s.back() == 'B' || s.back() == 'b') s.remove_suffix(1);
+  if (s.size() >= 2 && (s.substr(s.size() - 2) == "iB"))
+    s.remove_suffix(2);
+  else if (s.back() == 'B' || s.back() == 'b')
+    s.remove_suffix(1);
   double mult = 1;
   if (!s.empty()) {
     switch (std::toupper(static_cast<unsigned char>(s.back()))) {

@@ -86,18 +86,17 @@ class [[nodiscard]] Expected {
 }  // namespace bitmill
 
 // Propagates a non-ok Status to the caller.
-#define BITMILL_RETURN_IF_ERROR(expr)          \
-  do {                                         \
-    ::bitmill::Status _bm_st = (expr);         \
-    if (!_bm_st.is_ok()) return _bm_st;        \
+#define BITMILL_RETURN_IF_ERROR(expr)   \
+  do {                                  \
+    ::bitmill::Status _bm_st = (expr);  \
+    if (!_bm_st.is_ok()) return _bm_st; \
   } while (0)
 
 #define BITMILL_CONCAT_INNER(a, b) a##b
 #define BITMILL_CONCAT(a, b) BITMILL_CONCAT_INNER(a, b)
 
 // Declares `lhs` from an Expected<T> expression or returns its Status.
-#define BITMILL_ASSIGN_OR_RETURN(lhs, expr) \
-  BITMILL_ASSIGN_OR_RETURN_IMPL(BITMILL_CONCAT(_bm_exp_, __LINE__), lhs, expr)
+#define BITMILL_ASSIGN_OR_RETURN(lhs, expr) BITMILL_ASSIGN_OR_RETURN_IMPL(BITMILL_CONCAT(_bm_exp_, __LINE__), lhs, expr)
 #define BITMILL_ASSIGN_OR_RETURN_IMPL(tmp, lhs, expr) \
   auto tmp = (expr);                                  \
   if (!tmp.has_value()) return tmp.status();          \

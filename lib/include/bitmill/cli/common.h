@@ -42,6 +42,9 @@ void add_shard_options(CLI::App& app, CommonOptions& o);   // --shard I/N, --sha
 void add_utf8_option(CLI::App& app, CommonOptions& o);     // --invalid-utf8 fail|skip|replace
 void add_memory_options(CLI::App& app, CommonOptions& o);  // --memory SIZE, --tmp-dir DIR
 
+// Restricts `opt` to `choices` and shows them as its value name: "--key line|src|tgt|pair".
+CLI::Option* one_of(CLI::Option* opt, const std::vector<std::string>& choices);
+
 LogLevel log_level(const CommonOptions& o);
 Expected<InvalidUtf8Policy> parse_invalid_utf8(const std::string& s);
 // The --memory value, or the default: half the machine's memory, at most 4 GiB.

@@ -30,15 +30,15 @@ struct ExactOptions {
   NormalizeOptions normalize;
   HashBits hash_bits = HashBits::k64;
   uint64_t memory_bytes = uint64_t{1} << 30;  // for the hash table and the spill buffers
-  std::string tmp_dir;                          // spill directory; empty = $TMPDIR or /tmp
-  size_t threads = 1;                           // blocks in flight scale with it
+  std::string tmp_dir;                        // spill directory; empty = $TMPDIR or /tmp
+  size_t threads = 1;                         // blocks in flight scale with it
 };
 
 struct ExactStats {
-  uint64_t lines = 0;    // lines considered (after sharding and invalid-UTF-8 skipping)
+  uint64_t lines = 0;  // lines considered (after sharding and invalid-UTF-8 skipping)
   uint64_t kept = 0;
   uint64_t removed = 0;
-  uint64_t bytes = 0;    // decompressed bytes of the lines considered, newlines included
+  uint64_t bytes = 0;  // decompressed bytes of the lines considered, newlines included
   bool spilled = false;
   uint64_t spill_runs = 0;
   uint64_t spilled_lines = 0;

@@ -69,7 +69,7 @@ class InputSet {
   uint64_t raw_bytes_read() const;
   std::optional<uint64_t> raw_bytes_total() const { return total_; }
 
-  uint64_t lines_read() const;      // physical lines read, in and out of the shard
+  uint64_t lines_read() const;  // physical lines read, in and out of the shard
   uint64_t lines_selected() const { return selected_; }
   uint64_t lines_skipped() const;   // dropped as invalid UTF-8
   uint64_t lines_replaced() const;  // repaired invalid UTF-8

@@ -17,6 +17,7 @@
 #include "bitmill/base/status.h"
 #include "bitmill/io/input_stream.h"
 #include "bitmill/text/utf8.h"
+#include "bitmill/util/shard.h"
 
 namespace bitmill {
 
@@ -34,6 +35,14 @@ class LineReader {
 
   // Reads the next line; false at end of input.
   Expected<bool> next(Line& line);
+
+  // Restricts next() to the lines of a line shard: line k (1-based) of this input is returned
+  // when shard.contains(ordinal_base + k - 1). Lines outside the shard are passed over without
+  // UTF-8 checks, so each shard reports (or skips) only its own invalid lines.
+  void restrict_to(const Shard& shard, uint64_t ordinal_base) {
+    shard_ = shard;
+    ordinal_base_ = ordinal_base;
+  }
 
   const std::string& name() const { return in_->name(); }
   const InputStream& stream() const { return *in_; }
@@ -54,6 +63,8 @@ class LineReader {
   uint64_t number_ = 0;
   uint64_t skipped_ = 0;
   uint64_t replaced_ = 0;
+  Shard shard_;
+  uint64_t ordinal_base_ = 0;
   std::string scratch_;
 };
 

@@ -13,6 +13,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "bitmill/base/status.h"
 #include "bitmill/io/input_stream.h"
@@ -38,7 +39,11 @@ class OutputStream {
     BITMILL_RETURN_IF_ERROR(write(line));
     return write(std::string_view("\n", 1));
   }
-  // Completes the output; after success the file exists under its final name.
+  // Flushes, completes the archive and syncs the temporary file, without renaming it. A tool with
+  // several outputs finishes them all before committing any, so that a late I/O error (disk
+  // full) leaves none of them in place.
+  virtual Status finish() = 0;
+  // finish() if not done yet, then the output appears under its final name.
   virtual Status commit() = 0;
 
   const std::string& path() const { return path_; }
@@ -49,5 +54,11 @@ class OutputStream {
   std::string path_;
   uint64_t bytes_ = 0;
 };
+
+// True when two output paths name the same file ("-" twice, "x" and "./x", or a link to it).
+bool same_output(const std::string& a, const std::string& b);
+
+// Finishes every output, then commits them in order.
+Status commit_all(const std::vector<OutputStream*>& outputs);
 
 }  // namespace bitmill

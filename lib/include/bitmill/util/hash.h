@@ -29,8 +29,12 @@ Hash128 hash128(std::string_view bytes);
 template <typename H>
 H hash_as(std::string_view bytes);
 template <>
-inline uint64_t hash_as<uint64_t>(std::string_view b) { return hash64(b); }
+inline uint64_t hash_as<uint64_t>(std::string_view b) {
+  return hash64(b);
+}
 template <>
-inline Hash128 hash_as<Hash128>(std::string_view b) { return hash128(b); }
+inline Hash128 hash_as<Hash128>(std::string_view b) {
+  return hash128(b);
+}
 
 }  // namespace bitmill

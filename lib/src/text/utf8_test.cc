@@ -1,0 +1,87 @@
+#include "bitmill/text/utf8.h"
+
+#include <doctest/doctest.h>
+
+namespace bitmill {
+namespace {
+
+TEST_CASE("find_invalid_utf8 follows Unicode Table 3-7") {
+  struct Row {
+    std::string bytes;
+    size_t first_invalid;
+  };
+  const size_t ok = std::string_view::npos;
+  const Row rows[] = {
+      {"", ok},
+      {"plain ascii text that is longer than eight bytes", ok},
+      {"Gr\xC3\xBC\xC3\x9F"
+       "e",
+       ok},                              // Grüße
+      {"\xE6\x97\xA5\xE6\x9C\xAC", ok},  // 日本
+      {"\xF0\x9F\x98\x80", ok},          // U+1F600
+      {"\xF4\x8F\xBF\xBF", ok},          // U+10FFFF, the last scalar value
+      {"\xED\x9F\xBF", ok},              // U+D7FF, just below the surrogates
+      {"\xEE\x80\x80", ok},              // U+E000, just above them
+      {"abc\x80", 3},                    // lone continuation byte
+      {"\xC0\xAF", 0},                   // overlong '/'
+      {"\xC1\xBF", 0},                   // overlong
+      {"\xE0\x80\xAF", 0},               // overlong 3-byte
+      {"\xF0\x80\x80\xAF", 0},           // overlong 4-byte
+      {"\xED\xA0\x80", 0},               // U+D800, a surrogate
+      {"\xF4\x90\x80\x80", 0},           // above U+10FFFF
+      {"\xF5\x80\x80\x80", 0},           // invalid lead byte
+      {"\xFF", 0},
+      {"12345678\xE6\x97", 8},  // truncated at the end, after the fast path
+      {"\xC3", 0},              // truncated 2-byte
+      {"a\xC3"
+       "b",
+       1},  // lead byte followed by ASCII
+  };
+  for (const auto& r : rows) {
+    CAPTURE(r.bytes);
+    CHECK(find_invalid_utf8(r.bytes) == r.first_invalid);
+  }
+}
+
+TEST_CASE("replacement uses one U+FFFD per maximal subpart (Unicode 15, section 3.9, table 3-8)") {
+  // The example of table 3-8: 61 F1 80 80 E1 80 C2 62 80 63 80 BF 64.
+  std::string out;
+  const size_t n = append_replacing_invalid_utf8("\x61\xF1\x80\x80\xE1\x80\xC2\x62\x80\x63\x80\xBF\x64", out);
+  CHECK(out ==
+        "a\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD"
+        "b\xEF\xBF\xBD"
+        "c\xEF\xBF\xBD\xEF\xBF\xBD"
+        "d");
+  CHECK(n == 6);
+
+  struct Row {
+    std::string in, out;
+  };
+  const Row rows[] = {
+      {"ok", "ok"},
+      {"\xC0\xAF", "\xEF\xBF\xBD\xEF\xBF\xBD"},                  // C0 is never valid: two subparts
+      {"\xED\xA0\x80", "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD"},  // surrogate: ED then A0 80 are separate
+      {"x\xE6\x97", "x\xEF\xBF\xBD"},                            // truncated sequence at the end: one
+      {"\xF0\x9F\x98", "\xEF\xBF\xBD"},
+  };
+  for (const auto& r : rows) {
+    std::string o;
+    append_replacing_invalid_utf8(r.in, o);
+    CHECK(o == r.out);
+    CHECK(is_valid_utf8(o));
+  }
+}
+
+TEST_CASE("decode and encode round-trip every length class") {
+  for (char32_t cp : {U'A', U'\u00FC', U'\u65E5', U'\U0001F600', U'\U0010FFFF', U'\u0000'}) {
+    std::string s;
+    append_utf8(cp, s);
+    CHECK(is_valid_utf8(s));
+    size_t pos = 0;
+    CHECK(decode_utf8(s, pos) == cp);
+    CHECK(pos == s.size());
+  }
+}
+
+}  // namespace
+}  // namespace bitmill
