@@ -22,6 +22,7 @@ packages=(
   pandoc            # man pages from man/*.1.md
   clang-format      # style check in the test suite
   zstd gzip         # CLI tests make and check archives
+  time              # /usr/bin/time: peak memory in tests and benchmarks
 )
 
 missing=()

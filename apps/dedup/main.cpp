@@ -58,18 +58,18 @@ Status run_dedup(const Options& o, Log& log) {
   BITMILL_RETURN_IF_ERROR(commit_all({kept.get(), removed.get()}));
 
   if (st.spilled) {
-    log.debug("memory budget {} reached: {} lines spilled in {} sorted runs", format_size(eo.memory_bytes),
-              Progress::format_count(st.spilled_lines), st.spill_runs);
+    log.debug("memory budget {} reached: {} spilled to disk in {}", format_size(eo.memory_bytes),
+              Progress::format_count(st.spilled_lines, "line"), Progress::format_count(st.spill_runs, "sorted run"));
   }
   if (inputs->lines_skipped() > 0) {
-    log.warn("skipped {} lines of invalid UTF-8", Progress::format_count(inputs->lines_skipped()));
+    log.warn("skipped {} of invalid UTF-8", Progress::format_count(inputs->lines_skipped(), "line"));
   }
   if (inputs->lines_replaced() > 0) {
-    log.warn("repaired invalid UTF-8 in {} lines", Progress::format_count(inputs->lines_replaced()));
+    log.warn("repaired invalid UTF-8 in {}", Progress::format_count(inputs->lines_replaced(), "line"));
   }
   const double secs = progress.elapsed_seconds();
   const double pct = st.lines ? 100.0 * static_cast<double>(st.removed) / static_cast<double>(st.lines) : 0.0;
-  log.info("{} lines in, {} kept, {} removed ({:.1f}%) [{}, {}/s]", Progress::format_count(st.lines),
+  log.info("{} in, {} kept, {} removed ({:.1f}%) [{}, {}/s]", Progress::format_count(st.lines, "line"),
            Progress::format_count(st.kept), Progress::format_count(st.removed), pct, Progress::format_duration(secs),
            Progress::format_bytes(secs > 0 ? static_cast<double>(st.bytes) / secs : 0.0));
   return Status::ok();

@@ -64,4 +64,8 @@ std::string Progress::format_count(uint64_t n) {
   return out;
 }
 
+std::string Progress::format_count(uint64_t n, const std::string& noun) {
+  return format_count(n) + " " + noun + (n == 1 ? "" : "s");
+}
+
 }  // namespace bitmill

@@ -29,7 +29,7 @@ Expected<std::unique_ptr<InputSet>> InputSet::open(std::vector<std::string> path
     struct stat st {};
     const bool ok = ::fstat(fd, &st) == 0;
     ::close(fd);
-    if (ok && S_ISDIR(st.st_mode)) return invalid_argument(p + ": is a directory");
+    if (ok && S_ISDIR(st.st_mode)) return io_error(p + ": is a directory");
     if (ok && S_ISREG(st.st_mode) && total)
       *total += static_cast<uint64_t>(st.st_size);
     else

@@ -225,7 +225,7 @@ Expected<std::unique_ptr<InputStream>> open_input(const std::string& path) {
     if (::fstat(fd, &st) == 0) {
       if (S_ISDIR(st.st_mode)) {
         ::close(fd);
-        return invalid_argument(path + ": is a directory");
+        return io_error(path + ": is a directory");
       }
       if (S_ISREG(st.st_mode)) size = static_cast<uint64_t>(st.st_size);
     }

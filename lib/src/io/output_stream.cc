@@ -253,8 +253,9 @@ Expected<std::unique_ptr<OutputStream>> OutputStream::open(const std::string& pa
 bool same_output(const std::string& a, const std::string& b) {
   if (a == "-" || b == "-") return a == b;
   std::error_code ea, eb;
-  const auto ca = std::filesystem::weakly_canonical(a, ea);
-  const auto cb = std::filesystem::weakly_canonical(b, eb);
+  // absolute() first: weakly_canonical leaves a relative path relative when no prefix exists.
+  const auto ca = std::filesystem::weakly_canonical(std::filesystem::absolute(a), ea);
+  const auto cb = std::filesystem::weakly_canonical(std::filesystem::absolute(b), eb);
   if (ea || eb) return a == b;
   return ca == cb;
 }

@@ -142,6 +142,8 @@ TEST_CASE("same_output sees through spellings of one path") {
   CHECK(same_output(x, d.path() + "/./x"));
   CHECK(same_output(x, d.path() + "/sub/../x"));
   CHECK_FALSE(same_output(x, d.file("y")));
+  CHECK(same_output("rel.txt", "./rel.txt"));
+  CHECK_FALSE(same_output("rel.txt", "other/rel.txt"));
 }
 
 TEST_CASE("commit_all finishes every output before renaming any") {

@@ -32,6 +32,8 @@ class Progress {
   static std::string format_bytes(double bytes);
   // "1,234,567".
   static std::string format_count(uint64_t n);
+  // "1 line", "1,234 lines" (English plural by appending 's').
+  static std::string format_count(uint64_t n, const std::string& noun);
 
  private:
   Log& log_;
