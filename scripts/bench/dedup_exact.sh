@@ -364,11 +364,15 @@ for i in "${!LABELS[@]}"; do
 done
 echo
 echo "throughput ratios (bitmill-dedup MB/s / peer MB/s):"
+W=0 P=0
+for i in "${!LABELS[@]}"; do
+  if ((i < 2)); then ((${#LABELS[i]} > W)) && W=${#LABELS[i]}; else ((${#LABELS[i]} > P)) && P=${#LABELS[i]}; fi
+done
 for b in $I_B $I_BS; do
   [[ ${STATUS[b]} == ok ]] || continue
   for ((i = 2; i < ${#LABELS[@]}; i++)); do
     [[ ${STATUS[i]} == ok ]] || continue
-    printf '  %-38s / %-40s %6.1fx\n' "${LABELS[b]}" "${LABELS[i]}:" \
+    printf '  %-*s / %-*s %6.1fx\n' "$W" "${LABELS[b]}" "$((P + 1))" "${LABELS[i]}:" \
       "$(awk -v p="${WALLS[i]}" -v q="${WALLS[b]}" 'BEGIN { print p / q }')"
   done
 done
