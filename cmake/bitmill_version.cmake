@@ -1,12 +1,8 @@
-# Version from project(); git describe appended when the source is a git checkout.
-set(BITMILL_GIT_DESCRIBE "")
-find_package(Git QUIET)
-if(GIT_FOUND AND EXISTS "${PROJECT_SOURCE_DIR}/.git")
-  execute_process(
-    COMMAND "${GIT_EXECUTABLE}" describe --always --dirty --tags
-    WORKING_DIRECTORY "${PROJECT_SOURCE_DIR}"
-    OUTPUT_VARIABLE BITMILL_GIT_DESCRIBE
-    OUTPUT_STRIP_TRAILING_WHITESPACE ERROR_QUIET)
-endif()
-configure_file("${PROJECT_SOURCE_DIR}/lib/include/bitmill/version.h.in"
-               "${PROJECT_BINARY_DIR}/generated/bitmill/version.h" @ONLY)
+# Version from project(); "git describe" appended when the source is a git checkout. The header is
+# regenerated at every build (and rewritten only when its content changes), so --version names
+# the commit that was built, not the one that was configured.
+configure_file("${PROJECT_SOURCE_DIR}/cmake/write_version.cmake.in" "${PROJECT_BINARY_DIR}/write_version.cmake" @ONLY)
+add_custom_target(bitmill_version ALL
+  COMMAND ${CMAKE_COMMAND} -P "${PROJECT_BINARY_DIR}/write_version.cmake"
+  BYPRODUCTS "${PROJECT_BINARY_DIR}/generated/bitmill/version.h"
+  COMMENT "" VERBATIM)
