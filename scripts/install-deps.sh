@@ -15,6 +15,7 @@ packages=(
   libzstd-dev       # .zst input/output
   libxxhash-dev     # XXH3 64/128-bit key hashes (dedup)
   libutf8proc-dev   # NFKC / case folding for --normalize
+  nlohmann-json3-dev  # model configs and safetensors headers (bitmill-embed)
   libfaiss-dev      # FAISS indexes (bitmill-index, bitmill-mine)
   libsentencepiece-dev  # XLM-R tokenizers (bitmill-embed)
   doctest-dev       # unit tests
