@@ -24,6 +24,10 @@ packages=(
   clang-format      # style check in the test suite
   zstd gzip         # CLI tests make and check archives
   time              # /usr/bin/time: peak memory in tests and benchmarks
+  # independent references for the tests (Debian's Python, /usr/bin/python3)
+  python3-torch python3-numpy python3-sentencepiece
+  libopenblas-dev   # the peer in scripts/bench/sgemm.sh (never the engine)
+  libopenblas0-pthread  # without it Debian's PyTorch falls back to the reference BLAS (30x slower)
 )
 
 missing=()

@@ -1,18 +1,118 @@
-// bitmill-embed: sentence embeddings on multicore CPU (planned).
+// bitmill-embed: sentence embeddings with a multilingual encoder, on every core.
+#include <CLI/CLI.hpp>
+
+#include "bitmill/base/log.h"
+#include "bitmill/base/progress.h"
 #include "bitmill/cli/common.h"
+#include "bitmill/encoder/embed_run.h"
+#include "bitmill/encoder/sentence_encoder.h"
+#include "bitmill/io/input_set.h"
+#include "bitmill/io/output_stream.h"
+#include "bitmill/kernels/kernels.h"
+
+namespace {
+
+using namespace bitmill;
+
+struct Options {
+  cli::CommonOptions common;
+  std::vector<std::string> inputs;
+  std::string output = "-";
+  std::string model;
+  std::string dtype = "f32";
+  std::string format;  // default: by extension (.npy -> npy, else raw); npy for stdout
+  std::string quantize = "none";
+  size_t batch_tokens = 8192;
+  size_t max_length = 0;
+  std::string prefix;
+  size_t column = 0;
+};
+
+Status run(const Options& o, Log& log) {
+  if (o.model.empty()) {
+    return invalid_argument("no default model is bundled yet: pass --model DIR (a sentence-transformers directory)");
+  }
+  if (o.quantize != "none") return unavailable("--quantize int8 is not available yet in this version");
+  encoder::EmbedOptions eo;
+  eo.prefix = o.prefix;
+  eo.column = o.column;
+  eo.batch_tokens = o.batch_tokens;
+  eo.dtype = o.dtype == "f16" ? VecType::kF16 : VecType::kF32;
+  std::string format = o.format;
+  if (format.empty()) format = (o.output == "-" || o.output.ends_with(".npy")) ? "npy" : "raw";
+  eo.format = format == "npy" ? encoder::OutputFormat::kNpy : encoder::OutputFormat::kRaw;
+  eo.threads = cli::thread_count(o.common);
+  eo.tmp_dir = o.common.tmp_dir;
+
+  InputSetOptions io;
+  BITMILL_ASSIGN_OR_RETURN(io.invalid_utf8, cli::parse_invalid_utf8(o.common.invalid_utf8));
+  BITMILL_ASSIGN_OR_RETURN(io.shard, cli::shard(o.common));
+  BITMILL_ASSIGN_OR_RETURN(io.shard_by, parse_shard_by(o.common.shard_by));
+  BITMILL_ASSIGN_OR_RETURN(auto inputs, InputSet::open(o.inputs, io));
+  BITMILL_ASSIGN_OR_RETURN(auto enc, encoder::SentenceEncoder::load(o.model, o.max_length));
+  log.debug("model {}: dimension {}, max length {} tokens, kernels {}", o.model, enc->dim(), enc->max_length(),
+            kernels::isa_name(kernels::active_isa()));
+  BITMILL_ASSIGN_OR_RETURN(auto out, OutputStream::open(o.output));
+
+  Progress progress(log, inputs->raw_bytes_total(), "sentences");
+  BITMILL_ASSIGN_OR_RETURN(encoder::EmbedStats st, encoder::run_embed(*inputs, *enc, *out, eo, &progress));
+  progress.finish();
+  BITMILL_RETURN_IF_ERROR(commit_all({out.get()}));
+  const double secs = progress.elapsed_seconds();
+  log.info("{} embedded, dimension {}, {} {}, {:.1f} sentences/s [{}, {}/s]",
+           Progress::format_count(st.sentences, "sentence"), st.dim, format, o.dtype,
+           secs > 0 ? static_cast<double>(st.sentences) / secs : 0.0, Progress::format_duration(secs),
+           Progress::format_bytes(secs > 0 ? static_cast<double>(inputs->raw_bytes_read()) / secs : 0.0));
+  if (st.empty > 0) log.info("{} embedded as the empty string", Progress::format_count(st.empty, "empty line"));
+  return Status::ok();
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
-  return bitmill::cli::run_planned_tool(
-      argc, argv, "bitmill-embed", "Embed sentences with a multilingual encoder (BERT/XLM-R family or static models).",
-      "  bitmill-embed --model DIR [--dtype f32|f16] [--format npy|raw] [--quantize none|int8]\n"
-      "                [--threads N] [--batch-tokens N] [--max-length N] [--prefix STR] [--column K]\n"
-      "                [--shard I/N] [-o OUT] [INPUT...]\n"
-      "  --model DIR        Hugging Face / sentence-transformers directory (default: the bundled model)\n"
-      "  --dtype f32|f16    output precision\n"
-      "  --format npy|raw   .npy (default) or headerless rows\n"
-      "  --quantize int8    int8 dynamic quantisation of the linear layers\n"
-      "  --batch-tokens N   token budget per batch\n"
-      "  --max-length N     truncate longer inputs\n"
-      "  --prefix STR       prepend STR to every sentence (e.g. 'query: ')\n"
-      "  --column K         embed TSV column K\n");
+  Options o;
+  Log log("bitmill-embed");
+  CLI::App app;
+  cli::setup_app(app, "bitmill-embed",
+                 "Embed each input line with a multilingual sentence encoder (BERT / XLM-R family, loaded from a\n"
+                 "Hugging Face / sentence-transformers directory). Row i of the output is line i of the input.");
+  app.add_option("inputs", o.inputs, "Input files, read in order; '-' or none for stdin")->type_name("INPUT...");
+  app.add_option("-o,--output", o.output, "Embeddings (default: stdout, as .npy)")->type_name("OUT");
+  app.add_option("--model", o.model, "Model directory (config.json, model.safetensors, tokenizer files)")
+      ->type_name("DIR")
+      ->group("Model");
+  cli::one_of(app.add_option("--dtype", o.dtype, "Precision of the output rows"), {"f32", "f16"})
+      ->default_val("f32")
+      ->group("Output");
+  cli::one_of(
+      app.add_option("--format", o.format, "npy (header + rows) or raw rows (default: npy for .npy and stdout)"),
+      {"npy", "raw"})
+      ->group("Output");
+  cli::one_of(app.add_option("--quantize", o.quantize, "int8 dynamic quantisation (not available yet)"),
+              {"none", "int8"})
+      ->default_val("none")
+      ->group("Model");
+  app.add_option("--batch-tokens", o.batch_tokens, "Token budget of one batch")
+      ->type_name("N")
+      ->default_val(8192)
+      ->check(CLI::Range(size_t{1}, size_t{1} << 20))
+      ->group("Performance");
+  app.add_option("--max-length", o.max_length, "Truncate inputs to N tokens (default: the model's max_seq_length)")
+      ->type_name("N")
+      ->group("Model");
+  app.add_option("--prefix", o.prefix, "Prepend STR to every line (e.g. 'query: ' for e5 models)")
+      ->type_name("STR")
+      ->group("Input");
+  app.add_option("--column", o.column, "Embed tab-separated column K (1-based) instead of the whole line")
+      ->type_name("K")
+      ->check(CLI::PositiveNumber)
+      ->group("Input");
+  cli::add_utf8_option(app, o.common);
+  cli::add_shard_options(app, o.common);
+  app.add_option("--tmp-dir", o.common.tmp_dir, "Spool directory for .npy written to a stream (default: $TMPDIR)")
+      ->type_name("DIR")
+      ->group("Performance");
+  cli::add_thread_option(app, o.common);
+  cli::add_log_options(app, o.common);
+  return cli::run(app, argc, argv, log, o.common, [&] { return run(o, log); });
 }

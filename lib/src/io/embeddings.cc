@@ -5,6 +5,7 @@
 #include <string_view>
 
 #include "bitmill/model/safetensors.h"
+#include "bitmill/util/half.h"
 
 namespace bitmill {
 namespace {
@@ -128,7 +129,7 @@ void EmbeddingMatrix::row_f32(size_t i, float* out) const {
   for (size_t k = 0; k < dim_; ++k) {
     uint16_t h;
     std::memcpy(&h, r + 2 * k, 2);
-    out[k] = model::f16_to_f32(h);
+    out[k] = f16_to_f32(h);
   }
 }
 

@@ -65,6 +65,22 @@ class FileTarget {
 
   Status write(const char* p, size_t n) { return write_all(fd_, p, n, path_); }
 
+  Status pwrite_at(uint64_t offset, const char* p, size_t n) {
+    while (n > 0) {
+      const ssize_t w = ::pwrite(fd_, p, n, static_cast<off_t>(offset));
+      if (w < 0) {
+        if (errno == EINTR) continue;
+        return errno_status(path_, errno);
+      }
+      p += w;
+      n -= static_cast<size_t>(w);
+      offset += static_cast<uint64_t>(w);
+    }
+    return Status::ok();
+  }
+
+  bool is_stdout() const { return path_ == "-"; }
+
   // Makes the content durable; the file keeps its temporary name.
   Status finish() {
     if (path_ == "-" || fd_ < 0) return Status::ok();
@@ -190,6 +206,17 @@ class BufferedOutput final : public OutputStream {
 
   Status open() { return target_.open(path_); }
 
+  bool patchable() const override { return plain_ && !target_.is_stdout(); }
+
+  Status patch(uint64_t offset, std::string_view bytes) override {
+    if (!patchable()) return internal_error(path_ + ": cannot patch a compressed or streamed output");
+    if (offset + bytes.size() > bytes_) return internal_error(path_ + ": patch past the end of the output");
+    BITMILL_RETURN_IF_ERROR(track(flush()));
+    return track(target_.pwrite_at(offset, bytes.data(), bytes.size()));
+  }
+
+  void set_plain(bool plain) { plain_ = plain; }
+
   Status write(std::string_view bytes) override {
     if (finished_) return internal_error(path_ + ": write after finish");
     if (failed_) return io_error(path_ + ": write after a failed write");
@@ -233,6 +260,7 @@ class BufferedOutput final : public OutputStream {
   std::string buf_;
   bool failed_ = false;
   bool finished_ = false;
+  bool plain_ = false;
 };
 
 }  // namespace
@@ -246,6 +274,7 @@ Expected<std::unique_ptr<OutputStream>> OutputStream::open(const std::string& pa
     case Compression::kNone: enc = std::make_unique<PlainEncoder>(); break;
   }
   auto out = std::make_unique<BufferedOutput>(path, std::move(enc));
+  out->set_plain(c == Compression::kNone);
   BITMILL_RETURN_IF_ERROR(out->open());
   return std::unique_ptr<OutputStream>(std::move(out));
 }

@@ -39,6 +39,13 @@ class OutputStream {
     BITMILL_RETURN_IF_ERROR(write(line));
     return write(std::string_view("\n", 1));
   }
+  // Overwrites bytes already written at `offset` (e.g. a header whose row count is known only at
+  // the end). Only for uncompressed files, not stdout; `offset + bytes.size()` must not pass the
+  // end of what was written.
+  virtual Status patch(uint64_t offset, std::string_view bytes) = 0;
+  // True when patch() works on this stream.
+  virtual bool patchable() const = 0;
+
   // Flushes, completes the archive and syncs the temporary file, without renaming it. A tool with
   // several outputs finishes them all before committing any, so that a late I/O error (disk
   // full) leaves none of them in place.

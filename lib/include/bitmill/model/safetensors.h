@@ -57,10 +57,6 @@ class SafeTensors {
   std::map<std::string, std::string> metadata_;
 };
 
-// IEEE binary16 and bfloat16 to float, exactly (subnormals, infinities and NaN included).
-float f16_to_f32(uint16_t h);
-float bf16_to_f32(uint16_t b);
-
 std::string shape_to_string(const std::vector<int64_t>& shape);
 
 }  // namespace bitmill::model

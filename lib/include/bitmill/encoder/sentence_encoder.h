@@ -1,0 +1,39 @@
+// A sentence encoder loaded from a model directory: its tokenizer plus its transformer.
+//
+// Thread safety: immutable after load(); tokenize() and embed() may run on any number of threads.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "bitmill/base/status.h"
+#include "bitmill/encoder/transformer.h"
+#include "bitmill/text/tokenizer.h"
+
+namespace bitmill::encoder {
+
+class SentenceEncoder {
+ public:
+  // `max_length` 0 means the model's own limit (sentence_bert_config.json max_seq_length, capped by
+  // the position table); a larger request than the position table allows is an error.
+  static Expected<std::unique_ptr<SentenceEncoder>> load(const std::string& dir, size_t max_length = 0);
+
+  size_t dim() const { return transformer_->dim(); }
+  size_t max_length() const { return max_length_; }
+
+  // Token ids of `text` with the special tokens, truncated to max_length().
+  Status tokenize(std::string_view text, std::vector<int32_t>& ids) const;
+  // See TransformerEncoder::embed.
+  void embed(const std::vector<const std::vector<int32_t>*>& seqs, float* out) const { transformer_->embed(seqs, out); }
+
+ private:
+  std::unique_ptr<text::Tokenizer> tokenizer_;
+  std::unique_ptr<TransformerEncoder> transformer_;
+  size_t max_length_ = 0;
+  size_t vocab_size_ = 0;
+};
+
+}  // namespace bitmill::encoder

@@ -1,0 +1,105 @@
+// Numeric kernels for the encoder: single-precision GEMM and the row-wise ops of a transformer.
+//
+// Each kernel has a scalar reference implementation and an AVX2+FMA one, compiled from separate
+// files (*_scalar.cc, *_avx2.cc); active_isa() picks one at run time from the CPU, and the
+// environment variable BITMILL_ISA=scalar|avx2 overrides the choice (an unsupported request falls
+// back to scalar). Results of the two agree exactly on integer-valued inputs (sums of small
+// integers are exact in f32 whatever the order) and to rounding otherwise.
+//
+// All matrices are row-major with explicit leading dimensions (elements between row starts).
+//
+// Thread safety: all functions are re-entrant; they never spawn threads (the encoder parallelises
+// over batches and rows above them), so the same call gives the same bits on any thread count.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+
+namespace bitmill::kernels {
+
+enum class Isa { kScalar, kAvx2 };
+
+// The ISA in use for this process: BITMILL_ISA if set and supported, else the best the CPU has.
+Isa active_isa();
+const char* isa_name(Isa isa);
+bool cpu_supports(Isa isa);
+// What active_isa() makes of a BITMILL_ISA value (nullptr when unset), given the best ISA the CPU
+// supports: "scalar" or "avx2" select that ISA, but never one above `detected`; anything else
+// (unset, empty, unknown) selects `detected`. Pure, so that the tests need not change the
+// environment of a process whose active_isa() is computed once.
+Isa parse_isa_env(const char* value, Isa detected);
+
+// C[m x n] = alpha * op(A) * op(B) + beta * C, where op(A) is m x k and op(B) is k x n.
+// trans_a: A is stored k x m; trans_b: B is stored n x k (the PyTorch Linear weight layout).
+// With beta == 0, C is not read (it may hold NaN).
+void sgemm(bool trans_a, bool trans_b, size_t m, size_t n, size_t k, float alpha, const float* a, size_t lda,
+           const float* b, size_t ldb, float beta, float* c, size_t ldc);
+// The same on a given ISA (for tests and benchmarks); an ISA the CPU lacks runs as kScalar.
+void sgemm_isa(Isa isa, bool trans_a, bool trans_b, size_t m, size_t n, size_t k, float alpha, const float* a,
+               size_t lda, const float* b, size_t ldb, float beta, float* c, size_t ldc);
+
+// op(B) (k x n) packed once into the layout an ISA's GEMM reads, for a B that multiplies many
+// different A, as a Linear layer's weight does every batch. sgemm_packed skips the pass over B
+// that sgemm otherwise makes on every call: 1-3% of a BERT-size GEMM at M = 512 on an idle core,
+// more when parallel callers contend for memory bandwidth. Immutable once built, so one PackedB
+// can serve any number of threads at once. Move-only.
+class PackedB {
+ public:
+  PackedB();  // empty: k() == n() == 0
+  ~PackedB();
+  PackedB(PackedB&&) noexcept;
+  PackedB& operator=(PackedB&&) noexcept;
+  PackedB(const PackedB&) = delete;
+  PackedB& operator=(const PackedB&) = delete;
+
+  size_t k() const { return k_; }
+  size_t n() const { return n_; }
+  // The kernels it was packed for, which sgemm_packed runs.
+  Isa isa() const { return isa_; }
+
+ private:
+  friend PackedB pack_b_isa(Isa isa, bool trans_b, size_t k, size_t n, const float* b, size_t ldb);
+  friend void sgemm_packed(bool trans_a, size_t m, float alpha, const float* a, size_t lda, const PackedB& b,
+                           float beta, float* c, size_t ldc);
+
+  Isa isa_ = Isa::kScalar;
+  size_t k_ = 0, n_ = 0;
+  float* data_ = nullptr;  // owned; aligned for the ISA's vector loads
+};
+
+// Packs op(B), with B and trans_b as for sgemm, for the active ISA or a given one (an ISA the CPU
+// lacks packs for kScalar).
+PackedB pack_b(bool trans_b, size_t k, size_t n, const float* b, size_t ldb);
+PackedB pack_b_isa(Isa isa, bool trans_b, size_t k, size_t n, const float* b, size_t ldb);
+
+// C[m x b.n()] = alpha * op(A) * B + beta * C, with op(A) m x b.k(): sgemm's contract, run on the
+// packed B's ISA. Agrees with sgemm_isa on that ISA as the ISAs agree with each other: exactly on
+// integer-valued inputs, to rounding otherwise.
+void sgemm_packed(bool trans_a, size_t m, float alpha, const float* a, size_t lda, const PackedB& b, float beta,
+                  float* c, size_t ldc);
+
+// x[rows x cols] (leading dimension ld) <- LayerNorm(x) * gamma + beta, per row, with the biased
+// variance and eps inside the square root, as torch.nn.LayerNorm.
+void layer_norm(float* x, size_t rows, size_t cols, size_t ld, const float* gamma, const float* beta, float eps);
+
+// x <- x * 0.5 * (1 + erf(x / sqrt(2))): exact GELU, as torch.nn.functional.gelu (approximate="none").
+void gelu_erf(float* x, size_t n);
+
+// x <- tanh(x).
+void tanh_inplace(float* x, size_t n);
+
+// Row-wise softmax over the first `valid` entries of each row of x[rows x cols]; entries at and
+// after `valid` are set to 0 (key padding mask).
+void softmax_rows(float* x, size_t rows, size_t cols, size_t ld, size_t valid);
+
+// x[rows x cols] += bias[cols] for every row.
+void add_bias(float* x, size_t rows, size_t cols, size_t ld, const float* bias);
+
+// Per-ISA entry points of the ops, for tests; an ISA the CPU lacks runs as kScalar.
+void layer_norm_isa(Isa isa, float* x, size_t rows, size_t cols, size_t ld, const float* gamma, const float* beta,
+                    float eps);
+void gelu_erf_isa(Isa isa, float* x, size_t n);
+void softmax_rows_isa(Isa isa, float* x, size_t rows, size_t cols, size_t ld, size_t valid);
+
+}  // namespace bitmill::kernels

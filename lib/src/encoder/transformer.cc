@@ -1,0 +1,248 @@
+#include "bitmill/encoder/transformer.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+
+#include "bitmill/kernels/kernels.h"
+#include "bitmill/model/safetensors.h"
+#include "bitmill/util/half.h"
+
+namespace bitmill::encoder {
+namespace {
+
+using model::SafeTensors;
+
+// A Linear layer's weight [n x k], packed once at load for the GEMM kernel, and its bias.
+struct Linear {
+  kernels::PackedB w;
+  std::vector<float> b;
+
+  static Linear make(const std::vector<float>& weight, size_t n, size_t k, std::vector<float> bias) {
+    return Linear{kernels::pack_b(true, k, n, weight.data(), k), std::move(bias)};
+  }
+  // out[rows x n] = x[rows x k] * W^T + b
+  void apply(const float* x, size_t rows, float* out) const {
+    kernels::sgemm_packed(false, rows, 1.0f, x, w.k(), w, 0.0f, out, w.n());
+    if (!b.empty()) kernels::add_bias(out, rows, w.n(), w.n(), b.data());
+  }
+};
+
+struct Layer {
+  Linear qkv;  // [3H x H]: query, key and value stacked
+  Linear attn_out;
+  std::vector<float> ln1_g, ln1_b;
+  Linear ffn_in;   // [I x H]
+  Linear ffn_out;  // [H x I]
+  std::vector<float> ln2_g, ln2_b;
+};
+
+struct Dense {
+  Linear linear;
+  size_t out = 0;
+  model::Activation act = model::Activation::kIdentity;
+};
+
+}  // namespace
+
+struct TransformerEncoder::Weights {
+  model::TransformerConfig cfg;
+  model::Pooling pooling = model::Pooling::kMean;
+  bool normalize = false;
+  SafeTensors st;                           // keeps the word embeddings mapped
+  const model::TensorInfo* word = nullptr;  // [V x H], read row by row
+  std::vector<float> pos, type0;            // [P x H], [H] (token type 0)
+  std::vector<float> emb_ln_g, emb_ln_b;
+  std::vector<Layer> layers;
+  std::vector<Dense> dense;
+
+  void word_row(int32_t id, float* out) const {
+    const size_t h = cfg.hidden;
+    const std::byte* p = word->data + static_cast<size_t>(id) * h * (word->dtype == model::DType::kF32 ? 4 : 2);
+    switch (word->dtype) {
+      case model::DType::kF32: std::memcpy(out, p, h * sizeof(float)); break;
+      case model::DType::kF16:
+      case model::DType::kBF16:
+        for (size_t i = 0; i < h; ++i) {
+          uint16_t v;
+          std::memcpy(&v, p + 2 * i, 2);
+          out[i] = word->dtype == model::DType::kF16 ? f16_to_f32(v) : bf16_to_f32(v);
+        }
+        break;
+      case model::DType::kOther: break;
+    }
+  }
+};
+
+TransformerEncoder::TransformerEncoder(std::unique_ptr<Weights> w) : w_(std::move(w)) {}
+TransformerEncoder::~TransformerEncoder() = default;
+
+Expected<std::unique_ptr<TransformerEncoder>> TransformerEncoder::load(const model::ModelSpec& spec) {
+  auto w = std::make_unique<Weights>();
+  w->cfg = spec.config;
+  w->pooling = spec.pooling;
+  w->normalize = spec.normalize;
+  const auto& c = spec.config;
+  const auto H = static_cast<int64_t>(c.hidden), I = static_cast<int64_t>(c.intermediate);
+  BITMILL_ASSIGN_OR_RETURN(w->st, SafeTensors::open(spec.transformer_dir + "/model.safetensors"));
+  const SafeTensors& st = w->st;
+
+  w->word = st.find("embeddings.word_embeddings.weight");
+  const std::string where = st.path() + ": tensor 'embeddings.word_embeddings.weight'";
+  if (w->word == nullptr) return data_error(where + ": missing from the checkpoint");
+  if (w->word->shape != std::vector<int64_t>{static_cast<int64_t>(c.vocab_size), H}) {
+    return data_error(where + ": expected shape " + model::shape_to_string({static_cast<int64_t>(c.vocab_size), H}) +
+                      ", found " + model::shape_to_string(w->word->shape));
+  }
+  if (w->word->dtype == model::DType::kOther)
+    return data_error(where + ": dtype " + w->word->dtype_name + " is not supported");
+
+  BITMILL_ASSIGN_OR_RETURN(
+      w->pos, st.load_f32("embeddings.position_embeddings.weight", {static_cast<int64_t>(c.max_positions), H}));
+  BITMILL_ASSIGN_OR_RETURN(std::vector<float> types, st.load_f32("embeddings.token_type_embeddings.weight",
+                                                                 {static_cast<int64_t>(c.type_vocab), H}));
+  w->type0.assign(types.begin(), types.begin() + H);
+  BITMILL_ASSIGN_OR_RETURN(w->emb_ln_g, st.load_f32("embeddings.LayerNorm.weight", {H}));
+  BITMILL_ASSIGN_OR_RETURN(w->emb_ln_b, st.load_f32("embeddings.LayerNorm.bias", {H}));
+
+  for (size_t l = 0; l < c.layers; ++l) {
+    const std::string p = "encoder.layer." + std::to_string(l) + ".";
+    Layer L;
+    std::vector<float> wqkv, bqkv;
+    for (const char* part : {"query", "key", "value"}) {
+      BITMILL_ASSIGN_OR_RETURN(auto wt, st.load_f32(p + "attention.self." + part + ".weight", {H, H}));
+      BITMILL_ASSIGN_OR_RETURN(auto bs, st.load_f32(p + "attention.self." + part + ".bias", {H}));
+      wqkv.insert(wqkv.end(), wt.begin(), wt.end());
+      bqkv.insert(bqkv.end(), bs.begin(), bs.end());
+    }
+    L.qkv = Linear::make(wqkv, 3 * c.hidden, c.hidden, std::move(bqkv));
+    BITMILL_ASSIGN_OR_RETURN(auto wo, st.load_f32(p + "attention.output.dense.weight", {H, H}));
+    BITMILL_ASSIGN_OR_RETURN(auto bo, st.load_f32(p + "attention.output.dense.bias", {H}));
+    L.attn_out = Linear::make(wo, c.hidden, c.hidden, std::move(bo));
+    BITMILL_ASSIGN_OR_RETURN(L.ln1_g, st.load_f32(p + "attention.output.LayerNorm.weight", {H}));
+    BITMILL_ASSIGN_OR_RETURN(L.ln1_b, st.load_f32(p + "attention.output.LayerNorm.bias", {H}));
+    BITMILL_ASSIGN_OR_RETURN(auto wi, st.load_f32(p + "intermediate.dense.weight", {I, H}));
+    BITMILL_ASSIGN_OR_RETURN(auto bi, st.load_f32(p + "intermediate.dense.bias", {I}));
+    L.ffn_in = Linear::make(wi, c.intermediate, c.hidden, std::move(bi));
+    BITMILL_ASSIGN_OR_RETURN(auto wo2, st.load_f32(p + "output.dense.weight", {H, I}));
+    BITMILL_ASSIGN_OR_RETURN(auto bo2, st.load_f32(p + "output.dense.bias", {H}));
+    L.ffn_out = Linear::make(wo2, c.hidden, c.intermediate, std::move(bo2));
+    BITMILL_ASSIGN_OR_RETURN(L.ln2_g, st.load_f32(p + "output.LayerNorm.weight", {H}));
+    BITMILL_ASSIGN_OR_RETURN(L.ln2_b, st.load_f32(p + "output.LayerNorm.bias", {H}));
+    w->layers.push_back(std::move(L));
+  }
+
+  for (const auto& d : spec.dense) {
+    BITMILL_ASSIGN_OR_RETURN(SafeTensors dst, SafeTensors::open(d.dir + "/model.safetensors"));
+    Dense D;
+    D.out = d.out;
+    D.act = d.activation;
+    const auto in = static_cast<int64_t>(d.in), out = static_cast<int64_t>(d.out);
+    BITMILL_ASSIGN_OR_RETURN(auto dw, dst.load_f32("linear.weight", {out, in}));
+    std::vector<float> db;
+    if (d.bias) {
+      BITMILL_ASSIGN_OR_RETURN(db, dst.load_f32("linear.bias", {out}));
+    }
+    D.linear = Linear::make(dw, d.out, d.in, std::move(db));
+    w->dense.push_back(std::move(D));
+  }
+  return std::unique_ptr<TransformerEncoder>(new TransformerEncoder(std::move(w)));
+}
+
+size_t TransformerEncoder::dim() const { return w_->dense.empty() ? w_->cfg.hidden : w_->dense.back().out; }
+
+size_t TransformerEncoder::max_length() const { return model::max_model_length(w_->cfg); }
+
+void TransformerEncoder::embed(const std::vector<const std::vector<int32_t>*>& seqs, float* out) const {
+  const Weights& W = *w_;
+  const size_t H = W.cfg.hidden, I = W.cfg.intermediate, nh = W.cfg.heads, dh = H / nh;
+  std::vector<size_t> offset(seqs.size() + 1, 0);
+  size_t max_len = 0;
+  for (size_t s = 0; s < seqs.size(); ++s) {
+    offset[s + 1] = offset[s] + seqs[s]->size();
+    max_len = std::max(max_len, seqs[s]->size());
+  }
+  const size_t T = offset.back();
+
+  // Embeddings: word + position + token type 0, then LayerNorm.
+  std::vector<float> x(T * H);
+  for (size_t s = 0; s < seqs.size(); ++s) {
+    const auto& ids = *seqs[s];
+    for (size_t t = 0; t < ids.size(); ++t) {
+      float* row = &x[(offset[s] + t) * H];
+      W.word_row(ids[t], row);
+      // XLM-R numbers positions from pad_id + 1 (fairseq's make_positions); BERT from 0.
+      const size_t p = W.cfg.arch == model::Arch::kXlmRoberta ? static_cast<size_t>(W.cfg.pad_id) + 1 + t : t;
+      const float* pr = &W.pos[p * H];
+      for (size_t i = 0; i < H; ++i) row[i] += pr[i] + W.type0[i];
+    }
+  }
+  kernels::layer_norm(x.data(), T, H, H, W.emb_ln_g.data(), W.emb_ln_b.data(), W.cfg.layer_norm_eps);
+
+  std::vector<float> qkv(T * 3 * H), ctx(T * H), tmp(T * H), inter(T * I), scores(max_len * max_len);
+  const float scale = 1.0f / std::sqrt(static_cast<float>(dh));
+  for (const Layer& L : W.layers) {
+    L.qkv.apply(x.data(), T, qkv.data());
+    for (size_t s = 0; s < seqs.size(); ++s) {
+      const size_t len = seqs[s]->size();
+      const float* base = &qkv[offset[s] * 3 * H];
+      for (size_t h = 0; h < nh; ++h) {
+        const float* q = base + h * dh;
+        const float* k = base + H + h * dh;
+        const float* v = base + 2 * H + h * dh;
+        kernels::sgemm(false, true, len, len, dh, scale, q, 3 * H, k, 3 * H, 0.0f, scores.data(), len);
+        kernels::softmax_rows(scores.data(), len, len, len, len);
+        kernels::sgemm(false, false, len, dh, len, 1.0f, scores.data(), len, v, 3 * H, 0.0f,
+                       &ctx[offset[s] * H + h * dh], H);
+      }
+    }
+    L.attn_out.apply(ctx.data(), T, tmp.data());
+    for (size_t i = 0; i < T * H; ++i) x[i] += tmp[i];
+    kernels::layer_norm(x.data(), T, H, H, L.ln1_g.data(), L.ln1_b.data(), W.cfg.layer_norm_eps);
+    L.ffn_in.apply(x.data(), T, inter.data());
+    kernels::gelu_erf(inter.data(), T * I);
+    L.ffn_out.apply(inter.data(), T, tmp.data());
+    for (size_t i = 0; i < T * H; ++i) x[i] += tmp[i];
+    kernels::layer_norm(x.data(), T, H, H, L.ln2_g.data(), L.ln2_b.data(), W.cfg.layer_norm_eps);
+  }
+
+  // Pooling, Dense layers, normalisation.
+  std::vector<float> pooled(seqs.size() * H);
+  for (size_t s = 0; s < seqs.size(); ++s) {
+    float* p = &pooled[s * H];
+    const size_t len = seqs[s]->size();
+    if (W.pooling == model::Pooling::kCls) {
+      std::memcpy(p, &x[offset[s] * H], H * sizeof(float));
+    } else {
+      std::fill(p, p + H, 0.0f);
+      for (size_t t = 0; t < len; ++t) {
+        const float* r = &x[(offset[s] + t) * H];
+        for (size_t i = 0; i < H; ++i) p[i] += r[i];
+      }
+      const float inv = 1.0f / static_cast<float>(len);
+      for (size_t i = 0; i < H; ++i) p[i] *= inv;
+    }
+  }
+  std::vector<float> cur = std::move(pooled), next;
+  size_t width = H;
+  for (const Dense& D : W.dense) {
+    next.assign(seqs.size() * D.out, 0.0f);
+    D.linear.apply(cur.data(), seqs.size(), next.data());
+    if (D.act == model::Activation::kTanh) kernels::tanh_inplace(next.data(), next.size());
+    cur.swap(next);
+    width = D.out;
+  }
+  if (W.normalize) {
+    for (size_t s = 0; s < seqs.size(); ++s) {
+      float* r = &cur[s * width];
+      double ss = 0;
+      for (size_t i = 0; i < width; ++i) ss += static_cast<double>(r[i]) * static_cast<double>(r[i]);
+      // torch.nn.functional.normalize: x / max(||x||, 1e-12)
+      const float inv = 1.0f / std::max(static_cast<float>(std::sqrt(ss)), 1e-12f);
+      for (size_t i = 0; i < width; ++i) r[i] *= inv;
+    }
+  }
+  std::memcpy(out, cur.data(), cur.size() * sizeof(float));
+}
+
+}  // namespace bitmill::encoder

@@ -1,0 +1,136 @@
+// Dispatch from the public kernel API to the per-ISA implementations.
+#include "bitmill/kernels/kernels.h"
+
+#include <new>
+#include <utility>
+
+#include "kernels/kernels_impl.h"
+
+namespace bitmill::kernels {
+namespace {
+
+// sgemm_isa and friends take any Isa from their caller; running AVX2 code on a CPU without it
+// would be an illegal instruction, so a request the CPU cannot honour runs the reference.
+bool use_avx2(Isa isa) { return isa == Isa::kAvx2 && cpu_supports(Isa::kAvx2); }
+
+// 64 bytes: a cache line, which also satisfies the 32-byte aligned loads of the AVX2 kernel.
+constexpr std::align_val_t kPackedAlignment{64};
+
+float* allocate_packed(size_t floats) {
+  return floats == 0 ? nullptr : static_cast<float*>(::operator new[](floats * sizeof(float), kPackedAlignment));
+}
+
+void free_packed(float* p) {
+  if (p != nullptr) ::operator delete[](p, kPackedAlignment);
+}
+
+}  // namespace
+
+void sgemm_isa(Isa isa, bool trans_a, bool trans_b, size_t m, size_t n, size_t k, float alpha, const float* a,
+               size_t lda, const float* b, size_t ldb, float beta, float* c, size_t ldc) {
+  if (use_avx2(isa)) {
+    avx2::sgemm(trans_a, trans_b, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+  } else {
+    scalar::sgemm(trans_a, trans_b, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+  }
+}
+
+void sgemm(bool trans_a, bool trans_b, size_t m, size_t n, size_t k, float alpha, const float* a, size_t lda,
+           const float* b, size_t ldb, float beta, float* c, size_t ldc) {
+  sgemm_isa(active_isa(), trans_a, trans_b, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+}
+
+PackedB::PackedB() = default;
+
+PackedB::~PackedB() { free_packed(data_); }
+
+PackedB::PackedB(PackedB&& other) noexcept
+    : isa_(other.isa_),
+      k_(std::exchange(other.k_, 0)),
+      n_(std::exchange(other.n_, 0)),
+      data_(std::exchange(other.data_, nullptr)) {}
+
+PackedB& PackedB::operator=(PackedB&& other) noexcept {
+  if (this != &other) {
+    free_packed(data_);
+    isa_ = other.isa_;
+    k_ = std::exchange(other.k_, 0);
+    n_ = std::exchange(other.n_, 0);
+    data_ = std::exchange(other.data_, nullptr);
+  }
+  return *this;
+}
+
+PackedB pack_b_isa(Isa isa, bool trans_b, size_t k, size_t n, const float* b, size_t ldb) {
+  PackedB out;
+  out.isa_ = use_avx2(isa) ? Isa::kAvx2 : Isa::kScalar;
+  out.k_ = k;
+  out.n_ = n;
+  if (out.isa_ == Isa::kAvx2) {
+    out.data_ = allocate_packed(avx2::packed_b_size(k, n));
+    avx2::pack_b_all(trans_b, k, n, b, ldb, out.data_);
+  } else {
+    out.data_ = allocate_packed(scalar::packed_b_size(k, n));
+    scalar::pack_b_all(trans_b, k, n, b, ldb, out.data_);
+  }
+  return out;
+}
+
+PackedB pack_b(bool trans_b, size_t k, size_t n, const float* b, size_t ldb) {
+  return pack_b_isa(active_isa(), trans_b, k, n, b, ldb);
+}
+
+void sgemm_packed(bool trans_a, size_t m, float alpha, const float* a, size_t lda, const PackedB& b, float beta,
+                  float* c, size_t ldc) {
+  // b.isa_ is kAvx2 only if the CPU had it when b was packed.
+  if (b.isa_ == Isa::kAvx2) {
+    avx2::sgemm_packed(trans_a, m, b.n_, b.k_, alpha, a, lda, b.data_, beta, c, ldc);
+  } else {
+    scalar::sgemm_packed(trans_a, m, b.n_, b.k_, alpha, a, lda, b.data_, beta, c, ldc);
+  }
+}
+
+void layer_norm_isa(Isa isa, float* x, size_t rows, size_t cols, size_t ld, const float* gamma, const float* beta,
+                    float eps) {
+  if (use_avx2(isa)) {
+    avx2::layer_norm(x, rows, cols, ld, gamma, beta, eps);
+  } else {
+    scalar::layer_norm(x, rows, cols, ld, gamma, beta, eps);
+  }
+}
+
+void layer_norm(float* x, size_t rows, size_t cols, size_t ld, const float* gamma, const float* beta, float eps) {
+  layer_norm_isa(active_isa(), x, rows, cols, ld, gamma, beta, eps);
+}
+
+void gelu_erf_isa(Isa isa, float* x, size_t n) {
+  if (use_avx2(isa)) {
+    avx2::gelu_erf(x, n);
+  } else {
+    scalar::gelu_erf(x, n);
+  }
+}
+
+void gelu_erf(float* x, size_t n) { gelu_erf_isa(active_isa(), x, n); }
+
+void softmax_rows_isa(Isa isa, float* x, size_t rows, size_t cols, size_t ld, size_t valid) {
+  if (use_avx2(isa)) {
+    avx2::softmax_rows(x, rows, cols, ld, valid);
+  } else {
+    scalar::softmax_rows(x, rows, cols, ld, valid);
+  }
+}
+
+void softmax_rows(float* x, size_t rows, size_t cols, size_t ld, size_t valid) {
+  softmax_rows_isa(active_isa(), x, rows, cols, ld, valid);
+}
+
+// No AVX2 versions: add_bias is memory-bound and its loop is vectorised by the compiler for the
+// baseline ISA, and tanh only runs on the pooler's one row per sequence.
+void tanh_inplace(float* x, size_t n) { scalar::tanh_inplace(x, n); }
+
+void add_bias(float* x, size_t rows, size_t cols, size_t ld, const float* bias) {
+  scalar::add_bias(x, rows, cols, ld, bias);
+}
+
+}  // namespace bitmill::kernels

@@ -1,0 +1,56 @@
+// Per-ISA implementations behind the dispatch in kernels.cc. Contracts are those of the
+// same-named functions in bitmill/kernels/kernels.h.
+//
+// The avx2:: functions are compiled with -mavx2 -mfma (only *_avx2.cc files get those flags):
+// calling one on a CPU without AVX2 and FMA is undefined, so everything outside the kernels goes
+// through the dispatchers, which check cpu_supports() first.
+#pragma once
+
+#include <cstddef>
+
+namespace bitmill::kernels {
+
+namespace scalar {
+
+// The reference: for each C element, a float dot product accumulated in k order, then
+// alpha * sum (+ beta * c).
+void sgemm(bool trans_a, bool trans_b, size_t m, size_t n, size_t k, float alpha, const float* a, size_t lda,
+           const float* b, size_t ldb, float beta, float* c, size_t ldc);
+// A packed B is op(B) as a dense k x n row-major copy, so sgemm_packed is sgemm on it untransposed.
+size_t packed_b_size(size_t k, size_t n);
+void pack_b_all(bool trans_b, size_t k, size_t n, const float* b, size_t ldb, float* dst);
+void sgemm_packed(bool trans_a, size_t m, size_t n, size_t k, float alpha, const float* a, size_t lda,
+                  const float* packed, float beta, float* c, size_t ldc);
+void layer_norm(float* x, size_t rows, size_t cols, size_t ld, const float* gamma, const float* beta, float eps);
+void gelu_erf(float* x, size_t n);
+void tanh_inplace(float* x, size_t n);
+void softmax_rows(float* x, size_t rows, size_t cols, size_t ld, size_t valid);
+void add_bias(float* x, size_t rows, size_t cols, size_t ld, const float* bias);
+
+}  // namespace scalar
+
+namespace avx2 {
+
+void sgemm(bool trans_a, bool trans_b, size_t m, size_t n, size_t k, float alpha, const float* a, size_t lda,
+           const float* b, size_t ldb, float beta, float* c, size_t ldc);
+// A packed B is the sequence of KC x NC blocks, in NR-wide strips, that sgemm packs on each call,
+// in the order sgemm's loops use them; its size in floats depends on k and n only.
+size_t packed_b_size(size_t k, size_t n);
+void pack_b_all(bool trans_b, size_t k, size_t n, const float* b, size_t ldb, float* dst);
+void sgemm_packed(bool trans_a, size_t m, size_t n, size_t k, float alpha, const float* a, size_t lda,
+                  const float* packed, float beta, float* c, size_t ldc);
+void layer_norm(float* x, size_t rows, size_t cols, size_t ld, const float* gamma, const float* beta, float eps);
+void gelu_erf(float* x, size_t n);
+void softmax_rows(float* x, size_t rows, size_t cols, size_t ld, size_t valid);
+
+// The vector math under gelu_erf and softmax_rows, exposed so that the tests can hold them to
+// std::erf and std::exp directly: x[i] <- erf(x[i]) (absolute error below 1e-7 everywhere, and
+// relative error below 1e-7 near 0) and x[i] <- exp(x[i]) (relative error below 1e-7 for normal
+// results, rounded to the subnormal grid below them, 0 past -104 and +inf past ln(FLT_MAX) as
+// expf). NaN stays NaN.
+void erf_inplace(float* x, size_t n);
+void exp_inplace(float* x, size_t n);
+
+}  // namespace avx2
+
+}  // namespace bitmill::kernels

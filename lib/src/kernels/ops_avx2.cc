@@ -1,0 +1,236 @@
+// AVX2 + FMA versions of the row-wise ops, with vectorised exp and erf (libm has none that GCC
+// will call on vectors without -ffast-math).
+//
+// Row tails are done with masked loads and stores rather than a scalar loop, so that every
+// element goes through the same instructions (a scalar tail here could be contracted into FMAs
+// differently from the vector body and break the bitwise agreement with the reference).
+#include <immintrin.h>
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+#include "kernels/kernels_impl.h"
+
+namespace bitmill::kernels::avx2 {
+namespace {
+
+// Lanes [0, n) of a mask for n in [0, 8].
+inline __m256i lane_mask(size_t n) {
+  const __m256i idx = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
+  return _mm256_cmpgt_epi32(_mm256_set1_epi32(static_cast<int>(std::min<size_t>(n, 8))), idx);
+}
+
+inline float hsum(__m256 v) {
+  __m128 s = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
+  s = _mm_add_ps(s, _mm_movehl_ps(s, s));
+  s = _mm_add_ss(s, _mm_movehdup_ps(s));
+  return _mm_cvtss_f32(s);
+}
+
+inline double hsum(__m256d v) {
+  __m128d s = _mm_add_pd(_mm256_castpd256_pd128(v), _mm256_extractf128_pd(v, 1));
+  s = _mm_add_sd(s, _mm_unpackhi_pd(s, s));
+  return _mm_cvtsd_f64(s);
+}
+
+inline float hmax(__m256 v) {
+  __m128 s = _mm_max_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
+  s = _mm_max_ps(s, _mm_movehl_ps(s, s));
+  s = _mm_max_ss(s, _mm_movehdup_ps(s));
+  return _mm_cvtss_f32(s);
+}
+
+// exp(x), as in Cephes' expf: x = n ln2 + r with |r| <= ln2 / 2, exp(r) by a degree-7
+// polynomial, times 2^n. 2^n is applied as two factors 2^(n/2) so that results in the subnormal
+// range (x < -87.3) and the top binade (n = 128) come out right instead of flushing to 0 or inf.
+// Relative error about 1 ulp; NaN propagates.
+inline __m256 exp8(__m256 x) {
+  // Past these every result is 0 or inf, and clamping keeps 2^n within the two factors' range.
+  const __m256 xc = _mm256_min_ps(_mm256_max_ps(x, _mm256_set1_ps(-104.0f)), _mm256_set1_ps(88.8f));
+  const __m256 n = _mm256_round_ps(_mm256_mul_ps(xc, _mm256_set1_ps(1.44269504088896341f)),
+                                   _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+  // ln 2 in two parts: n * ln2_hi is exact (ln2_hi has 16 significant bits, |n| <= 150), so the
+  // reduction loses nothing to cancellation.
+  __m256 r = _mm256_fnmadd_ps(n, _mm256_set1_ps(0.693145751953125f), xc);
+  r = _mm256_fnmadd_ps(n, _mm256_set1_ps(1.428606820309417232e-6f), r);
+  __m256 p = _mm256_set1_ps(1.9875691500e-4f);
+  p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(1.3981999507e-3f));
+  p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(8.3334519073e-3f));
+  p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(4.1665795894e-2f));
+  p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(1.6666665459e-1f));
+  p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(5.0000001201e-1f));
+  p = _mm256_add_ps(_mm256_fmadd_ps(p, _mm256_mul_ps(r, r), r), _mm256_set1_ps(1.0f));
+  const __m256i ni = _mm256_cvtps_epi32(n);
+  const __m256i n1 = _mm256_srai_epi32(ni, 1);
+  const __m256i n2 = _mm256_sub_epi32(ni, n1);
+  const __m256 s1 = _mm256_castsi256_ps(_mm256_slli_epi32(_mm256_add_epi32(n1, _mm256_set1_epi32(127)), 23));
+  const __m256 s2 = _mm256_castsi256_ps(_mm256_slli_epi32(_mm256_add_epi32(n2, _mm256_set1_epi32(127)), 23));
+  const __m256 y = _mm256_mul_ps(_mm256_mul_ps(p, s1), s2);
+  return _mm256_blendv_ps(y, x, _mm256_cmp_ps(x, x, _CMP_UNORD_Q));
+}
+
+// erf(x), absolute error below 1e-7 (against the 1e-6 the encoder needs), in three pieces:
+//   |x| < 1:      x * P(x^2), P of degree 6, a Chebyshev fit of erf(x)/x (error 1.2e-9);
+//   1 <= |x| < 4: 1 - exp(-x^2) * Q(u), u = (|x| - 2.5) / 1.5 in [-1, 1], Q of degree 11, a
+//                 Chebyshev fit of erfcx(x) = exp(x^2) erfc(x) (error 1e-8 relative);
+//   |x| >= 4:     +-1 (erfc(4) = 1.5e-8).
+// Both pieces are evaluated on every lane and blended: branches would cost more than they save
+// on the mixed-magnitude inputs of a GELU. The coefficients came from mpmath.chebyfit.
+inline __m256 erf8(__m256 x) {
+  const __m256 sign_mask = _mm256_set1_ps(-0.0f);
+  const __m256 ax = _mm256_andnot_ps(sign_mask, x);
+
+  const __m256 s = _mm256_mul_ps(x, x);
+  __m256 p = _mm256_set1_ps(7.87587506269e-5f);
+  p = _mm256_fmadd_ps(p, s, _mm256_set1_ps(-8.01686428717e-4f));
+  p = _mm256_fmadd_ps(p, s, _mm256_set1_ps(5.18908742343e-3f));
+  p = _mm256_fmadd_ps(p, s, _mm256_set1_ps(-2.68542120106e-2f));
+  p = _mm256_fmadd_ps(p, s, _mm256_set1_ps(1.12835947152e-1f));
+  p = _mm256_fmadd_ps(p, s, _mm256_set1_ps(-3.76126266667e-1f));
+  // The constant term 1.128... is applied as x + 0.128... x, so that the final rounding is the
+  // only one at full weight: this halves the error next to |x| = 1.
+  p = _mm256_fmadd_ps(p, s, _mm256_set1_ps(0.12837916585f));
+  const __m256 small = _mm256_fmadd_ps(x, p, x);
+
+  // min(4, ax) and not min(ax, 4): minps returns its second operand on NaN, so NaN propagates.
+  const __m256 a = _mm256_min_ps(_mm256_set1_ps(4.0f), ax);
+  const __m256 u = _mm256_fmadd_ps(a, _mm256_set1_ps(1.0f / 1.5f), _mm256_set1_ps(-2.5f / 1.5f));
+  __m256 q = _mm256_set1_ps(-3.5664178769e-5f);
+  q = _mm256_fmadd_ps(q, u, _mm256_set1_ps(9.62912019546e-5f));
+  q = _mm256_fmadd_ps(q, u, _mm256_set1_ps(-1.47416142935e-4f));
+  q = _mm256_fmadd_ps(q, u, _mm256_set1_ps(3.68151097857e-4f));
+  q = _mm256_fmadd_ps(q, u, _mm256_set1_ps(-1.01366259813e-3f));
+  q = _mm256_fmadd_ps(q, u, _mm256_set1_ps(2.42563893796e-3f));
+  q = _mm256_fmadd_ps(q, u, _mm256_set1_ps(-5.56883764557e-3f));
+  q = _mm256_fmadd_ps(q, u, _mm256_set1_ps(1.24841231485e-2f));
+  q = _mm256_fmadd_ps(q, u, _mm256_set1_ps(-2.70054582128e-2f));
+  q = _mm256_fmadd_ps(q, u, _mm256_set1_ps(5.61109475570e-2f));
+  q = _mm256_fmadd_ps(q, u, _mm256_set1_ps(-1.11521017937e-1f));
+  q = _mm256_fmadd_ps(q, u, _mm256_set1_ps(2.10806357743e-1f));
+  const __m256 e = exp8(_mm256_xor_ps(_mm256_mul_ps(a, a), sign_mask));
+  const __m256 large = _mm256_or_ps(_mm256_fnmadd_ps(e, q, _mm256_set1_ps(1.0f)), _mm256_and_ps(x, sign_mask));
+
+  return _mm256_blendv_ps(large, small, _mm256_cmp_ps(ax, _mm256_set1_ps(1.0f), _CMP_LT_OQ));
+}
+
+// Applies f to x[0, n) eight lanes at a time, the tail through a masked load and store.
+template <typename F>
+void map_inplace(float* x, size_t n, F f) {
+  size_t i = 0;
+  for (; i + 8 <= n; i += 8) _mm256_storeu_ps(x + i, f(_mm256_loadu_ps(x + i)));
+  if (i < n) {
+    const __m256i m = lane_mask(n - i);
+    _mm256_maskstore_ps(x + i, m, f(_mm256_maskload_ps(x + i, m)));
+  }
+}
+
+}  // namespace
+
+void erf_inplace(float* x, size_t n) { map_inplace(x, n, erf8); }
+void exp_inplace(float* x, size_t n) { map_inplace(x, n, exp8); }
+
+void gelu_erf(float* x, size_t n) {
+  map_inplace(x, n, [](__m256 v) {
+    const __m256 e = erf8(_mm256_mul_ps(v, _mm256_set1_ps(0.707106781186547524f)));
+    // The reference's order: (x * 0.5) * (1 + erf).
+    return _mm256_mul_ps(_mm256_mul_ps(v, _mm256_set1_ps(0.5f)), _mm256_add_ps(_mm256_set1_ps(1.0f), e));
+  });
+}
+
+void layer_norm(float* x, size_t rows, size_t cols, size_t ld, const float* gamma, const float* beta, float eps) {
+  if (cols == 0) return;
+  const float n = static_cast<float>(cols);
+  const size_t body = cols / 8 * 8;
+  const __m256i tail = lane_mask(cols - body);
+  for (size_t r = 0; r < rows; ++r) {
+    float* row = x + r * ld;
+    // Two accumulators hide the add latency; the order differs from the reference's, which is
+    // exact on the tests' integer inputs and within rounding otherwise.
+    __m256 acc0 = _mm256_setzero_ps(), acc1 = _mm256_setzero_ps();
+    size_t j = 0;
+    for (; j + 16 <= body; j += 16) {
+      acc0 = _mm256_add_ps(acc0, _mm256_loadu_ps(row + j));
+      acc1 = _mm256_add_ps(acc1, _mm256_loadu_ps(row + j + 8));
+    }
+    if (j < body) acc0 = _mm256_add_ps(acc0, _mm256_loadu_ps(row + j));
+    acc1 = _mm256_add_ps(acc1, _mm256_maskload_ps(row + body, tail));
+    const float mean = hsum(_mm256_add_ps(acc0, acc1)) / n;
+
+    const __m256 vmean = _mm256_set1_ps(mean);
+    acc0 = _mm256_setzero_ps();
+    acc1 = _mm256_setzero_ps();
+    for (j = 0; j + 16 <= body; j += 16) {
+      const __m256 d0 = _mm256_sub_ps(_mm256_loadu_ps(row + j), vmean);
+      const __m256 d1 = _mm256_sub_ps(_mm256_loadu_ps(row + j + 8), vmean);
+      acc0 = _mm256_fmadd_ps(d0, d0, acc0);
+      acc1 = _mm256_fmadd_ps(d1, d1, acc1);
+    }
+    if (j < body) {
+      const __m256 d = _mm256_sub_ps(_mm256_loadu_ps(row + j), vmean);
+      acc0 = _mm256_fmadd_ps(d, d, acc0);
+    }
+    // Masked-off lanes load as 0 and would contribute mean^2: clear them.
+    const __m256 dt =
+        _mm256_and_ps(_mm256_sub_ps(_mm256_maskload_ps(row + body, tail), vmean), _mm256_castsi256_ps(tail));
+    acc1 = _mm256_fmadd_ps(dt, dt, acc1);
+    const float rstd = 1.0f / std::sqrt(hsum(_mm256_add_ps(acc0, acc1)) / n + eps);
+
+    const __m256 vrstd = _mm256_set1_ps(rstd);
+    auto normalise = [&](__m256 v, __m256 g, __m256 b) {
+      return _mm256_fmadd_ps(_mm256_mul_ps(_mm256_sub_ps(v, vmean), vrstd), g, b);
+    };
+    for (j = 0; j < body; j += 8) {
+      _mm256_storeu_ps(row + j,
+                       normalise(_mm256_loadu_ps(row + j), _mm256_loadu_ps(gamma + j), _mm256_loadu_ps(beta + j)));
+    }
+    if (body < cols) {
+      _mm256_maskstore_ps(row + body, tail,
+                          normalise(_mm256_maskload_ps(row + body, tail), _mm256_maskload_ps(gamma + body, tail),
+                                    _mm256_maskload_ps(beta + body, tail)));
+    }
+  }
+}
+
+void softmax_rows(float* x, size_t rows, size_t cols, size_t ld, size_t valid) {
+  valid = std::min(valid, cols);
+  const size_t body = valid / 8 * 8;
+  const __m256i tail = lane_mask(valid - body);
+  const __m256 tail_f = _mm256_castsi256_ps(tail);
+  const __m256 neg_inf = _mm256_set1_ps(-std::numeric_limits<float>::infinity());
+  for (size_t r = 0; r < rows; ++r) {
+    float* row = x + r * ld;
+    if (valid > 0) {
+      __m256 mx = _mm256_blendv_ps(neg_inf, _mm256_maskload_ps(row + body, tail), tail_f);
+      for (size_t j = 0; j < body; j += 8) mx = _mm256_max_ps(mx, _mm256_loadu_ps(row + j));
+      const __m256 vmax = _mm256_set1_ps(hmax(mx));
+
+      // The sum in double, as in the reference: a float sum of a few hundred terms would carry
+      // more error than exp does, and the widening is cheap next to exp.
+      __m256d sum0 = _mm256_setzero_pd(), sum1 = _mm256_setzero_pd();
+      auto add = [&](__m256 e) {
+        sum0 = _mm256_add_pd(sum0, _mm256_cvtps_pd(_mm256_castps256_ps128(e)));
+        sum1 = _mm256_add_pd(sum1, _mm256_cvtps_pd(_mm256_extractf128_ps(e, 1)));
+      };
+      for (size_t j = 0; j < body; j += 8) {
+        const __m256 e = exp8(_mm256_sub_ps(_mm256_loadu_ps(row + j), vmax));
+        _mm256_storeu_ps(row + j, e);
+        add(e);
+      }
+      if (body < valid) {
+        const __m256 e = _mm256_and_ps(exp8(_mm256_sub_ps(_mm256_maskload_ps(row + body, tail), vmax)), tail_f);
+        _mm256_maskstore_ps(row + body, tail, e);
+        add(e);
+      }
+
+      const __m256 inv = _mm256_set1_ps(static_cast<float>(1.0 / hsum(_mm256_add_pd(sum0, sum1))));
+      for (size_t j = 0; j < body; j += 8) _mm256_storeu_ps(row + j, _mm256_mul_ps(_mm256_loadu_ps(row + j), inv));
+      if (body < valid) {
+        _mm256_maskstore_ps(row + body, tail, _mm256_mul_ps(_mm256_maskload_ps(row + body, tail), inv));
+      }
+    }
+    std::fill(row + valid, row + cols, 0.0f);
+  }
+}
+
+}  // namespace bitmill::kernels::avx2

@@ -1,0 +1,69 @@
+// Reference implementations of the row-wise ops: straightforward loops over libm, against which
+// the AVX2 versions are tested, and what runs on CPUs without AVX2.
+#include <algorithm>
+#include <cmath>
+
+#include "kernels/kernels_impl.h"
+
+namespace bitmill::kernels::scalar {
+
+void layer_norm(float* x, size_t rows, size_t cols, size_t ld, const float* gamma, const float* beta, float eps) {
+  if (cols == 0) return;
+  // Divisions rather than a multiply by 1/cols: exact whenever the sum is a multiple of cols,
+  // which the tests use to compare the ISAs bit for bit.
+  const float n = static_cast<float>(cols);
+  for (size_t r = 0; r < rows; ++r) {
+    float* row = x + r * ld;
+    float sum = 0.0f;
+    for (size_t j = 0; j < cols; ++j) sum += row[j];
+    const float mean = sum / n;
+    // Two passes (variance of the deviations rather than E[x^2] - mean^2): no cancellation when
+    // the mean is large against the spread.
+    float sq = 0.0f;
+    for (size_t j = 0; j < cols; ++j) {
+      const float d = row[j] - mean;
+      sq += d * d;
+    }
+    const float rstd = 1.0f / std::sqrt(sq / n + eps);
+    for (size_t j = 0; j < cols; ++j) row[j] = (row[j] - mean) * rstd * gamma[j] + beta[j];
+  }
+}
+
+void gelu_erf(float* x, size_t n) {
+  constexpr float kSqrtHalf = 0.707106781186547524f;
+  for (size_t i = 0; i < n; ++i) x[i] = x[i] * 0.5f * (1.0f + std::erf(x[i] * kSqrtHalf));
+}
+
+void tanh_inplace(float* x, size_t n) {
+  for (size_t i = 0; i < n; ++i) x[i] = std::tanh(x[i]);
+}
+
+void softmax_rows(float* x, size_t rows, size_t cols, size_t ld, size_t valid) {
+  valid = std::min(valid, cols);
+  for (size_t r = 0; r < rows; ++r) {
+    float* row = x + r * ld;
+    if (valid > 0) {
+      // Subtracting the maximum keeps exp from overflowing; the result is the same in exact math.
+      float mx = row[0];
+      for (size_t j = 1; j < valid; ++j) mx = std::max(mx, row[j]);
+      // The sum in double: over a few hundred terms a float sum would be the largest error.
+      double sum = 0.0;
+      for (size_t j = 0; j < valid; ++j) {
+        row[j] = std::exp(row[j] - mx);
+        sum += static_cast<double>(row[j]);
+      }
+      const float inv = static_cast<float>(1.0 / sum);
+      for (size_t j = 0; j < valid; ++j) row[j] *= inv;
+    }
+    std::fill(row + valid, row + cols, 0.0f);
+  }
+}
+
+void add_bias(float* x, size_t rows, size_t cols, size_t ld, const float* bias) {
+  for (size_t r = 0; r < rows; ++r) {
+    float* row = x + r * ld;
+    for (size_t j = 0; j < cols; ++j) row[j] += bias[j];
+  }
+}
+
+}  // namespace bitmill::kernels::scalar

@@ -1,0 +1,433 @@
+// SGEMM for AVX2 + FMA, organised as in BLIS / OpenBLAS (Goto's algorithm):
+//
+//   for jc in steps of NC over n:           op(B) block KC x NC packed once, lives in L3
+//     for pc in steps of KC over k:
+//       pack op(B)[pc.., jc..] into NR-wide strips
+//       for ic in steps of MC over m:       op(A) block MC x KC packed, lives in L2
+//         pack op(A)[ic.., pc..] into MR-tall strips
+//         for jr in steps of NR:            one B strip (KC x NR) stays in L1 ...
+//           for ir in steps of MR:          ... while the A strips stream past it
+//             C[MR x NR] += A strip * B strip, in registers
+//
+// Packing makes the micro-kernel's loads contiguous and aligned whatever the transposes and
+// leading dimensions, and zero-pads the m and n tails to whole strips, so the micro-kernel has a
+// single shape and only its final store is masked at the edges.
+//
+// Two variations: a B packed once by pack_b_all is read in place of the per-call packing (the
+// PackedB API), and m == 1 skips packing altogether (row_times_matrix).
+#include <immintrin.h>
+
+#include <algorithm>
+#include <memory>
+#include <new>
+
+#include "kernels/kernels_impl.h"
+
+namespace bitmill::kernels::avx2 {
+namespace {
+
+// 6 x 16: 12 ymm accumulators, 2 for the B row and 1 for the A broadcast use 15 of the 16
+// registers; per k step 12 FMAs against 2 loads and 6 broadcasts, which keeps both FMA pipes of
+// Zen 3/4 and Haswell-class cores busy without saturating the load ports.
+constexpr size_t kMr = 6;
+constexpr size_t kNr = 16;
+// KC: a B strip (KC x 16 floats = 16 KiB) must stay in the 32 KiB L1 next to the A strip and C.
+constexpr size_t kKc = 256;
+// MC: the packed A block (MC x KC floats = 144 KiB) stays in L2 while all B strips pass by.
+constexpr size_t kMc = 144;
+// NC: the packed B block (KC x NC floats = 4 MiB) is only meant for L3; it is large so that A is
+// packed as few times as possible.
+constexpr size_t kNc = 4096;
+
+static_assert(kMc % kMr == 0 && kNc % kNr == 0);
+
+struct AlignedDelete {
+  void operator()(float* p) const { ::operator delete[](p, std::align_val_t{64}); }
+};
+using Buffer = std::unique_ptr<float[], AlignedDelete>;
+
+// Uninitialised: packing writes every element the micro-kernel reads.
+Buffer allocate(size_t n) {
+  return Buffer(static_cast<float*>(::operator new[](n * sizeof(float), std::align_val_t{64})));
+}
+
+size_t ceil_div(size_t a, size_t b) { return (a + b - 1) / b; }
+size_t round_up(size_t a, size_t b) { return ceil_div(a, b) * b; }
+
+// The block size for a dimension of `total` with at most `max` per block, split into equal
+// blocks (a multiple of `unit`): k = 300 with max 256 gives 150 + 150 rather than 256 + 44, whose
+// second pass would be mostly overhead.
+size_t block_size(size_t total, size_t max, size_t unit) {
+  const size_t blocks = ceil_div(total, max);
+  return std::min(max, round_up(ceil_div(total, blocks), unit));
+}
+
+void transpose8(__m256& r0, __m256& r1, __m256& r2, __m256& r3, __m256& r4, __m256& r5, __m256& r6, __m256& r7) {
+  const __m256 t0 = _mm256_unpacklo_ps(r0, r1), t1 = _mm256_unpackhi_ps(r0, r1);
+  const __m256 t2 = _mm256_unpacklo_ps(r2, r3), t3 = _mm256_unpackhi_ps(r2, r3);
+  const __m256 t4 = _mm256_unpacklo_ps(r4, r5), t5 = _mm256_unpackhi_ps(r4, r5);
+  const __m256 t6 = _mm256_unpacklo_ps(r6, r7), t7 = _mm256_unpackhi_ps(r6, r7);
+  const __m256 s0 = _mm256_shuffle_ps(t0, t2, _MM_SHUFFLE(1, 0, 1, 0));
+  const __m256 s1 = _mm256_shuffle_ps(t0, t2, _MM_SHUFFLE(3, 2, 3, 2));
+  const __m256 s2 = _mm256_shuffle_ps(t1, t3, _MM_SHUFFLE(1, 0, 1, 0));
+  const __m256 s3 = _mm256_shuffle_ps(t1, t3, _MM_SHUFFLE(3, 2, 3, 2));
+  const __m256 s4 = _mm256_shuffle_ps(t4, t6, _MM_SHUFFLE(1, 0, 1, 0));
+  const __m256 s5 = _mm256_shuffle_ps(t4, t6, _MM_SHUFFLE(3, 2, 3, 2));
+  const __m256 s6 = _mm256_shuffle_ps(t5, t7, _MM_SHUFFLE(1, 0, 1, 0));
+  const __m256 s7 = _mm256_shuffle_ps(t5, t7, _MM_SHUFFLE(3, 2, 3, 2));
+  r0 = _mm256_permute2f128_ps(s0, s4, 0x20);
+  r1 = _mm256_permute2f128_ps(s1, s5, 0x20);
+  r2 = _mm256_permute2f128_ps(s2, s6, 0x20);
+  r3 = _mm256_permute2f128_ps(s3, s7, 0x20);
+  r4 = _mm256_permute2f128_ps(s0, s4, 0x31);
+  r5 = _mm256_permute2f128_ps(s1, s5, 0x31);
+  r6 = _mm256_permute2f128_ps(s2, s6, 0x31);
+  r7 = _mm256_permute2f128_ps(s3, s7, 0x31);
+}
+
+// Packs op(B)[pc : pc+kc, jc : jc+nc] into ceil(nc / 16) strips; strip s holds, for each p in
+// order, the 16 values op(B)[pc+p, jc+16s .. jc+16s+15], zero past column nc.
+void pack_b(bool trans_b, const float* b, size_t ldb, size_t pc, size_t jc, size_t kc, size_t nc, float* dst) {
+  for (size_t j0 = 0; j0 < nc; j0 += kNr, dst += kc * kNr) {
+    const size_t nr = std::min(kNr, nc - j0);
+    if (!trans_b) {
+      // Row p of op(B) is row p of B: 16 contiguous floats.
+      const float* src = b + pc * ldb + jc + j0;
+      if (nr == kNr) {
+        for (size_t p = 0; p < kc; ++p) {
+          _mm256_store_ps(dst + p * kNr, _mm256_loadu_ps(src + p * ldb));
+          _mm256_store_ps(dst + p * kNr + 8, _mm256_loadu_ps(src + p * ldb + 8));
+        }
+      } else {
+        for (size_t p = 0; p < kc; ++p) {
+          for (size_t j = 0; j < kNr; ++j) dst[p * kNr + j] = j < nr ? src[p * ldb + j] : 0.0f;
+        }
+      }
+      continue;
+    }
+    // B is n x k: column j of op(B) is row j of B, so a strip is a transpose of 16 rows of B,
+    // done 8 x 8 at a time.
+    const float* src = b + (jc + j0) * ldb + pc;
+    size_t p = 0;
+    if (nr == kNr) {
+      for (; p + 8 <= kc; p += 8) {
+        for (size_t h = 0; h < kNr; h += 8) {
+          const float* s = src + h * ldb + p;
+          __m256 r0 = _mm256_loadu_ps(s), r1 = _mm256_loadu_ps(s + ldb), r2 = _mm256_loadu_ps(s + 2 * ldb),
+                 r3 = _mm256_loadu_ps(s + 3 * ldb), r4 = _mm256_loadu_ps(s + 4 * ldb),
+                 r5 = _mm256_loadu_ps(s + 5 * ldb), r6 = _mm256_loadu_ps(s + 6 * ldb),
+                 r7 = _mm256_loadu_ps(s + 7 * ldb);
+          transpose8(r0, r1, r2, r3, r4, r5, r6, r7);
+          float* d = dst + p * kNr + h;
+          _mm256_store_ps(d + 0 * kNr, r0);
+          _mm256_store_ps(d + 1 * kNr, r1);
+          _mm256_store_ps(d + 2 * kNr, r2);
+          _mm256_store_ps(d + 3 * kNr, r3);
+          _mm256_store_ps(d + 4 * kNr, r4);
+          _mm256_store_ps(d + 5 * kNr, r5);
+          _mm256_store_ps(d + 6 * kNr, r6);
+          _mm256_store_ps(d + 7 * kNr, r7);
+        }
+      }
+    }
+    for (; p < kc; ++p) {
+      for (size_t j = 0; j < kNr; ++j) dst[p * kNr + j] = j < nr ? src[j * ldb + p] : 0.0f;
+    }
+  }
+}
+
+// Packs op(A)[ic : ic+mc, pc : pc+kc] into ceil(mc / 6) strips; strip s holds, for each p in
+// order, the 6 values op(A)[ic+6s .. ic+6s+5, pc+p], zero past row mc. Writes up to 2 floats
+// past the last strip (see below), which the buffer must have room for.
+void pack_a(bool trans_a, const float* a, size_t lda, size_t ic, size_t pc, size_t mc, size_t kc, float* dst) {
+  for (size_t i0 = 0; i0 < mc; i0 += kMr, dst += kc * kMr) {
+    const size_t mr = std::min(kMr, mc - i0);
+    if (trans_a) {
+      // A is k x m: the 6 values for one p are contiguous in row p of A.
+      const float* src = a + pc * lda + ic + i0;
+      for (size_t p = 0; p < kc; ++p) {
+        for (size_t r = 0; r < kMr; ++r) dst[p * kMr + r] = r < mr ? src[p * lda + r] : 0.0f;
+      }
+      continue;
+    }
+    const float* src = a + (ic + i0) * lda + pc;
+    size_t p = 0;
+    if (mr == kMr) {
+      // Transpose 6 rows x 8 columns; each transposed column has 6 useful lanes and is stored
+      // with a full 8-lane store whose 2 extra lanes the next column's store overwrites (the last
+      // ones land in the next strip, or the 2-float slack, and are overwritten or unused).
+      for (; p + 8 <= kc; p += 8) {
+        const float* s = src + p;
+        __m256 r0 = _mm256_loadu_ps(s), r1 = _mm256_loadu_ps(s + lda), r2 = _mm256_loadu_ps(s + 2 * lda),
+               r3 = _mm256_loadu_ps(s + 3 * lda), r4 = _mm256_loadu_ps(s + 4 * lda), r5 = _mm256_loadu_ps(s + 5 * lda),
+               r6 = _mm256_setzero_ps(), r7 = _mm256_setzero_ps();
+        transpose8(r0, r1, r2, r3, r4, r5, r6, r7);
+        float* d = dst + p * kMr;
+        _mm256_storeu_ps(d + 0 * kMr, r0);
+        _mm256_storeu_ps(d + 1 * kMr, r1);
+        _mm256_storeu_ps(d + 2 * kMr, r2);
+        _mm256_storeu_ps(d + 3 * kMr, r3);
+        _mm256_storeu_ps(d + 4 * kMr, r4);
+        _mm256_storeu_ps(d + 5 * kMr, r5);
+        _mm256_storeu_ps(d + 6 * kMr, r6);
+        _mm256_storeu_ps(d + 7 * kMr, r7);
+      }
+    }
+    for (; p < kc; ++p) {
+      for (size_t r = 0; r < kMr; ++r) dst[p * kMr + r] = r < mr ? src[r * lda + p] : 0.0f;
+    }
+  }
+}
+
+// How a micro-tile's sum is merged into C: C = alpha * sum + beta * C, where beta is the caller's
+// for the first KC block and 1 for the later ones (they add to what the first one wrote).
+struct Merge {
+  __m256 alpha;
+  __m256 beta;
+  float beta_value;
+};
+
+inline __m256 merge(const Merge& mg, __m256 acc, const float* c) {
+  if (mg.beta_value == 0.0f) return _mm256_mul_ps(mg.alpha, acc);  // C is not read
+  if (mg.beta_value == 1.0f) return _mm256_fmadd_ps(mg.alpha, acc, _mm256_loadu_ps(c));
+  return _mm256_fmadd_ps(mg.alpha, acc, _mm256_mul_ps(mg.beta, _mm256_loadu_ps(c)));
+}
+
+inline __m256 merge_masked(const Merge& mg, __m256 acc, const float* c, __m256i mask) {
+  if (mg.beta_value == 0.0f) return _mm256_mul_ps(mg.alpha, acc);
+  const __m256 old = _mm256_maskload_ps(c, mask);
+  if (mg.beta_value == 1.0f) return _mm256_fmadd_ps(mg.alpha, acc, old);
+  return _mm256_fmadd_ps(mg.alpha, acc, _mm256_mul_ps(mg.beta, old));
+}
+
+// Lanes [0, n) of a mask for n in [0, 8].
+inline __m256i lane_mask(size_t n) {
+  const __m256i idx = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
+  return _mm256_cmpgt_epi32(_mm256_set1_epi32(static_cast<int>(n)), idx);
+}
+
+// C[mr x nr] (mr <= 6, nr <= 16) merged with the 6 x 16 product of a packed A strip and a
+// packed B strip over kc steps. Only the first mr rows and nr columns of C are touched.
+// Not inlined: the loop needs 15 of the 16 ymm registers, and inlining into the block loops would
+// only give the register allocator reasons to spill.
+__attribute__((noinline)) void micro_kernel(size_t kc, const float* __restrict a, const float* __restrict b, float* c,
+                                            size_t ldc, const Merge& mg, size_t mr, size_t nr) {
+  __m256 c00 = _mm256_setzero_ps(), c01 = _mm256_setzero_ps();
+  __m256 c10 = _mm256_setzero_ps(), c11 = _mm256_setzero_ps();
+  __m256 c20 = _mm256_setzero_ps(), c21 = _mm256_setzero_ps();
+  __m256 c30 = _mm256_setzero_ps(), c31 = _mm256_setzero_ps();
+  __m256 c40 = _mm256_setzero_ps(), c41 = _mm256_setzero_ps();
+  __m256 c50 = _mm256_setzero_ps(), c51 = _mm256_setzero_ps();
+
+  // Warm the C tile now so that its misses overlap with the arithmetic, not the final merge.
+  for (size_t r = 0; r < mr; ++r) {
+    _mm_prefetch(reinterpret_cast<const char*>(c + r * ldc), _MM_HINT_T0);
+    _mm_prefetch(reinterpret_cast<const char*>(c + r * ldc + 15), _MM_HINT_T0);
+  }
+
+#pragma GCC unroll 4
+  for (size_t p = 0; p < kc; ++p) {
+    const __m256 b0 = _mm256_load_ps(b), b1 = _mm256_load_ps(b + 8);
+    __m256 av = _mm256_broadcast_ss(a + 0);
+    c00 = _mm256_fmadd_ps(av, b0, c00);
+    c01 = _mm256_fmadd_ps(av, b1, c01);
+    av = _mm256_broadcast_ss(a + 1);
+    c10 = _mm256_fmadd_ps(av, b0, c10);
+    c11 = _mm256_fmadd_ps(av, b1, c11);
+    av = _mm256_broadcast_ss(a + 2);
+    c20 = _mm256_fmadd_ps(av, b0, c20);
+    c21 = _mm256_fmadd_ps(av, b1, c21);
+    av = _mm256_broadcast_ss(a + 3);
+    c30 = _mm256_fmadd_ps(av, b0, c30);
+    c31 = _mm256_fmadd_ps(av, b1, c31);
+    av = _mm256_broadcast_ss(a + 4);
+    c40 = _mm256_fmadd_ps(av, b0, c40);
+    c41 = _mm256_fmadd_ps(av, b1, c41);
+    av = _mm256_broadcast_ss(a + 5);
+    c50 = _mm256_fmadd_ps(av, b0, c50);
+    c51 = _mm256_fmadd_ps(av, b1, c51);
+    a += kMr;
+    b += kNr;
+  }
+
+  const __m256 acc[kMr][2] = {{c00, c01}, {c10, c11}, {c20, c21}, {c30, c31}, {c40, c41}, {c50, c51}};
+  if (nr == kNr) {
+    for (size_t r = 0; r < mr; ++r) {
+      float* row = c + r * ldc;
+      _mm256_storeu_ps(row, merge(mg, acc[r][0], row));
+      _mm256_storeu_ps(row + 8, merge(mg, acc[r][1], row + 8));
+    }
+    return;
+  }
+  const __m256i m0 = lane_mask(std::min<size_t>(nr, 8)), m1 = lane_mask(nr > 8 ? nr - 8 : 0);
+  for (size_t r = 0; r < mr; ++r) {
+    float* row = c + r * ldc;
+    _mm256_maskstore_ps(row, m0, merge_masked(mg, acc[r][0], row, m0));
+    if (nr > 8) _mm256_maskstore_ps(row + 8, m1, merge_masked(mg, acc[r][1], row + 8, m1));
+  }
+}
+
+inline float hsum(__m256 v) {
+  __m128 s = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
+  s = _mm_add_ps(s, _mm_movehl_ps(s, s));
+  s = _mm_add_ss(s, _mm_movehdup_ps(s));
+  return _mm_cvtss_f32(s);
+}
+
+inline void merge_scalar(float sum, float alpha, float beta, float* c) {
+  *c = beta == 0.0f ? alpha * sum : alpha * sum + beta * *c;
+}
+
+// m == 1: each element of B is used once, so packing B (a full pass over it) would cost as much
+// as the product itself and leave the micro-kernel 5/6 idle; stream B instead.
+void row_times_matrix(bool trans_a, bool trans_b, size_t n, size_t k, float alpha, const float* a, size_t lda,
+                      const float* b, size_t ldb, float beta, float* c) {
+  Buffer a_row;
+  if (trans_a) {  // the row of op(A) is a column of A: gather it once
+    a_row = allocate(k);
+    for (size_t p = 0; p < k; ++p) a_row[p] = a[p * lda];
+    a = a_row.get();
+  }
+  const size_t k8 = k / 8 * 8;
+  const __m256i k_tail = lane_mask(k - k8);
+  if (trans_b) {
+    // c[j] = a . (row j of B), four rows at a time so that four accumulators hide the FMA latency.
+    for (size_t j0 = 0; j0 < n; j0 += 4) {
+      const size_t rows = std::min<size_t>(4, n - j0);
+      const float* bj[4];
+      for (size_t q = 0; q < 4; ++q) bj[q] = b + (j0 + std::min(q, rows - 1)) * ldb;  // repeats past n: harmless
+      __m256 acc[4] = {_mm256_setzero_ps(), _mm256_setzero_ps(), _mm256_setzero_ps(), _mm256_setzero_ps()};
+      for (size_t p = 0; p < k8; p += 8) {
+        const __m256 av = _mm256_loadu_ps(a + p);
+        for (size_t q = 0; q < 4; ++q) acc[q] = _mm256_fmadd_ps(av, _mm256_loadu_ps(bj[q] + p), acc[q]);
+      }
+      if (k8 < k) {
+        const __m256 av = _mm256_maskload_ps(a + k8, k_tail);
+        for (size_t q = 0; q < 4; ++q) acc[q] = _mm256_fmadd_ps(av, _mm256_maskload_ps(bj[q] + k8, k_tail), acc[q]);
+      }
+      for (size_t q = 0; q < rows; ++q) merge_scalar(hsum(acc[q]), alpha, beta, c + j0 + q);
+    }
+    return;
+  }
+  // c = sum over p of a[p] * (row p of B), accumulated in a scratch row (C may not be read when
+  // beta == 0, and must get alpha applied once at the end).
+  const size_t n8 = n / 8 * 8;
+  const __m256i n_tail = lane_mask(n - n8);
+  Buffer acc = allocate(n8 + 8);
+  std::fill(acc.get(), acc.get() + n8 + 8, 0.0f);
+  for (size_t p = 0; p < k; ++p) {
+    const __m256 av = _mm256_set1_ps(a[p]);
+    const float* row = b + p * ldb;
+    for (size_t j = 0; j < n8; j += 8) {
+      _mm256_store_ps(acc.get() + j, _mm256_fmadd_ps(av, _mm256_loadu_ps(row + j), _mm256_load_ps(acc.get() + j)));
+    }
+    if (n8 < n) {
+      const __m256 bv = _mm256_maskload_ps(row + n8, n_tail);
+      _mm256_store_ps(acc.get() + n8, _mm256_fmadd_ps(av, bv, _mm256_load_ps(acc.get() + n8)));
+    }
+  }
+  for (size_t j = 0; j < n; ++j) merge_scalar(acc[j], alpha, beta, c + j);
+}
+
+// C = beta * C, for k == 0 where there is no product to add.
+void scale_c(size_t m, size_t n, float beta, float* c, size_t ldc) {
+  for (size_t i = 0; i < m; ++i) {
+    float* row = c + i * ldc;
+    for (size_t j = 0; j < n; ++j) row[j] = beta == 0.0f ? 0.0f : beta * row[j];
+  }
+}
+
+// Where the driver gets its packed B blocks: packed from B on every call, or, for a PackedB, read
+// in place from blocks that pack_b_all laid out in the driver's loop order.
+struct BSource {
+  const float* prepacked;  // null: pack from the fields below
+  bool trans_b;
+  const float* b;
+  size_t ldb;
+};
+
+// The blocking of the k and n dimensions, which a prepacked B's layout depends on (m's does not).
+size_t kc_block(size_t k) { return block_size(k, kKc, 1); }
+size_t nc_block(size_t n) { return block_size(n, kNc, kNr); }
+
+void gemm_blocked(bool trans_a, size_t m, size_t n, size_t k, float alpha, const float* a, size_t lda,
+                  const BSource& src, float beta, float* c, size_t ldc) {
+  if (m == 0 || n == 0) return;
+  if (k == 0) {
+    scale_c(m, n, beta, c, ldc);
+    return;
+  }
+  const size_t kc_max = kc_block(k);
+  const size_t mc_max = block_size(m, kMc, kMr);
+  const size_t nc_max = nc_block(n);
+  Buffer b_pack = src.prepacked ? nullptr : allocate(kc_max * round_up(nc_max, kNr));
+  Buffer a_pack = allocate(kc_max * round_up(mc_max, kMr) + 2);  // + the slack pack_a may write
+
+  const float* next_prepacked = src.prepacked;
+  for (size_t jc = 0; jc < n; jc += nc_max) {
+    const size_t nc = std::min(nc_max, n - jc);
+    for (size_t pc = 0; pc < k; pc += kc_max) {
+      const size_t kc = std::min(kc_max, k - pc);
+      const float* b_block = next_prepacked;
+      if (b_block) {
+        next_prepacked += kc * round_up(nc, kNr);
+      } else {
+        pack_b(src.trans_b, src.b, src.ldb, pc, jc, kc, nc, b_pack.get());
+        b_block = b_pack.get();
+      }
+      const float beta_value = pc == 0 ? beta : 1.0f;
+      const Merge mg{_mm256_set1_ps(alpha), _mm256_set1_ps(beta_value), beta_value};
+      for (size_t ic = 0; ic < m; ic += mc_max) {
+        const size_t mc = std::min(mc_max, m - ic);
+        pack_a(trans_a, a, lda, ic, pc, mc, kc, a_pack.get());
+        for (size_t jr = 0; jr < nc; jr += kNr) {
+          const float* b_strip = b_block + jr * kc;
+          for (size_t ir = 0; ir < mc; ir += kMr) {
+            micro_kernel(kc, a_pack.get() + ir * kc, b_strip, c + (ic + ir) * ldc + jc + jr, ldc, mg,
+                         std::min(kMr, mc - ir), std::min(kNr, nc - jr));
+          }
+        }
+      }
+    }
+  }
+}
+
+}  // namespace
+
+void sgemm(bool trans_a, bool trans_b, size_t m, size_t n, size_t k, float alpha, const float* a, size_t lda,
+           const float* b, size_t ldb, float beta, float* c, size_t ldc) {
+  if (m == 1 && n > 0 && k > 0) {
+    row_times_matrix(trans_a, trans_b, n, k, alpha, a, lda, b, ldb, beta, c);
+    return;
+  }
+  gemm_blocked(trans_a, m, n, k, alpha, a, lda, BSource{nullptr, trans_b, b, ldb}, beta, c, ldc);
+}
+
+size_t packed_b_size(size_t k, size_t n) {
+  if (n == 0) return 0;
+  const size_t nc_max = nc_block(n);
+  size_t total = 0;
+  // Each jc block holds all k rows of its columns, padded to whole strips.
+  for (size_t jc = 0; jc < n; jc += nc_max) total += k * round_up(std::min(nc_max, n - jc), kNr);
+  return total;
+}
+
+void pack_b_all(bool trans_b, size_t k, size_t n, const float* b, size_t ldb, float* dst) {
+  if (k == 0 || n == 0) return;
+  const size_t kc_max = kc_block(k), nc_max = nc_block(n);
+  for (size_t jc = 0; jc < n; jc += nc_max) {
+    const size_t nc = std::min(nc_max, n - jc);
+    for (size_t pc = 0; pc < k; pc += kc_max) {
+      const size_t kc = std::min(kc_max, k - pc);
+      pack_b(trans_b, b, ldb, pc, jc, kc, nc, dst);
+      dst += kc * round_up(nc, kNr);
+    }
+  }
+}
+
+void sgemm_packed(bool trans_a, size_t m, size_t n, size_t k, float alpha, const float* a, size_t lda,
+                  const float* packed, float beta, float* c, size_t ldc) {
+  gemm_blocked(trans_a, m, n, k, alpha, a, lda, BSource{packed, false, nullptr, 0}, beta, c, ldc);
+}
+
+}  // namespace bitmill::kernels::avx2

@@ -1,0 +1,137 @@
+#include "text/precompiled_charsmap.h"
+
+#include <utf8proc.h>
+
+#include <cstring>
+
+#include "text/hf_unicode.h"
+
+namespace bitmill::text::detail {
+namespace {
+
+// darts-clone's unit encoding (darts.h, DoubleArrayUnit).
+bool has_leaf(uint32_t unit) { return ((unit >> 8) & 1) == 1; }
+uint32_t value_of(uint32_t unit) { return unit & ((1u << 31) - 1); }
+uint32_t label_of(uint32_t unit) { return unit & ((1u << 31) | 0xFF); }
+uint32_t offset_of(uint32_t unit) { return (unit >> 10) << ((unit & (1u << 9)) >> 6); }
+
+}  // namespace
+
+Expected<PrecompiledCharsmap> PrecompiledCharsmap::parse(std::string_view blob) {
+  if (blob.size() <= 4) return data_error("too short (" + std::to_string(blob.size()) + " bytes)");
+  const auto* b = reinterpret_cast<const unsigned char*>(blob.data());
+  const uint32_t trie_bytes = static_cast<uint32_t>(b[0]) | static_cast<uint32_t>(b[1]) << 8 |
+                              static_cast<uint32_t>(b[2]) << 16 | static_cast<uint32_t>(b[3]) << 24;
+  if (trie_bytes % 4 != 0 || trie_bytes == 0 || trie_bytes > blob.size() - 4) {
+    return data_error("trie size " + std::to_string(trie_bytes) + " does not fit the " + std::to_string(blob.size()) +
+                      "-byte blob");
+  }
+  PrecompiledCharsmap m;
+  m.units_.resize(trie_bytes / 4);
+  for (size_t i = 0; i < m.units_.size(); ++i) {
+    const unsigned char* u = b + 4 + 4 * i;
+    m.units_[i] = static_cast<uint32_t>(u[0]) | static_cast<uint32_t>(u[1]) << 8 | static_cast<uint32_t>(u[2]) << 16 |
+                  static_cast<uint32_t>(u[3]) << 24;
+  }
+  m.normalized_.assign(blob.substr(4 + trie_bytes));
+  return m;
+}
+
+std::optional<std::string_view> PrecompiledCharsmap::transform(std::string_view chunk) const {
+  // darts-clone commonPrefixSearch, stopped at the first (shortest) hit.
+  size_t node = offset_of(units_[0]);
+  for (char ch : chunk) {
+    const auto c = static_cast<unsigned char>(ch);
+    if (c == 0) return std::nullopt;  // darts keys end at NUL
+    node ^= c;
+    if (node >= units_.size()) return std::nullopt;
+    const uint32_t unit = units_[node];
+    if (label_of(unit) != c) return std::nullopt;
+    node ^= offset_of(unit);
+    if (node >= units_.size()) return std::nullopt;
+    if (has_leaf(unit)) {
+      const size_t at = value_of(units_[node]);
+      if (at >= normalized_.size()) return std::nullopt;
+      const char* s = normalized_.data() + at;
+      const void* nul = std::memchr(s, 0, normalized_.size() - at);
+      return std::string_view(s, nul ? static_cast<const char*>(nul) - s : normalized_.size() - at);
+    }
+  }
+  return std::nullopt;
+}
+
+void PrecompiledCharsmap::normalize(std::string_view in, std::string& out, uint32_t* origin) const {
+  // Alignment bookkeeping, as tokenizers' transform() assigns it: a replacement of n characters by
+  // m consumes the n inputs one per output character, the extra outputs (m > n) sharing the
+  // previous one's input, and the last output swallowing the rest (m < n); a deletion (m = 0) is
+  // swallowed by the output before it, or lost when there is none, so that the text after a
+  // deleted first character still counts as starting at the input's first character.
+  const uint32_t limit = origin ? *origin : 0;
+  uint32_t zero = 0;      // outputs aligned to an input before `limit`
+  size_t consumed = 0;    // inputs consumed so far
+  size_t last_align = 0;  // input of the previous output
+  bool any_output = false;
+  auto account = [&](size_t n_old, std::string_view replacement) {
+    if (consumed >= limit) return;
+    size_t m = 0;
+    for (char c : replacement) m += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+    if (m == 0) {
+      if (any_output) consumed += n_old;
+      return;
+    }
+    for (size_t k = 0; k < m; ++k) {
+      size_t align;
+      if (m >= n_old && k >= n_old) {  // an inserted character
+        align = any_output ? last_align : 0;
+      } else {
+        align = consumed;
+        consumed += (m < n_old && k == m - 1) ? 1 + (n_old - m) : 1;
+      }
+      last_align = align;
+      any_output = true;
+      if (align < limit) ++zero;
+    }
+  };
+  auto count_chars = [](std::string_view s) {
+    size_t n = 0;
+    for (char c : s) n += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+    return n;
+  };
+
+  size_t pos = 0;
+  utf8proc_int32_t state = 0;  // carried across clusters, as utf8proc's own segmentation does
+  while (pos < in.size()) {
+    // One extended grapheme cluster: [start, pos).
+    const size_t start = pos;
+    char32_t prev = next_code_point(in, pos);
+    while (pos < in.size()) {
+      size_t next = pos;
+      const char32_t cp = next_code_point(in, next);
+      if (utf8proc_grapheme_break_stateful(static_cast<utf8proc_int32_t>(prev), static_cast<utf8proc_int32_t>(cp),
+                                           &state)) {
+        break;
+      }
+      prev = cp;
+      pos = next;
+    }
+    const std::string_view cluster = in.substr(start, pos - start);
+    if (cluster.size() < 6) {
+      if (auto r = transform(cluster)) {
+        out.append(*r);
+        account(count_chars(cluster), *r);
+        continue;
+      }
+    }
+    for (size_t p = 0; p < cluster.size();) {
+      const size_t char_start = p;
+      next_code_point(cluster, p);
+      const std::string_view ch = cluster.substr(char_start, p - char_start);
+      const auto r = transform(ch);
+      out.append(r ? *r : ch);
+      account(1, r ? *r : ch);
+    }
+  }
+  if (origin) *origin = zero;
+}
+
+}  // namespace bitmill::text::detail

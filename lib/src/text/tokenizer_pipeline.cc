@@ -1,0 +1,207 @@
+#include "text/tokenizer_pipeline.h"
+
+#include <array>
+#include <cerrno>
+#include <cstdio>
+
+#include "bitmill/text/utf8.h"
+#include "text/hf_unicode.h"
+
+namespace bitmill::text::detail {
+namespace {
+
+// Added tokens of one kind (raw or normalised), matched leftmost-longest as tokenizers' Aho-Corasick
+// automaton matches them. Vocabularies have a handful of added tokens, so a scan that only stops at
+// bytes some token starts with is enough.
+class AddedTokenSet {
+ public:
+  void add(const AddedToken& t, std::string_view content) {
+    if (content.empty()) return;
+    first_byte_[static_cast<unsigned char>(content.front())] = true;
+    entries_.push_back({std::string(content), t.id, t.single_word, t.lstrip, t.rstrip});
+  }
+  bool empty() const { return entries_.empty(); }
+
+  // Calls on_text(begin, end) for the text between matches and on_token(id) for each match, in
+  // order, as tokenizers' AddedVocabulary::find_matches splits; stops when a callback returns false.
+  template <typename OnText, typename OnToken>
+  bool split(std::string_view text, OnText&& on_text, OnToken&& on_token) const {
+    size_t emitted = 0;  // end of what has been handed out
+    size_t from = 0;     // where the automaton resumes: after the last match, stripping aside
+    const Entry* e = nullptr;
+    size_t begin = 0;
+    while (!empty() && find(text, from, begin, e)) {
+      size_t end = begin + e->content.size();
+      from = end;
+      if (begin < emitted) continue;  // inside white space an rstrip already took
+      if (e->single_word && (ends_with_word(text.substr(0, begin)) || starts_with_word(text.substr(end)))) continue;
+      if (e->lstrip) {
+        while (begin > emitted) {
+          const size_t start = previous_code_point_start(text, begin);
+          size_t p = start;
+          if (!hf_is_whitespace(next_code_point(text, p))) break;
+          begin = start;
+        }
+      }
+      if (e->rstrip) {
+        while (end < text.size()) {
+          size_t p = end;
+          if (!hf_is_whitespace(next_code_point(text, p))) break;
+          end = p;
+        }
+      }
+      if (emitted < begin && !on_text(emitted, begin)) return false;
+      if (!on_token(e->id)) return false;
+      emitted = end;
+    }
+    if (emitted < text.size()) return on_text(emitted, text.size());
+    return true;
+  }
+
+ private:
+  struct Entry {
+    std::string content;
+    int32_t id;
+    bool single_word, lstrip, rstrip;
+  };
+
+  bool find(std::string_view text, size_t from, size_t& begin, const Entry*& best) const {
+    for (size_t pos = from; pos < text.size(); ++pos) {
+      if (!first_byte_[static_cast<unsigned char>(text[pos])]) continue;
+      best = nullptr;
+      for (const Entry& e : entries_) {
+        if (text.compare(pos, e.content.size(), e.content) == 0 && (!best || e.content.size() > best->content.size())) {
+          best = &e;
+        }
+      }
+      if (best) {
+        begin = pos;
+        return true;
+      }
+    }
+    return false;
+  }
+
+  static bool ends_with_word(std::string_view s) {
+    if (s.empty()) return false;
+    size_t start = previous_code_point_start(s, s.size());
+    return is_word_char(next_code_point(s, start));
+  }
+  static bool starts_with_word(std::string_view s) {
+    size_t p = 0;
+    return !s.empty() && is_word_char(next_code_point(s, p));
+  }
+
+  std::vector<Entry> entries_;
+  std::array<bool, 256> first_byte_{};
+};
+
+class PipelineTokenizer final : public Tokenizer {
+ public:
+  PipelineTokenizer(PipelineConfig c, size_t max_length) : c_(std::move(c)), max_length_(max_length) {
+    std::string scratch;
+    for (const AddedToken& t : c_.added_tokens) {
+      const int32_t model_id = c_.model->token_to_id(t.content);
+      AddedToken token = t;
+      if (model_id >= 0) token.id = model_id;  // tokenizers gives a token the model knows the model's id
+      vocab_size_ = std::max(vocab_size_, static_cast<size_t>(token.id) + 1);
+      if (!t.normalized) {
+        raw_.add(token, t.content);
+        continue;
+      }
+      std::string content = t.content;
+      uint32_t origin = 0;
+      if (c_.normalizer) c_.normalizer->apply(content, scratch, origin);
+      normalized_.add(token, content);
+    }
+    vocab_size_ = std::max(vocab_size_, c_.model->vocab_size());
+    for (int32_t id : c_.prefix) vocab_size_ = std::max(vocab_size_, static_cast<size_t>(id) + 1);
+    for (int32_t id : c_.suffix) vocab_size_ = std::max(vocab_size_, static_cast<size_t>(id) + 1);
+  }
+
+  Status encode(std::string_view text, std::vector<int32_t>& ids) const override {
+    ids.clear();
+    if (const size_t bad = find_invalid_utf8(text); bad != std::string_view::npos) {
+      return data_error("invalid UTF-8 at byte " + std::to_string(bad));
+    }
+    ids.assign(c_.prefix.begin(), c_.prefix.end());
+    // Tokens past the limit are cut anyway and earlier tokens never depend on later text, so
+    // the work stops as soon as the limit is reached.
+    const size_t limit = max_length_ - c_.suffix.size();
+    std::string norm, scratch;
+    Pieces pieces, words;
+    ModelScratch model_scratch;
+    auto room = [&] { return ids.size() < limit; };
+    auto on_token = [&](int32_t id) {
+      ids.push_back(id);
+      return room();
+    };
+    raw_.split(
+        text,
+        [&](size_t begin, size_t end) {
+          norm.assign(text.substr(begin, end - begin));
+          uint32_t origin = begin == 0 ? 1 : 0;
+          if (c_.normalizer) c_.normalizer->apply(norm, scratch, origin);
+          if (norm.empty()) return true;
+          return normalized_.split(
+              norm,
+              [&](size_t nb, size_t ne) {
+                pieces.clear();
+                pieces.add(std::string_view(norm).substr(nb, ne - nb), origin_after(norm, nb, origin));
+                const Pieces* src = &pieces;
+                if (c_.pre_tokenizer) {
+                  c_.pre_tokenizer->split(pieces, words);
+                  src = &words;
+                }
+                for (const auto& span : src->spans) {
+                  c_.model->tokenize(src->view(span), ids, model_scratch);
+                  if (!room()) return false;
+                }
+                return true;
+              },
+              on_token);
+        },
+        on_token);
+    if (ids.size() > limit) ids.resize(limit);
+    ids.insert(ids.end(), c_.suffix.begin(), c_.suffix.end());
+    return Status::ok();
+  }
+
+  int32_t pad_id() const override { return c_.pad_id; }
+  size_t vocab_size() const override { return vocab_size_; }
+  size_t max_length() const override { return max_length_; }
+  std::string_view description() const override { return c_.description; }
+
+ private:
+  PipelineConfig c_;
+  size_t max_length_;
+  size_t vocab_size_ = 0;
+  AddedTokenSet raw_, normalized_;
+};
+
+}  // namespace
+
+Expected<std::unique_ptr<Tokenizer>> make_pipeline_tokenizer(PipelineConfig config, size_t max_length) {
+  const size_t specials = config.prefix.size() + config.suffix.size();
+  if (max_length <= specials) {
+    return invalid_argument("max_length " + std::to_string(max_length) + " leaves no room for text next to the " +
+                            std::to_string(specials) + " special tokens");
+  }
+  return std::unique_ptr<Tokenizer>(std::make_unique<PipelineTokenizer>(std::move(config), max_length));
+}
+
+Expected<std::string> read_text_file(const std::string& path) {
+  struct Closer {
+    void operator()(std::FILE* f) const { std::fclose(f); }
+  };
+  std::unique_ptr<std::FILE, Closer> f(std::fopen(path.c_str(), "rb"));
+  if (!f) return errno_status(path, errno);
+  std::string out;
+  char buf[1 << 16];
+  size_t n;
+  while ((n = std::fread(buf, 1, sizeof buf, f.get())) > 0) out.append(buf, n);
+  if (std::ferror(f.get()) != 0) return errno_status(path, errno);
+  return out;
+}
+
+}  // namespace bitmill::text::detail

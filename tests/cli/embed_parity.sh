@@ -1,0 +1,48 @@
+# bitmill-embed against the independent PyTorch reference (tests/reference/encoder_reference.py)
+# on random-weight checkpoints of each supported shape: max |difference| <= 1e-4 in fp32.
+set -e
+ref=$CASES/../reference/encoder_reference.py
+py=/usr/bin/python3
+# Texts: BERT's reference tokenises lower-case ASCII words; XLM-R's uses SentencePiece on real
+# multilingual text. Both include an empty line and a line longer than max_seq_length.
+cut -f2 "$CASES/../../data/samples/deu-eng.tsv" | head -n 60 | tr 'A-Z' 'a-z' | tr -cd 'a-z \n' > ascii.txt
+printf '\n%s\n' "$(yes 'a very long line' | head -n 40 | tr '\n' ' ')" >> ascii.txt
+head -n 40 "$CASES/../../data/samples/deu-eng.tsv" | tr '\t' '\n' > multi.txt
+printf '\n%s\n' "$(yes 'Überlänge über alle Grenzen' | head -n 30 | tr '\n' ' ')" >> multi.txt
+
+check() {  # name, model args..., then texts file via $texts
+  name=$1; shift
+  $py "$ref" make "m_$name" "$@" >/dev/null
+  $py "$ref" embed "m_$name" "$texts" "ref_$name.npy"
+  bitmill-embed -q --model "m_$name" -t 1 -o "got_$name.npy" "$texts"
+  bitmill-embed -q --model "m_$name" -t 2 --batch-tokens 64 -o "got2_$name.npy" "$texts"
+  $py - "$name" <<'PY'
+import sys, numpy as np
+n = sys.argv[1]
+r, g, g2 = np.load(f"ref_{n}.npy"), np.load(f"got_{n}.npy"), np.load(f"got2_{n}.npy")
+assert r.shape == g.shape, (r.shape, g.shape)
+d = float(np.abs(r - g).max())
+print(f"{n}: {g.shape[0]} rows x {g.shape[1]}, max |diff| vs reference {'<= 1e-4' if d <= 1e-4 else '= %g (too large)' % d}")
+print(f"{n}: same rows with 2 threads and small batches: {np.array_equal(g, g2)}")
+PY
+}
+texts=ascii.txt
+check bert_cls_dense_norm --arch bert --pooling cls --dense --normalize --seed 1
+check bert_mean_f16 --arch bert --pooling mean --dtype f16 --seed 2
+texts=multi.txt
+check xlmr_mean --arch xlmr --pooling mean --seed 3
+check xlmr_cls_bf16_norm --arch xlmr --pooling cls --dtype bf16 --normalize --seed 4
+
+echo "--- f16 and raw outputs"
+bitmill-embed -q --model m_xlmr_mean --dtype f16 -o half.npy multi.txt
+bitmill-embed -q --model m_xlmr_mean --format raw -o rows.f32 multi.txt
+bitmill-embed -q --model m_xlmr_mean < multi.txt > stdout.npy
+$py - <<'PY'
+import numpy as np
+g = np.load("got_xlmr_mean.npy")
+h = np.load("half.npy")
+print("f16 output:", h.dtype, "max |diff| to f32 <= 1e-2:", float(np.abs(h.astype(np.float32) - g).max()) <= 1e-2)
+raw = np.fromfile("rows.f32", dtype="<f4").reshape(-1, g.shape[1])
+print("raw rows equal the npy rows:", np.array_equal(raw, g))
+print("npy on stdout equals the file:", np.array_equal(np.load("stdout.npy"), g))
+PY
