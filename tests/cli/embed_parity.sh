@@ -32,6 +32,8 @@ check bert_mean_f16 --arch bert --pooling mean --dtype f16 --seed 2
 texts=multi.txt
 check xlmr_mean --arch xlmr --pooling mean --seed 3
 check xlmr_cls_bf16_norm --arch xlmr --pooling cls --dtype bf16 --normalize --seed 4
+texts=ascii.txt
+check static_norm_f16 --arch static --normalize --dtype f16 --seed 5
 
 echo "--- f16 and raw outputs"
 bitmill-embed -q --model m_xlmr_mean --dtype f16 -o half.npy multi.txt

@@ -77,18 +77,52 @@ def sample_words():
     return words
 
 
+def bert_vocab(args):
+    words = sorted(set(sample_words()))
+    vocab = SPECIAL_BERT + [chr(c) for c in range(ord("a"), ord("z") + 1)]
+    vocab += ["##" + chr(c) for c in range(ord("a"), ord("z") + 1)]
+    vocab += [w for w in words if len(w) > 1][: args.vocab_words]
+    vocab += ["##" + w[1:] for w in words if len(w) > 3][: args.vocab_words // 4]
+    return list(dict.fromkeys(vocab))
+
+
+def make_static(args):
+    """sentence-transformers StaticEmbedding: 0_StaticEmbedding/{model.safetensors, tokenizer.json}."""
+    rng = np.random.default_rng(args.seed)
+    d = args.dir
+    sub = os.path.join(d, "0_StaticEmbedding")
+    os.makedirs(sub, exist_ok=True)
+    vocab = bert_vocab(args)
+    tok = {"version": "1.0", "truncation": None, "padding": None,
+           "added_tokens": [{"id": i, "content": t, "single_word": False, "lstrip": False, "rstrip": False,
+                             "normalized": False, "special": True} for i, t in enumerate(SPECIAL_BERT)],
+           "normalizer": {"type": "BertNormalizer", "clean_text": True, "handle_chinese_chars": True,
+                          "strip_accents": None, "lowercase": True},
+           "pre_tokenizer": {"type": "BertPreTokenizer"},
+           "post_processor": {"type": "BertProcessing", "sep": ["[SEP]", 3], "cls": ["[CLS]", 2]},
+           "decoder": None,
+           "model": {"type": "WordPiece", "unk_token": "[UNK]", "continuing_subword_prefix": "##",
+                     "max_input_chars_per_word": 100, "vocab": {t: i for i, t in enumerate(vocab)}}}
+    json.dump(tok, open(os.path.join(sub, "tokenizer.json"), "w"))
+    table = (rng.standard_normal((len(vocab), args.hidden)) * 0.5).astype(np.float32)
+    write_safetensors(os.path.join(sub, "model.safetensors"), {"embedding.weight": table}, args.dtype)
+    modules = [{"idx": 0, "name": "0", "path": "0_StaticEmbedding",
+                "type": "sentence_transformers.models.StaticEmbedding"}]
+    if args.normalize:
+        modules.append({"idx": 1, "name": "1", "path": "1_Normalize", "type": "sentence_transformers.models.Normalize"})
+    json.dump(modules, open(os.path.join(d, "modules.json"), "w"), indent=1)
+    json.dump({"arch": "static", "dtype": args.dtype}, open(os.path.join(d, "reference.json"), "w"))
+
+
 def make(args):
+    if args.arch == "static":
+        return make_static(args)
     rng = np.random.default_rng(args.seed)
     d = args.dir
     os.makedirs(d, exist_ok=True)
     H, L, A, I = args.hidden, args.layers, args.heads, args.intermediate
     if args.arch == "bert":
-        words = sorted(set(sample_words()))
-        vocab = SPECIAL_BERT + [chr(c) for c in range(ord("a"), ord("z") + 1)]
-        vocab += ["##" + chr(c) for c in range(ord("a"), ord("z") + 1)]
-        vocab += [w for w in words if len(w) > 1][: args.vocab_words]
-        vocab += ["##" + w[1:] for w in words if len(w) > 3][: args.vocab_words // 4]
-        vocab = list(dict.fromkeys(vocab))
+        vocab = bert_vocab(args)
         with open(os.path.join(d, "vocab.txt"), "w", encoding="utf-8") as f:
             f.write("\n".join(vocab) + "\n")
         with open(os.path.join(d, "tokenizer_config.json"), "w") as f:
@@ -212,9 +246,29 @@ def wordpiece(text, vocab, max_len):
     return ids[: max_len - 1] + [vocab["[SEP]"]]
 
 
+def embed_static(args, ref):
+    d = args.dir
+    sub = os.path.join(d, "0_StaticEmbedding")
+    tok = json.load(open(os.path.join(sub, "tokenizer.json")))
+    vocab = tok["model"]["vocab"]
+    table = read_safetensors(os.path.join(sub, "model.safetensors"))["embedding.weight"]
+    modules = json.load(open(os.path.join(d, "modules.json")))
+    rows = []
+    with torch.no_grad():
+        for t in open(args.texts, encoding="utf-8").read().split("\n")[:-1]:
+            ids = wordpiece(t, vocab, 10**9)[1:-1]  # add_special_tokens=False, no truncation
+            bag = F.embedding_bag(torch.tensor(ids, dtype=torch.long), table, torch.tensor([0]), mode="mean")[0]
+            if any(m["type"].endswith("Normalize") for m in modules):
+                bag = F.normalize(bag, p=2, dim=0)
+            rows.append(bag.numpy().astype(np.float32))
+    np.save(args.out, np.stack(rows))
+
+
 def embed(args):
     d = args.dir
     ref = json.load(open(os.path.join(d, "reference.json")))
+    if ref["arch"] == "static":
+        return embed_static(args, ref)
     cfg = json.load(open(os.path.join(d, "config.json")))
     st_cfg = json.load(open(os.path.join(d, "sentence_bert_config.json")))
     max_len = st_cfg["max_seq_length"]
@@ -277,7 +331,7 @@ def main():
     sub = ap.add_subparsers(dest="cmd", required=True)
     m = sub.add_parser("make")
     m.add_argument("dir")
-    m.add_argument("--arch", choices=["bert", "xlmr"], required=True)
+    m.add_argument("--arch", choices=["bert", "xlmr", "static"], required=True)
     m.add_argument("--pooling", choices=["cls", "mean"], default="mean")
     m.add_argument("--dense", action="store_true")
     m.add_argument("--dense-out", type=int, default=48)

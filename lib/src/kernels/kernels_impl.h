@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 
 namespace bitmill::kernels {
 
@@ -21,6 +22,21 @@ size_t packed_b_size(size_t k, size_t n);
 void pack_b_all(bool trans_b, size_t k, size_t n, const float* b, size_t ldb, float* dst);
 void sgemm_packed(bool trans_a, size_t m, size_t n, size_t k, float alpha, const float* a, size_t lda,
                   const float* packed, float beta, float* c, size_t ldc);
+// int8 quantisation, as specified in kernels.h. q8_scale is the per-row decision from the row's
+// largest magnitude (`finite` false if the row holds a NaN or an infinity), shared by every ISA
+// so that they cannot disagree on it: scale is the row's scale, inv the factor 127 / amax that
+// maps the row to [-127, 127] (0 for a row that counts as zero; for a non-finite row q is 0
+// whatever inv says).
+struct Q8Scale {
+  float scale, inv;
+};
+Q8Scale q8_scale(float amax, bool finite);
+void quantize_row_q8(const float* x, size_t k, int8_t* q, float* scale);
+// A packed scalar weight is the quantised n x k matrix, row-major, dense.
+size_t packed_q8_bytes(size_t k, size_t n);
+void pack_q8(size_t k, size_t n, const int8_t* q, void* dst);
+void qgemm_packed(size_t m, size_t n, size_t k, const float* a, size_t lda, const void* packed, const float* w_scale,
+                  float* c, size_t ldc);
 void layer_norm(float* x, size_t rows, size_t cols, size_t ld, const float* gamma, const float* beta, float eps);
 void gelu_erf(float* x, size_t n);
 void tanh_inplace(float* x, size_t n);
@@ -39,6 +55,15 @@ size_t packed_b_size(size_t k, size_t n);
 void pack_b_all(bool trans_b, size_t k, size_t n, const float* b, size_t ldb, float* dst);
 void sgemm_packed(bool trans_a, size_t m, size_t n, size_t k, float alpha, const float* a, size_t lda,
                   const float* packed, float beta, float* c, size_t ldc);
+// A packed int8 weight (q: the quantised n x k matrix, row-major) is ceil(n / 16) strips of 16
+// output rows; strip s holds, for each pair of k indices (2t, 2t + 1), the 16 rows' pairs
+// (q[j][2t], q[j][2t + 1]) widened to int16, zero past n and past k. Its size in bytes depends on
+// k and n only.
+size_t packed_q8_bytes(size_t k, size_t n);
+void pack_q8(size_t k, size_t n, const int8_t* q, void* dst);
+// w_scale must be readable up to n rounded up to 16.
+void qgemm_packed(size_t m, size_t n, size_t k, const float* a, size_t lda, const void* packed, const float* w_scale,
+                  float* c, size_t ldc);
 void layer_norm(float* x, size_t rows, size_t cols, size_t ld, const float* gamma, const float* beta, float eps);
 void gelu_erf(float* x, size_t n);
 void softmax_rows(float* x, size_t rows, size_t cols, size_t ld, size_t valid);

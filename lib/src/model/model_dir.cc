@@ -102,7 +102,7 @@ Expected<ModelSpec> read_model_dir(const std::string& dir) {
   if (fs::exists(modules_path)) {
     BITMILL_ASSIGN_OR_RETURN(json mods, read_json(modules_path));
     if (!mods.is_array()) return data_error(modules_path + ": expected a list of modules");
-    bool have_transformer = false, have_pooling = false;
+    bool have_transformer = false, have_pooling = false, have_static = false;
     for (const auto& m : mods) {
       const std::string type = m.value("type", "");
       const std::string sub = m.value("path", "");
@@ -110,6 +110,10 @@ Expected<ModelSpec> read_model_dir(const std::string& dir) {
       if (type.ends_with(".Transformer")) {
         spec.transformer_dir = mdir;
         have_transformer = true;
+      } else if (type.ends_with(".StaticEmbedding")) {
+        spec.is_static = true;
+        spec.static_dir = mdir;
+        have_static = true;
       } else if (type.ends_with(".Pooling")) {
         BITMILL_ASSIGN_OR_RETURN(spec.pooling, read_pooling(mdir + "/config.json"));
         have_pooling = true;
@@ -121,6 +125,12 @@ Expected<ModelSpec> read_model_dir(const std::string& dir) {
       } else {
         return data_error(modules_path + ": module type '" + type + "' is not supported");
       }
+    }
+    if (have_static) {
+      if (have_transformer || have_pooling || !spec.dense.empty()) {
+        return data_error(modules_path + ": a StaticEmbedding model may only be followed by Normalize");
+      }
+      return spec;
     }
     if (!have_transformer) return data_error(modules_path + ": no Transformer module");
     if (!have_pooling) return data_error(modules_path + ": no Pooling module");

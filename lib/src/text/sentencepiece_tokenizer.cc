@@ -33,6 +33,19 @@ class SentencePieceTokenizer final : public Tokenizer {
     return Status::ok();
   }
 
+  Status encode_plain(std::string_view text, std::vector<int32_t>& ids) const override {
+    ids.clear();
+    if (const size_t bad = find_invalid_utf8(text); bad != std::string_view::npos) {
+      return data_error("invalid UTF-8 at byte " + std::to_string(bad));
+    }
+    std::vector<int> pieces;
+    const auto st = sp_->Encode(text, &pieces);
+    if (!st.ok()) return internal_error("sentencepiece: " + st.ToString());
+    ids.reserve(pieces.size());
+    for (int p : pieces) ids.push_back(p == 0 ? kUnk : p + kFairseqOffset);
+    return Status::ok();
+  }
+
   int32_t pad_id() const override { return kPad; }
   // The pieces shifted by one, plus <mask>.
   size_t vocab_size() const override { return static_cast<size_t>(sp_->GetPieceSize()) + kFairseqOffset + 1; }

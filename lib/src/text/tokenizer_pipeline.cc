@@ -3,6 +3,7 @@
 #include <array>
 #include <cerrno>
 #include <cstdio>
+#include <limits>
 
 #include "bitmill/text/utf8.h"
 #include "text/hf_unicode.h"
@@ -120,14 +121,23 @@ class PipelineTokenizer final : public Tokenizer {
   }
 
   Status encode(std::string_view text, std::vector<int32_t>& ids) const override {
+    return encode_impl(text, ids, true);
+  }
+
+  Status encode_plain(std::string_view text, std::vector<int32_t>& ids) const override {
+    return encode_impl(text, ids, false);
+  }
+
+ private:
+  Status encode_impl(std::string_view text, std::vector<int32_t>& ids, bool specials) const {
     ids.clear();
     if (const size_t bad = find_invalid_utf8(text); bad != std::string_view::npos) {
       return data_error("invalid UTF-8 at byte " + std::to_string(bad));
     }
-    ids.assign(c_.prefix.begin(), c_.prefix.end());
+    if (specials) ids.assign(c_.prefix.begin(), c_.prefix.end());
     // Tokens past the limit are cut anyway and earlier tokens never depend on later text, so
     // the work stops as soon as the limit is reached.
-    const size_t limit = max_length_ - c_.suffix.size();
+    const size_t limit = specials ? max_length_ - c_.suffix.size() : std::numeric_limits<size_t>::max();
     std::string norm, scratch;
     Pieces pieces, words;
     ModelScratch model_scratch;
@@ -163,10 +173,11 @@ class PipelineTokenizer final : public Tokenizer {
         },
         on_token);
     if (ids.size() > limit) ids.resize(limit);
-    ids.insert(ids.end(), c_.suffix.begin(), c_.suffix.end());
+    if (specials) ids.insert(ids.end(), c_.suffix.begin(), c_.suffix.end());
     return Status::ok();
   }
 
+ public:
   int32_t pad_id() const override { return c_.pad_id; }
   size_t vocab_size() const override { return vocab_size_; }
   size_t max_length() const override { return max_length_; }

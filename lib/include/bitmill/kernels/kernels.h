@@ -79,6 +79,60 @@ PackedB pack_b_isa(Isa isa, bool trans_b, size_t k, size_t n, const float* b, si
 void sgemm_packed(bool trans_a, size_t m, float alpha, const float* a, size_t lda, const PackedB& b, float beta,
                   float* c, size_t ldc);
 
+// Row-wise int8 dynamic quantisation of a Linear layer (bitmill-embed --quantize int8).
+//
+// A row x[0, k) is quantised symmetrically: with amax = max |x[p]|,
+//   scale = amax / 127,  q[p] = nearbyint(x[p] * (127 / amax)) in [-127, 127]
+// (round half to even, the default rounding mode). A row with amax below kQ8MinAmax counts as
+// zero (scale 0, q 0: it keeps 127 / amax finite), and a row holding a NaN or an infinity gets
+// scale NaN and q 0, so that the NaN reaches the output as it would in f32.
+//
+// The weight [n x k] (the PyTorch Linear layout) is quantised once per output row at pack time;
+// the activations A [m x k] are quantised per row on every call (a per-token scale, so a row's
+// result does not depend on the other rows of its batch). Then, with the int32 sum exact,
+//   C[i][j] = (float(sum_p qa[i][p] * qw[j][p]) * a_scale[i]) * w_scale[j].
+// Every ISA computes exactly these bits: the sums are integers and the rest is the same float
+// operations in the same order.
+constexpr float kQ8MinAmax = 1e-30f;
+// The largest k for which the int32 sum cannot overflow: k * 127 * 127 <= 2^31 - 1.
+constexpr size_t kQ8MaxK = 133144;
+
+// A weight quantised and packed once for qgemm_packed, as PackedB is for sgemm_packed. Immutable
+// once built, so one PackedQ8 can serve any number of threads at once. Move-only.
+class PackedQ8 {
+ public:
+  PackedQ8();  // empty: k() == n() == 0
+  ~PackedQ8();
+  PackedQ8(PackedQ8&&) noexcept;
+  PackedQ8& operator=(PackedQ8&&) noexcept;
+  PackedQ8(const PackedQ8&) = delete;
+  PackedQ8& operator=(const PackedQ8&) = delete;
+
+  size_t k() const { return k_; }
+  size_t n() const { return n_; }
+  Isa isa() const { return isa_; }
+  // w_scale[j] for the n output rows.
+  const float* scales() const { return scales_; }
+
+ private:
+  friend PackedQ8 pack_q8_isa(Isa isa, size_t k, size_t n, const float* w, size_t ldw);
+  friend void qgemm_packed(size_t m, const float* a, size_t lda, const PackedQ8& b, float* c, size_t ldc);
+
+  Isa isa_ = Isa::kScalar;
+  size_t k_ = 0, n_ = 0;
+  void* data_ = nullptr;     // owned; the ISA's layout of the quantised weight
+  float* scales_ = nullptr;  // owned; n rounded up to a whole vector, zero past n
+};
+
+// Quantises and packs W, stored n x k with leading dimension ldw (row j is output j's weights),
+// for the active ISA or a given one (an ISA the CPU lacks packs for kScalar). k <= kQ8MaxK.
+PackedQ8 pack_q8(size_t k, size_t n, const float* w, size_t ldw);
+PackedQ8 pack_q8_isa(Isa isa, size_t k, size_t n, const float* w, size_t ldw);
+
+// C[m x b.n()] = quantised A[m x b.k()] times the quantised W^T, dequantised as above; C is only
+// written. Runs on the packed weight's ISA.
+void qgemm_packed(size_t m, const float* a, size_t lda, const PackedQ8& b, float* c, size_t ldc);
+
 // x[rows x cols] (leading dimension ld) <- LayerNorm(x) * gamma + beta, per row, with the biased
 // variance and eps inside the square root, as torch.nn.LayerNorm.
 void layer_norm(float* x, size_t rows, size_t cols, size_t ld, const float* gamma, const float* beta, float eps);

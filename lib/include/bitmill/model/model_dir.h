@@ -1,6 +1,8 @@
 // A sentence encoder directory in the Hugging Face / sentence-transformers layout:
 //
-//   modules.json               the pipeline: Transformer (or StaticEmbedding), Pooling, Dense*, Normalize
+//   modules.json               the pipeline: Transformer, Pooling, Dense*, Normalize; or
+//                              StaticEmbedding (+ Normalize), whose directory holds
+//                              model.safetensors (embedding.weight) and tokenizer.json
 //   config.json                the transformer (model_type bert | xlm-roberta and its sizes)
 //   model.safetensors          its weights
 //   sentence_bert_config.json  max_seq_length (optional)
@@ -49,6 +51,8 @@ struct DenseSpec {
 
 struct ModelSpec {
   std::string dir;              // the model directory
+  bool is_static = false;       // a StaticEmbedding model: no transformer, no config.json
+  std::string static_dir;       // its directory (weights and tokenizer.json)
   std::string transformer_dir;  // where config.json, the weights and the tokenizer live
   TransformerConfig config;
   Pooling pooling = Pooling::kMean;

@@ -77,6 +77,10 @@ class Tokenizer {
   // Replaces `ids` with the ids of `text` (see above); on error `ids` is left empty.
   virtual Status encode(std::string_view text, std::vector<int32_t>& ids) const = 0;
 
+  // The ids of `text` alone: no special tokens and no truncation, as tokenizers'
+  // encode(text, add_special_tokens=False) gives them (static embedding models bag these).
+  virtual Status encode_plain(std::string_view text, std::vector<int32_t>& ids) const = 0;
+
   // The id to pad batches with.
   virtual int32_t pad_id() const = 0;
 

@@ -1,0 +1,39 @@
+// A static embedding model (sentence-transformers StaticEmbedding, e.g.
+// static-similarity-mrl-multilingual-v1): the mean of the token vectors of a sentence
+// (torch.nn.EmbeddingBag, mode "mean"), then L2 normalisation when the model has a Normalize
+// module. Tokens come from tokenizer.json without special tokens and without truncation, as
+// StaticEmbedding.tokenize does. A sentence without tokens (an empty line) gets the zero vector,
+// as EmbeddingBag gives for an empty bag.
+//
+// Thread safety: immutable after load(); embed() may run on any number of threads.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include "bitmill/base/status.h"
+#include "bitmill/model/model_dir.h"
+#include "bitmill/model/safetensors.h"
+
+namespace bitmill::encoder {
+
+class StaticEmbedding {
+ public:
+  // Reads `embedding.weight` [vocab x dim] (F32, F16 or BF16) from spec.static_dir's model.safetensors.
+  static Expected<std::unique_ptr<StaticEmbedding>> load(const model::ModelSpec& spec);
+
+  size_t dim() const { return dim_; }
+  size_t vocab_size() const { return vocab_; }
+
+  // out[seqs.size() x dim()]; ids must be < vocab_size().
+  void embed(const std::vector<const std::vector<int32_t>*>& seqs, float* out) const;
+
+ private:
+  model::SafeTensors st_;
+  const model::TensorInfo* table_ = nullptr;
+  size_t vocab_ = 0, dim_ = 0;
+  bool normalize_ = false;
+};
+
+}  // namespace bitmill::encoder
