@@ -16,6 +16,8 @@
 #include <string>
 #include <string_view>
 
+#include "bitmill/text/utf8.h"
+
 namespace bitmill::text::detail {
 
 struct CodePointRange {
@@ -61,23 +63,8 @@ inline size_t previous_code_point_start(std::string_view s, size_t pos) {
   return pos;
 }
 
-inline void append_code_point(char32_t cp, std::string& out) {
-  if (cp < 0x80) {
-    out.push_back(static_cast<char>(cp));
-  } else if (cp < 0x800) {
-    out.push_back(static_cast<char>(0xC0 | (cp >> 6)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else if (cp < 0x10000) {
-    out.push_back(static_cast<char>(0xE0 | (cp >> 12)));
-    out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else {
-    out.push_back(static_cast<char>(0xF0 | (cp >> 18)));
-    out.push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  }
-}
+// UTF-8 encoding of one scalar value (the library's one implementation, in utf8.h).
+inline void append_code_point(char32_t cp, std::string& out) { append_utf8(cp, out); }
 
 // Rust's char::is_whitespace: the Unicode White_Space property.
 bool hf_is_whitespace(char32_t cp);

@@ -18,31 +18,21 @@ class SentencePieceTokenizer final : public Tokenizer {
       : sp_(std::move(sp)), max_length_(max_length) {}
 
   Status encode(std::string_view text, std::vector<int32_t>& ids) const override {
-    ids.clear();
-    if (const size_t bad = find_invalid_utf8(text); bad != std::string_view::npos) {
-      return data_error("invalid UTF-8 at byte " + std::to_string(bad));
-    }
     std::vector<int> pieces;
-    const auto st = sp_->Encode(text, &pieces);
-    if (!st.ok()) return internal_error("sentencepiece: " + st.ToString());
+    BITMILL_RETURN_IF_ERROR(pieces_of(text, pieces, ids));
     const size_t n = std::min(pieces.size(), max_length_ - 2);
     ids.reserve(n + 2);
     ids.push_back(kBos);
-    for (size_t i = 0; i < n; ++i) ids.push_back(pieces[i] == 0 ? kUnk : pieces[i] + kFairseqOffset);
+    for (size_t i = 0; i < n; ++i) ids.push_back(fairseq_id(pieces[i]));
     ids.push_back(kEos);
     return Status::ok();
   }
 
   Status encode_plain(std::string_view text, std::vector<int32_t>& ids) const override {
-    ids.clear();
-    if (const size_t bad = find_invalid_utf8(text); bad != std::string_view::npos) {
-      return data_error("invalid UTF-8 at byte " + std::to_string(bad));
-    }
     std::vector<int> pieces;
-    const auto st = sp_->Encode(text, &pieces);
-    if (!st.ok()) return internal_error("sentencepiece: " + st.ToString());
+    BITMILL_RETURN_IF_ERROR(pieces_of(text, pieces, ids));
     ids.reserve(pieces.size());
-    for (int p : pieces) ids.push_back(p == 0 ? kUnk : p + kFairseqOffset);
+    for (int p : pieces) ids.push_back(fairseq_id(p));
     return Status::ok();
   }
 
@@ -53,6 +43,19 @@ class SentencePieceTokenizer final : public Tokenizer {
   std::string_view description() const override { return "sentencepiece.bpe.model (XLM-R ids)"; }
 
  private:
+  static int32_t fairseq_id(int piece) { return piece == 0 ? kUnk : piece + kFairseqOffset; }
+
+  // SentencePiece's pieces of `text`; clears `ids` first.
+  Status pieces_of(std::string_view text, std::vector<int>& pieces, std::vector<int32_t>& ids) const {
+    ids.clear();
+    if (const size_t bad = find_invalid_utf8(text); bad != std::string_view::npos) {
+      return data_error("invalid UTF-8 at byte " + std::to_string(bad));
+    }
+    const auto st = sp_->Encode(text, &pieces);
+    if (!st.ok()) return internal_error("sentencepiece: " + st.ToString());
+    return Status::ok();
+  }
+
   std::unique_ptr<sentencepiece::SentencePieceProcessor> sp_;
   size_t max_length_;
 };

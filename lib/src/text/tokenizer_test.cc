@@ -1,4 +1,5 @@
 #include "bitmill/text/tokenizer.h"
+#include "bitmill/text/utf8.h"
 
 #include <doctest/doctest.h>
 
@@ -36,21 +37,7 @@ std::string unescape(std::string_view s) {
       const size_t end = s.find('}', i);
       REQUIRE(end != std::string_view::npos);
       const auto cp = static_cast<char32_t>(std::stoul(std::string(s.substr(i + 2, end - i - 2)), nullptr, 16));
-      if (cp < 0x80) {
-        out.push_back(static_cast<char>(cp));
-      } else if (cp < 0x800) {
-        out.push_back(static_cast<char>(0xC0 | (cp >> 6)));
-        out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-      } else if (cp < 0x10000) {
-        out.push_back(static_cast<char>(0xE0 | (cp >> 12)));
-        out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-        out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-      } else {
-        out.push_back(static_cast<char>(0xF0 | (cp >> 18)));
-        out.push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
-        out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-        out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-      }
+      append_utf8(cp, out);
       i = end;
     } else {
       out.push_back(n);
