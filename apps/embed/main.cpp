@@ -32,7 +32,6 @@ Status run(const Options& o, Log& log) {
   if (o.model.empty()) {
     return invalid_argument("no default model is bundled yet: pass --model DIR (a sentence-transformers directory)");
   }
-  if (o.quantize != "none") return unavailable("--quantize int8 is not available yet in this version");
   encoder::EmbedOptions eo;
   eo.prefix = o.prefix;
   eo.column = o.column;
@@ -49,9 +48,11 @@ Status run(const Options& o, Log& log) {
   BITMILL_ASSIGN_OR_RETURN(io.shard, cli::shard(o.common));
   BITMILL_ASSIGN_OR_RETURN(io.shard_by, parse_shard_by(o.common.shard_by));
   BITMILL_ASSIGN_OR_RETURN(auto inputs, InputSet::open(o.inputs, io));
-  BITMILL_ASSIGN_OR_RETURN(auto enc, encoder::SentenceEncoder::load(o.model, o.max_length));
-  log.debug("model {}: dimension {}, max length {} tokens, kernels {}", o.model, enc->dim(), enc->max_length(),
-            kernels::isa_name(kernels::active_isa()));
+  BITMILL_ASSIGN_OR_RETURN(
+      auto enc, encoder::SentenceEncoder::load(
+                    o.model, o.max_length, o.quantize == "int8" ? encoder::Quantize::kInt8 : encoder::Quantize::kNone));
+  log.debug("model {}: dimension {}, max length {} tokens, kernels {}, linear layers {}", o.model, enc->dim(),
+            enc->max_length(), kernels::isa_name(kernels::active_isa()), o.quantize == "int8" ? "int8" : "f32");
   BITMILL_ASSIGN_OR_RETURN(auto out, OutputStream::open(o.output));
 
   Progress progress(log, inputs->raw_bytes_total(), "sentences");
@@ -88,8 +89,9 @@ int main(int argc, char** argv) {
       app.add_option("--format", o.format, "npy (header + rows) or raw rows (default: npy for .npy and stdout)"),
       {"npy", "raw"})
       ->group("Output");
-  cli::one_of(app.add_option("--quantize", o.quantize, "int8 dynamic quantisation (not available yet)"),
-              {"none", "int8"})
+  cli::one_of(
+      app.add_option("--quantize", o.quantize, "int8: the encoder's linear layers as int8 products, quantised per row"),
+      {"none", "int8"})
       ->default_val("none")
       ->group("Model");
   app.add_option("--batch-tokens", o.batch_tokens, "Token budget of one batch")

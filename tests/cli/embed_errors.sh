@@ -12,8 +12,8 @@ echo "--- input missing"
 bitmill-embed --model m -o out.npy missing.txt; check $?
 echo "--- --max-length above the model's limit"
 bitmill-embed --model m --max-length 100000 -o out.npy in.txt; check $?
-echo "--- --quantize int8"
-bitmill-embed --model m --quantize int8 -o out.npy in.txt; check $?
+echo "--- --quantize with an unknown value"
+bitmill-embed --model m --quantize int4 -o out.npy in.txt; check $?
 echo "--- --column beyond the line"
 bitmill-embed --model m --column 2 -o out.npy in.txt; check $?
 echo "--- truncated checkpoint"

@@ -48,3 +48,23 @@ raw = np.fromfile("rows.f32", dtype="<f4").reshape(-1, g.shape[1])
 print("raw rows equal the npy rows:", np.array_equal(raw, g))
 print("npy on stdout equals the file:", np.array_equal(np.load("stdout.npy"), g))
 PY
+
+# --quantize int8: the encoder's linear layers as int8 products. Quantisation noise moves the rows
+# a little, so they are held to the f32 rows (which match the reference above) by cosine
+# similarity; they must still differ from them (the option took effect) and, like f32 rows, not
+# depend on threads or batching.
+echo "--- int8 quantisation"
+for name in bert_cls_dense_norm bert_mean_f16 xlmr_mean xlmr_cls_bf16_norm; do
+  case $name in bert_*) texts=ascii.txt ;; *) texts=multi.txt ;; esac
+  bitmill-embed -q --model "m_$name" --quantize int8 -t 1 -o "q8_$name.npy" "$texts"
+  bitmill-embed -q --model "m_$name" --quantize int8 -t 2 --batch-tokens 64 -o "q8b_$name.npy" "$texts"
+  $py - "$name" <<'PY'
+import sys, numpy as np
+n = sys.argv[1]
+f, q, q2 = np.load(f"got_{n}.npy"), np.load(f"q8_{n}.npy"), np.load(f"q8b_{n}.npy")
+cos = (f * q).sum(1) / (np.linalg.norm(f, axis=1) * np.linalg.norm(q, axis=1))
+print(f"{n} int8: {q.shape[0]} rows x {q.shape[1]}, every row's cosine to f32 >= 0.995: {bool((cos >= 0.995).all())}")
+print(f"{n} int8: rows differ from f32: {not np.array_equal(f, q)}")
+print(f"{n} int8: same rows with 2 threads and small batches: {np.array_equal(q, q2)}")
+PY
+done

@@ -4,7 +4,8 @@
 
 namespace bitmill::encoder {
 
-Expected<std::unique_ptr<SentenceEncoder>> SentenceEncoder::load(const std::string& dir, size_t max_length) {
+Expected<std::unique_ptr<SentenceEncoder>> SentenceEncoder::load(const std::string& dir, size_t max_length,
+                                                                 Quantize quantize) {
   BITMILL_ASSIGN_OR_RETURN(model::ModelSpec spec, model::read_model_dir(dir));
   if (spec.is_static) return load_static(spec, max_length);
   const size_t limit = model::max_model_length(spec.config);
@@ -21,7 +22,7 @@ Expected<std::unique_ptr<SentenceEncoder>> SentenceEncoder::load(const std::stri
     return data_error(spec.transformer_dir + ": the tokenizer has " + std::to_string(enc->tokenizer_->vocab_size()) +
                       " tokens but config.json's vocab_size is " + std::to_string(spec.config.vocab_size));
   }
-  BITMILL_ASSIGN_OR_RETURN(enc->transformer_, TransformerEncoder::load(spec));
+  BITMILL_ASSIGN_OR_RETURN(enc->transformer_, TransformerEncoder::load(spec, quantize));
   return enc;
 }
 

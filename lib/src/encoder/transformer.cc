@@ -13,18 +13,29 @@ namespace {
 
 using model::SafeTensors;
 
-// A Linear layer's weight [n x k], packed once at load for the GEMM kernel, and its bias.
+// A Linear layer's weight [n x k], packed once at load for the GEMM kernel (f32, or int8 with
+// per-row scales), and its bias.
 struct Linear {
-  kernels::PackedB w;
+  kernels::PackedB w;    // empty when quantised
+  kernels::PackedQ8 wq;  // empty unless quantised
   std::vector<float> b;
+  bool int8 = false;
 
   static Linear make(const std::vector<float>& weight, size_t n, size_t k, std::vector<float> bias) {
-    return Linear{kernels::pack_b(true, k, n, weight.data(), k), std::move(bias)};
+    return Linear{kernels::pack_b(true, k, n, weight.data(), k), {}, std::move(bias), false};
+  }
+  static Linear make_int8(const std::vector<float>& weight, size_t n, size_t k, std::vector<float> bias) {
+    return Linear{{}, kernels::pack_q8(k, n, weight.data(), k), std::move(bias), true};
   }
   // out[rows x n] = x[rows x k] * W^T + b
   void apply(const float* x, size_t rows, float* out) const {
-    kernels::sgemm_packed(false, rows, 1.0f, x, w.k(), w, 0.0f, out, w.n());
-    if (!b.empty()) kernels::add_bias(out, rows, w.n(), w.n(), b.data());
+    const size_t n = int8 ? wq.n() : w.n();
+    if (int8) {
+      kernels::qgemm_packed(rows, x, wq.k(), wq, out, n);
+    } else {
+      kernels::sgemm_packed(false, rows, 1.0f, x, w.k(), w, 0.0f, out, n);
+    }
+    if (!b.empty()) kernels::add_bias(out, rows, n, n, b.data());
   }
 };
 
@@ -77,13 +88,24 @@ struct TransformerEncoder::Weights {
 TransformerEncoder::TransformerEncoder(std::unique_ptr<Weights> w) : w_(std::move(w)) {}
 TransformerEncoder::~TransformerEncoder() = default;
 
-Expected<std::unique_ptr<TransformerEncoder>> TransformerEncoder::load(const model::ModelSpec& spec) {
+Expected<std::unique_ptr<TransformerEncoder>> TransformerEncoder::load(const model::ModelSpec& spec,
+                                                                       Quantize quantize) {
   auto w = std::make_unique<Weights>();
   w->cfg = spec.config;
   w->pooling = spec.pooling;
   w->normalize = spec.normalize;
   const auto& c = spec.config;
   const auto H = static_cast<int64_t>(c.hidden), I = static_cast<int64_t>(c.intermediate);
+  const bool int8 = quantize == Quantize::kInt8;
+  if (int8 && std::max(c.hidden, c.intermediate) > kernels::kQ8MaxK) {
+    return data_error(spec.transformer_dir + ": hidden and intermediate sizes above " +
+                      std::to_string(kernels::kQ8MaxK) + " cannot be quantised to int8 (int32 sums would overflow)");
+  }
+  // The four weight GEMMs of each layer hold nearly all of the arithmetic, so only they are
+  // quantised; the attention products, embeddings, LayerNorm and the Dense head stay f32.
+  auto make_linear = [int8](const std::vector<float>& weight, size_t n, size_t k, std::vector<float> bias) {
+    return int8 ? Linear::make_int8(weight, n, k, std::move(bias)) : Linear::make(weight, n, k, std::move(bias));
+  };
   BITMILL_ASSIGN_OR_RETURN(w->st, SafeTensors::open(spec.transformer_dir + "/model.safetensors"));
   const SafeTensors& st = w->st;
 
@@ -115,18 +137,18 @@ Expected<std::unique_ptr<TransformerEncoder>> TransformerEncoder::load(const mod
       wqkv.insert(wqkv.end(), wt.begin(), wt.end());
       bqkv.insert(bqkv.end(), bs.begin(), bs.end());
     }
-    L.qkv = Linear::make(wqkv, 3 * c.hidden, c.hidden, std::move(bqkv));
+    L.qkv = make_linear(wqkv, 3 * c.hidden, c.hidden, std::move(bqkv));
     BITMILL_ASSIGN_OR_RETURN(auto wo, st.load_f32(p + "attention.output.dense.weight", {H, H}));
     BITMILL_ASSIGN_OR_RETURN(auto bo, st.load_f32(p + "attention.output.dense.bias", {H}));
-    L.attn_out = Linear::make(wo, c.hidden, c.hidden, std::move(bo));
+    L.attn_out = make_linear(wo, c.hidden, c.hidden, std::move(bo));
     BITMILL_ASSIGN_OR_RETURN(L.ln1_g, st.load_f32(p + "attention.output.LayerNorm.weight", {H}));
     BITMILL_ASSIGN_OR_RETURN(L.ln1_b, st.load_f32(p + "attention.output.LayerNorm.bias", {H}));
     BITMILL_ASSIGN_OR_RETURN(auto wi, st.load_f32(p + "intermediate.dense.weight", {I, H}));
     BITMILL_ASSIGN_OR_RETURN(auto bi, st.load_f32(p + "intermediate.dense.bias", {I}));
-    L.ffn_in = Linear::make(wi, c.intermediate, c.hidden, std::move(bi));
+    L.ffn_in = make_linear(wi, c.intermediate, c.hidden, std::move(bi));
     BITMILL_ASSIGN_OR_RETURN(auto wo2, st.load_f32(p + "output.dense.weight", {H, I}));
     BITMILL_ASSIGN_OR_RETURN(auto bo2, st.load_f32(p + "output.dense.bias", {H}));
-    L.ffn_out = Linear::make(wo2, c.hidden, c.intermediate, std::move(bo2));
+    L.ffn_out = make_linear(wo2, c.hidden, c.intermediate, std::move(bo2));
     BITMILL_ASSIGN_OR_RETURN(L.ln2_g, st.load_f32(p + "output.LayerNorm.weight", {H}));
     BITMILL_ASSIGN_OR_RETURN(L.ln2_b, st.load_f32(p + "output.LayerNorm.bias", {H}));
     w->layers.push_back(std::move(L));

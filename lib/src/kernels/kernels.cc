@@ -1,8 +1,10 @@
 // Dispatch from the public kernel API to the per-ISA implementations.
 #include "bitmill/kernels/kernels.h"
 
+#include <cstring>
 #include <new>
 #include <utility>
+#include <vector>
 
 #include "kernels/kernels_impl.h"
 
@@ -21,6 +23,12 @@ float* allocate_packed(size_t floats) {
 }
 
 void free_packed(float* p) {
+  if (p != nullptr) ::operator delete[](p, kPackedAlignment);
+}
+
+void* allocate_bytes(size_t bytes) { return bytes == 0 ? nullptr : ::operator new[](bytes, kPackedAlignment); }
+
+void free_bytes(void* p) {
   if (p != nullptr) ::operator delete[](p, kPackedAlignment);
 }
 
@@ -87,6 +95,66 @@ void sgemm_packed(bool trans_a, size_t m, float alpha, const float* a, size_t ld
     avx2::sgemm_packed(trans_a, m, b.n_, b.k_, alpha, a, lda, b.data_, beta, c, ldc);
   } else {
     scalar::sgemm_packed(trans_a, m, b.n_, b.k_, alpha, a, lda, b.data_, beta, c, ldc);
+  }
+}
+
+PackedQ8::PackedQ8() = default;
+
+PackedQ8::~PackedQ8() {
+  free_bytes(data_);
+  free_packed(scales_);
+}
+
+PackedQ8::PackedQ8(PackedQ8&& other) noexcept
+    : isa_(other.isa_),
+      k_(std::exchange(other.k_, 0)),
+      n_(std::exchange(other.n_, 0)),
+      data_(std::exchange(other.data_, nullptr)),
+      scales_(std::exchange(other.scales_, nullptr)) {}
+
+PackedQ8& PackedQ8::operator=(PackedQ8&& other) noexcept {
+  if (this != &other) {
+    free_bytes(data_);
+    free_packed(scales_);
+    isa_ = other.isa_;
+    k_ = std::exchange(other.k_, 0);
+    n_ = std::exchange(other.n_, 0);
+    data_ = std::exchange(other.data_, nullptr);
+    scales_ = std::exchange(other.scales_, nullptr);
+  }
+  return *this;
+}
+
+PackedQ8 pack_q8_isa(Isa isa, size_t k, size_t n, const float* w, size_t ldw) {
+  PackedQ8 out;
+  out.isa_ = use_avx2(isa) ? Isa::kAvx2 : Isa::kScalar;
+  out.k_ = k;
+  out.n_ = n;
+  // The quantisation is the scalar reference's for every ISA; only the layout differs. The scales
+  // are padded with zeros to a whole 16-float strip, which the AVX2 kernel loads in full.
+  const size_t padded_n = (n + 15) / 16 * 16;
+  out.scales_ = allocate_packed(padded_n);
+  if (out.scales_ != nullptr) std::memset(out.scales_, 0, padded_n * sizeof(float));
+  std::vector<int8_t> q(n * k);
+  for (size_t j = 0; j < n; ++j) scalar::quantize_row_q8(w + j * ldw, k, q.data() + j * k, out.scales_ + j);
+  if (out.isa_ == Isa::kAvx2) {
+    out.data_ = allocate_bytes(avx2::packed_q8_bytes(k, n));
+    avx2::pack_q8(k, n, q.data(), out.data_);
+  } else {
+    out.data_ = allocate_bytes(scalar::packed_q8_bytes(k, n));
+    scalar::pack_q8(k, n, q.data(), out.data_);
+  }
+  return out;
+}
+
+PackedQ8 pack_q8(size_t k, size_t n, const float* w, size_t ldw) { return pack_q8_isa(active_isa(), k, n, w, ldw); }
+
+void qgemm_packed(size_t m, const float* a, size_t lda, const PackedQ8& b, float* c, size_t ldc) {
+  // b.isa_ is kAvx2 only if the CPU had it when b was packed.
+  if (b.isa_ == Isa::kAvx2) {
+    avx2::qgemm_packed(m, b.n_, b.k_, a, lda, b.data_, b.scales_, c, ldc);
+  } else {
+    scalar::qgemm_packed(m, b.n_, b.k_, a, lda, b.data_, b.scales_, c, ldc);
   }
 }
 

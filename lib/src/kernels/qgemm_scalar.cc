@@ -39,7 +39,9 @@ void quantize_row_q8(const float* x, size_t k, int8_t* q, float* scale) {
 
 size_t packed_q8_bytes(size_t k, size_t n) { return k * n; }
 
-void pack_q8(size_t k, size_t n, const int8_t* q, void* dst) { std::memcpy(dst, q, k * n); }
+void pack_q8(size_t k, size_t n, const int8_t* q, void* dst) {
+  if (k * n > 0) std::memcpy(dst, q, k * n);
+}
 
 void qgemm_packed(size_t m, size_t n, size_t k, const float* a, size_t lda, const void* packed, const float* w_scale,
                   float* c, size_t ldc) {

@@ -21,7 +21,9 @@ class SentenceEncoder {
  public:
   // `max_length` 0 means the model's own limit (sentence_bert_config.json max_seq_length, capped by
   // the position table); a larger request than the position table allows is an error.
-  static Expected<std::unique_ptr<SentenceEncoder>> load(const std::string& dir, size_t max_length = 0);
+  // `quantize`: see TransformerEncoder.
+  static Expected<std::unique_ptr<SentenceEncoder>> load(const std::string& dir, size_t max_length = 0,
+                                                         Quantize quantize = Quantize::kNone);
 
   size_t dim() const { return transformer_ ? transformer_->dim() : static_->dim(); }
   size_t max_length() const { return max_length_; }

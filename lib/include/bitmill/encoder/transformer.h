@@ -19,11 +19,20 @@
 
 namespace bitmill::encoder {
 
+// kInt8: the four weight GEMMs of every encoder layer (QKV, attention output, FFN in, FFN out)
+// run as int8 x int8 products with row-wise dynamic quantisation (kernels::qgemm_packed: the
+// weights per output row at load, the activations per token on every call); attention, the
+// embeddings, LayerNorm and the Dense layers stay f32. Embeddings then differ from f32 ones by
+// the quantisation noise (cosine similarity typically above 0.99), and are still independent of
+// batching and thread count.
+enum class Quantize { kNone, kInt8 };
+
 class TransformerEncoder {
  public:
   // Loads the weights named by `spec` (model.safetensors next to config.json; Dense layers from
   // their own directories). Errors name the file and the tensor.
-  static Expected<std::unique_ptr<TransformerEncoder>> load(const model::ModelSpec& spec);
+  static Expected<std::unique_ptr<TransformerEncoder>> load(const model::ModelSpec& spec,
+                                                            Quantize quantize = Quantize::kNone);
   ~TransformerEncoder();
 
   // Output width: the last Dense layer's out_features, else the hidden size.
