@@ -4,6 +4,10 @@
 #include <cmath>
 #include <cstring>
 
+#include <tbb/blocked_range.h>
+#include <tbb/enumerable_thread_specific.h>
+#include <tbb/parallel_for.h>
+
 #include "bitmill/kernels/kernels.h"
 #include "bitmill/model/safetensors.h"
 #include "bitmill/util/half.h"
@@ -53,6 +57,25 @@ struct Dense {
   size_t out = 0;
   model::Activation act = model::Activation::kIdentity;
 };
+
+// Rows of a batch are processed in blocks of a fixed size, never derived from the thread count,
+// so every row goes through the same kernel calls and the bits do not depend on --threads. 144
+// rows is the AVX2 SGEMM's row panel (kMc): one block packs its A panel once per K slice.
+constexpr size_t kRowBlock = 144;
+
+// f(begin, end) on every block of [0, rows), in parallel (oneTBB, nested inside the pipeline's
+// tasks). Blocks write disjoint rows.
+template <class F>
+void for_row_blocks(size_t rows, const F& f) {
+  const size_t blocks = (rows + kRowBlock - 1) / kRowBlock;
+  if (blocks <= 1) {
+    if (rows > 0) f(size_t{0}, rows);
+    return;
+  }
+  tbb::parallel_for(tbb::blocked_range<size_t>(0, blocks, 1), [&](const tbb::blocked_range<size_t>& r) {
+    for (size_t b = r.begin(); b != r.end(); ++b) f(b * kRowBlock, std::min(rows, (b + 1) * kRowBlock));
+  });
+}
 
 }  // namespace
 
@@ -179,53 +202,74 @@ void TransformerEncoder::embed(const std::vector<const std::vector<int32_t>*>& s
   const Weights& W = *w_;
   const size_t H = W.cfg.hidden, I = W.cfg.intermediate, nh = W.cfg.heads, dh = H / nh;
   std::vector<size_t> offset(seqs.size() + 1, 0);
-  size_t max_len = 0;
   for (size_t s = 0; s < seqs.size(); ++s) {
     offset[s + 1] = offset[s] + seqs[s]->size();
-    max_len = std::max(max_len, seqs[s]->size());
   }
   const size_t T = offset.back();
 
+  // Token rows of the batch, sequence after sequence (no padding): row r belongs to seq_of[r].
+  std::vector<uint32_t> seq_of(T);
+  for (size_t s = 0; s < seqs.size(); ++s) {
+    std::fill(seq_of.begin() + static_cast<ptrdiff_t>(offset[s]),
+              seq_of.begin() + static_cast<ptrdiff_t>(offset[s + 1]), static_cast<uint32_t>(s));
+  }
+
   // Embeddings: word + position + token type 0, then LayerNorm.
   std::vector<float> x(T * H);
-  for (size_t s = 0; s < seqs.size(); ++s) {
-    const auto& ids = *seqs[s];
-    for (size_t t = 0; t < ids.size(); ++t) {
-      float* row = &x[(offset[s] + t) * H];
-      W.word_row(ids[t], row);
+  for_row_blocks(T, [&](size_t r0, size_t r1) {
+    for (size_t r = r0; r < r1; ++r) {
+      const size_t s = seq_of[r], t = r - offset[s];
+      float* row = &x[r * H];
+      W.word_row((*seqs[s])[t], row);
       // XLM-R numbers positions from pad_id + 1 (fairseq's make_positions); BERT from 0.
       const size_t p = W.cfg.arch == model::Arch::kXlmRoberta ? static_cast<size_t>(W.cfg.pad_id) + 1 + t : t;
       const float* pr = &W.pos[p * H];
       for (size_t i = 0; i < H; ++i) row[i] += pr[i] + W.type0[i];
     }
-  }
-  kernels::layer_norm(x.data(), T, H, H, W.emb_ln_g.data(), W.emb_ln_b.data(), W.cfg.layer_norm_eps);
+    kernels::layer_norm(&x[r0 * H], r1 - r0, H, H, W.emb_ln_g.data(), W.emb_ln_b.data(), W.cfg.layer_norm_eps);
+  });
 
-  std::vector<float> qkv(T * 3 * H), ctx(T * H), tmp(T * H), inter(T * I), scores(max_len * max_len);
+  std::vector<float> qkv(T * 3 * H), ctx(T * H);
+  // Per-thread scratch of one row block: the projection output and the FFN's intermediate rows.
+  tbb::enumerable_thread_specific<std::vector<float>> scratch;
   const float scale = 1.0f / std::sqrt(static_cast<float>(dh));
   for (const Layer& L : W.layers) {
-    L.qkv.apply(x.data(), T, qkv.data());
-    for (size_t s = 0; s < seqs.size(); ++s) {
-      const size_t len = seqs[s]->size();
-      const float* base = &qkv[offset[s] * 3 * H];
-      for (size_t h = 0; h < nh; ++h) {
-        const float* q = base + h * dh;
-        const float* k = base + H + h * dh;
-        const float* v = base + 2 * H + h * dh;
-        kernels::sgemm(false, true, len, len, dh, scale, q, 3 * H, k, 3 * H, 0.0f, scores.data(), len);
-        kernels::softmax_rows(scores.data(), len, len, len, len);
-        kernels::sgemm(false, false, len, dh, len, 1.0f, scores.data(), len, v, 3 * H, 0.0f,
-                       &ctx[offset[s] * H + h * dh], H);
+    for_row_blocks(T, [&](size_t r0, size_t r1) { L.qkv.apply(&x[r0 * H], r1 - r0, &qkv[r0 * 3 * H]); });
+    // Attention: one task per sequence, all heads, each with its own score matrix.
+    tbb::parallel_for(tbb::blocked_range<size_t>(0, seqs.size(), 1), [&](const tbb::blocked_range<size_t>& r) {
+      std::vector<float> scores;
+      for (size_t s = r.begin(); s != r.end(); ++s) {
+        const size_t len = seqs[s]->size();
+        scores.resize(len * len);
+        const float* base = &qkv[offset[s] * 3 * H];
+        for (size_t h = 0; h < nh; ++h) {
+          const float* q = base + h * dh;
+          const float* k = base + H + h * dh;
+          const float* v = base + 2 * H + h * dh;
+          kernels::sgemm(false, true, len, len, dh, scale, q, 3 * H, k, 3 * H, 0.0f, scores.data(), len);
+          kernels::softmax_rows(scores.data(), len, len, len, len);
+          kernels::sgemm(false, false, len, dh, len, 1.0f, scores.data(), len, v, 3 * H, 0.0f,
+                         &ctx[offset[s] * H + h * dh], H);
+        }
       }
-    }
-    L.attn_out.apply(ctx.data(), T, tmp.data());
-    for (size_t i = 0; i < T * H; ++i) x[i] += tmp[i];
-    kernels::layer_norm(x.data(), T, H, H, L.ln1_g.data(), L.ln1_b.data(), W.cfg.layer_norm_eps);
-    L.ffn_in.apply(x.data(), T, inter.data());
-    kernels::gelu_erf(inter.data(), T * I);
-    L.ffn_out.apply(inter.data(), T, tmp.data());
-    for (size_t i = 0; i < T * H; ++i) x[i] += tmp[i];
-    kernels::layer_norm(x.data(), T, H, H, L.ln2_g.data(), L.ln2_b.data(), W.cfg.layer_norm_eps);
+    });
+    // Everything after attention is row-wise: one pass per block keeps its rows in cache.
+    for_row_blocks(T, [&](size_t r0, size_t r1) {
+      const size_t n = r1 - r0;
+      float* xb = &x[r0 * H];
+      std::vector<float>& buf = scratch.local();
+      buf.resize(kRowBlock * (H + I));
+      float* tb = buf.data();
+      float* ib = tb + kRowBlock * H;
+      L.attn_out.apply(&ctx[r0 * H], n, tb);
+      for (size_t i = 0; i < n * H; ++i) xb[i] += tb[i];
+      kernels::layer_norm(xb, n, H, H, L.ln1_g.data(), L.ln1_b.data(), W.cfg.layer_norm_eps);
+      L.ffn_in.apply(xb, n, ib);
+      kernels::gelu_erf(ib, n * I);
+      L.ffn_out.apply(ib, n, tb);
+      for (size_t i = 0; i < n * H; ++i) xb[i] += tb[i];
+      kernels::layer_norm(xb, n, H, H, L.ln2_g.data(), L.ln2_b.data(), W.cfg.layer_norm_eps);
+    });
   }
 
   // Pooling, Dense layers, normalisation.

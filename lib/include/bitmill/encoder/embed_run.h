@@ -2,8 +2,10 @@
 //
 // A oneTBB pipeline reads chunks of lines (serial), tokenises and encodes each chunk (parallel:
 // inside a chunk, sentences are sorted by length and cut into batches of at most batch_tokens
-// tokens), and writes rows in input order (serial). Chunks are cut by the reader alone, so the
-// output is bit-identical for any thread count. Memory is bounded by the chunks in flight.
+// tokens), and writes rows in input order (serial). Inside a batch the transformer also works in
+// parallel, on fixed-size row blocks and per sequence, so a small input still keeps every core
+// busy. Chunks are cut by the reader alone and row blocks have a fixed size, so the output is
+// bit-identical for any thread count. Memory is bounded by the chunks in flight.
 //
 // Empty lines are embedded as the empty string (the special tokens alone), so row i is always
 // line i. Output: .npy (header + rows; written in place, or spooled when the output is a stream

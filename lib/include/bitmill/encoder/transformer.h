@@ -6,8 +6,11 @@
 // GEMMs run on exactly sum(len) rows and attention runs per sequence on its own length. A
 // sequence's embedding therefore does not depend on what else is in its batch.
 //
-// Thread safety: embed() is const and re-entrant (scratch memory is per call); run several
-// batches in parallel from different threads. The kernels themselves are single-threaded.
+// Thread safety: embed() is const and re-entrant (scratch memory is per call or per thread); run
+// several batches in parallel from different threads. Within one call, embed() itself runs oneTBB
+// tasks over fixed-size row blocks and over sequences (so one batch uses every core the process
+// allows); the kernels are single-threaded, and the fixed block size keeps the bits independent
+// of the thread count.
 #pragma once
 
 #include <cstdint>
