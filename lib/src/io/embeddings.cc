@@ -4,6 +4,7 @@
 #include <cstring>
 #include <string_view>
 
+#include "bitmill/kernels/kernels.h"
 #include "bitmill/model/safetensors.h"
 #include "bitmill/util/half.h"
 
@@ -126,11 +127,7 @@ void EmbeddingMatrix::row_f32(size_t i, float* out) const {
     std::memcpy(out, r, dim_ * sizeof(float));
     return;
   }
-  for (size_t k = 0; k < dim_; ++k) {
-    uint16_t h;
-    std::memcpy(&h, r + 2 * k, 2);
-    out[k] = f16_to_f32(h);
-  }
+  kernels::f16_to_f32(r, out, dim_);
 }
 
 std::string npy_header(uint64_t rows, uint64_t dim, VecType type) {

@@ -193,6 +193,16 @@ void softmax_rows(float* x, size_t rows, size_t cols, size_t ld, size_t valid) {
   softmax_rows_isa(active_isa(), x, rows, cols, ld, valid);
 }
 
+void f16_to_f32_isa(Isa isa, const void* in, float* out, size_t n) {
+  if (use_avx2(isa)) {
+    avx2::f16_to_f32(in, out, n);
+  } else {
+    scalar::f16_to_f32(in, out, n);
+  }
+}
+
+void f16_to_f32(const void* in, float* out, size_t n) { f16_to_f32_isa(active_isa(), in, out, n); }
+
 // No AVX2 versions: add_bias is memory-bound and its loop is vectorised by the compiler for the
 // baseline ISA, and tanh only runs on the pooler's one row per sequence.
 void tanh_inplace(float* x, size_t n) { scalar::tanh_inplace(x, n); }

@@ -42,6 +42,7 @@ void gelu_erf(float* x, size_t n);
 void tanh_inplace(float* x, size_t n);
 void softmax_rows(float* x, size_t rows, size_t cols, size_t ld, size_t valid);
 void add_bias(float* x, size_t rows, size_t cols, size_t ld, const float* bias);
+void f16_to_f32(const void* in, float* out, size_t n);
 
 }  // namespace scalar
 
@@ -65,6 +66,8 @@ void pack_q8(size_t k, size_t n, const int8_t* q, void* dst);
 void qgemm_packed(size_t m, size_t n, size_t k, const float* a, size_t lda, const void* packed, const float* w_scale,
                   float* c, size_t ldc);
 void layer_norm(float* x, size_t rows, size_t cols, size_t ld, const float* gamma, const float* beta, float eps);
+// F16C conversion (every AVX2 CPU has F16C; *_avx2.cc files are compiled with -mf16c).
+void f16_to_f32(const void* in, float* out, size_t n);
 void gelu_erf(float* x, size_t n);
 void softmax_rows(float* x, size_t rows, size_t cols, size_t ld, size_t valid);
 

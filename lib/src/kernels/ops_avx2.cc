@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <limits>
 
 #include "kernels/kernels_impl.h"
@@ -230,6 +231,21 @@ void softmax_rows(float* x, size_t rows, size_t cols, size_t ld, size_t valid) {
       }
     }
     std::fill(row + valid, row + cols, 0.0f);
+  }
+}
+
+void f16_to_f32(const void* in, float* out, size_t n) {
+  const auto* p = static_cast<const unsigned char*>(in);
+  size_t i = 0;
+  for (; i + 8 <= n; i += 8) {
+    _mm256_storeu_ps(out + i, _mm256_cvtph_ps(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p + 2 * i))));
+  }
+  if (i < n) {
+    alignas(16) uint16_t tail[8] = {};
+    std::memcpy(tail, p + 2 * i, (n - i) * 2);
+    alignas(32) float t[8];
+    _mm256_store_ps(t, _mm256_cvtph_ps(_mm_load_si128(reinterpret_cast<const __m128i*>(tail))));
+    std::memcpy(out + i, t, (n - i) * sizeof(float));
   }
 }
 

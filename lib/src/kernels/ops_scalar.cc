@@ -2,7 +2,9 @@
 // the AVX2 versions are tested, and what runs on CPUs without AVX2.
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 
+#include "bitmill/util/half.h"
 #include "kernels/kernels_impl.h"
 
 namespace bitmill::kernels::scalar {
@@ -63,6 +65,15 @@ void add_bias(float* x, size_t rows, size_t cols, size_t ld, const float* bias) 
   for (size_t r = 0; r < rows; ++r) {
     float* row = x + r * ld;
     for (size_t j = 0; j < cols; ++j) row[j] += bias[j];
+  }
+}
+
+void f16_to_f32(const void* in, float* out, size_t n) {
+  const auto* p = static_cast<const unsigned char*>(in);
+  for (size_t i = 0; i < n; ++i) {
+    uint16_t h;
+    std::memcpy(&h, p + 2 * i, 2);
+    out[i] = bitmill::f16_to_f32(h);
   }
 }
 

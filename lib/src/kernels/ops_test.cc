@@ -2,12 +2,14 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <limits>
 #include <random>
 #include <string>
 #include <vector>
 
 #include "bitmill/kernels/kernels.h"
+#include "bitmill/util/half.h"
 #include "kernels/kernels_impl.h"
 
 namespace bitmill::kernels {
@@ -357,6 +359,38 @@ TEST_CASE("add_bias and tanh_inplace match their definitions") {
     bad = 0;
     for (size_t j = 0; j < cols; ++j) bad += std::fabs(wide(t[j]) - std::tanh(wide(x[j]))) <= 1e-7 ? 0 : 1;
     CHECK(bad == 0);
+  }
+}
+
+}  // namespace
+}  // namespace bitmill::kernels
+
+namespace bitmill::kernels {
+namespace {
+
+TEST_CASE("f16_to_f32: every half value, on every ISA, at every tail length and misalignment") {
+  std::vector<uint16_t> all(65536);
+  for (size_t i = 0; i < all.size(); ++i) all[i] = static_cast<uint16_t>(i);
+  std::vector<float> want(all.size());
+  for (size_t i = 0; i < all.size(); ++i) want[i] = bitmill::f16_to_f32(all[i]);
+  for (Isa isa : {Isa::kScalar, Isa::kAvx2}) {
+    CAPTURE(isa_name(isa));
+    std::vector<float> got(all.size());
+    f16_to_f32_isa(isa, all.data(), got.data(), all.size());
+    size_t bad = 0;
+    for (size_t i = 0; i < all.size(); ++i) {
+      bad += (std::isnan(want[i]) ? std::isnan(got[i]) : std::memcmp(&got[i], &want[i], 4) == 0) ? 0 : 1;
+    }
+    CHECK(bad == 0);
+    // Tails: n = 0..17 from an odd byte offset; nothing past n is written.
+    std::vector<unsigned char> bytes(2 * 40 + 1);
+    std::memcpy(bytes.data() + 1, all.data() + 15360, 2 * 40);  // 1.0 and up
+    for (size_t n = 0; n <= 17; ++n) {
+      std::vector<float> out(n + 1, -7.0f);
+      f16_to_f32_isa(isa, bytes.data() + 1, out.data(), n);
+      for (size_t i = 0; i < n; ++i) CHECK(out[i] == want[15360 + i]);
+      CHECK(out[n] == -7.0f);
+    }
   }
 }
 

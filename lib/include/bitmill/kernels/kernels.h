@@ -150,10 +150,15 @@ void softmax_rows(float* x, size_t rows, size_t cols, size_t ld, size_t valid);
 // x[rows x cols] += bias[cols] for every row.
 void add_bias(float* x, size_t rows, size_t cols, size_t ld, const float* bias);
 
+// out[0, n) = the IEEE half-precision values at `in` (2-byte little-endian, any alignment), exactly
+// (subnormals, infinities and NaN included).
+void f16_to_f32(const void* in, float* out, size_t n);
+
 // Per-ISA entry points of the ops, for tests; an ISA the CPU lacks runs as kScalar.
 void layer_norm_isa(Isa isa, float* x, size_t rows, size_t cols, size_t ld, const float* gamma, const float* beta,
                     float eps);
 void gelu_erf_isa(Isa isa, float* x, size_t n);
 void softmax_rows_isa(Isa isa, float* x, size_t rows, size_t cols, size_t ld, size_t valid);
+void f16_to_f32_isa(Isa isa, const void* in, float* out, size_t n);
 
 }  // namespace bitmill::kernels

@@ -1,0 +1,200 @@
+#include "bitmill/mine/knn.h"
+
+#include <tbb/blocked_range.h>
+#include <tbb/blocked_range2d.h>
+#include <tbb/enumerable_thread_specific.h>
+#include <tbb/parallel_for.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cmath>
+#include <limits>
+#include <mutex>
+
+#include "bitmill/kernels/kernels.h"
+
+namespace bitmill::mine {
+namespace {
+
+constexpr float kNoSim = -std::numeric_limits<float>::infinity();
+constexpr int64_t kNoIdx = std::numeric_limits<int64_t>::max();
+
+// The list order: higher similarity first, then lower index.
+inline bool better(float s, int64_t i, float t, int64_t j) { return s > t || (s == t && i < j); }
+
+// Inserts (s, id) into the sorted list (sims, ids) of length k; requires it to beat the last.
+inline void insert(float* sims, int64_t* ids, size_t k, float s, int64_t id) {
+  size_t p = k - 1;
+  while (p > 0 && better(s, id, sims[p - 1], ids[p - 1])) {
+    sims[p] = sims[p - 1];
+    ids[p] = ids[p - 1];
+    --p;
+  }
+  sims[p] = s;
+  ids[p] = id;
+}
+
+void init(Neighbors& nb, size_t rows, size_t k) {
+  nb.rows = rows;
+  nb.k = k;
+  nb.sim.assign(rows * k, kNoSim);
+  nb.idx.assign(rows * k, kNoIdx);
+}
+
+// 1 / ||row|| for every row (1 for a zero row, which stays zero; 1 when not normalising), or an
+// error naming the first row that is not finite.
+Status inverse_norms(const RowSet& r, bool normalize, std::vector<float>& inv) {
+  const size_t n = r.size(), d = r.matrix->dim();
+  inv.assign(n, 1.0f);
+  std::atomic<size_t> bad{std::numeric_limits<size_t>::max()};
+  tbb::parallel_for(tbb::blocked_range<size_t>(0, n, 4096), [&](const tbb::blocked_range<size_t>& b) {
+    std::vector<float> row(d);
+    for (size_t i = b.begin(); i != b.end(); ++i) {
+      const size_t src = r.source_row(i);
+      r.matrix->row_f32(src, row.data());
+      double ss = 0;
+      for (float v : row) ss += static_cast<double>(v) * static_cast<double>(v);
+      if (!std::isfinite(ss)) {
+        size_t cur = bad.load();
+        while (src < cur && !bad.compare_exchange_weak(cur, src)) {
+        }
+        continue;
+      }
+      if (normalize && ss > 0) inv[i] = static_cast<float>(1.0 / std::sqrt(ss));
+    }
+  });
+  if (bad.load() != std::numeric_limits<size_t>::max()) {
+    return data_error(r.matrix->path() + ": row " + std::to_string(bad.load()) +
+                      " (0-based) holds a NaN or an infinity, or overflows");
+  }
+  return Status::ok();
+}
+
+// Rows [r0, r1) of r as f32, each scaled by its inverse norm, into out[(r1 - r0) x d].
+void load_tile(const RowSet& r, const std::vector<float>& inv, size_t r0, size_t r1, float* out) {
+  const size_t d = r.matrix->dim();
+  for (size_t i = r0; i < r1; ++i) {
+    float* o = out + (i - r0) * d;
+    r.matrix->row_f32(r.source_row(i), o);
+    const float s = inv[i];
+    for (size_t c = 0; c < d; ++c) o[c] *= s;
+  }
+}
+
+struct Scratch {
+  std::vector<float> a, b, s;           // tiles of x and y, and their similarities
+  std::vector<float> row_sim, col_sim;  // local lists
+  std::vector<int64_t> row_idx, col_idx;
+};
+
+}  // namespace
+
+float Neighbors::mean(size_t i) const {
+  if (k == 0) return 0.0f;
+  // Sequential f32 sum then one division: numpy's mean over k < 8 f32 values does the same.
+  float sum = 0.0f;
+  for (size_t j = 0; j < k; ++j) sum += sim[i * k + j];
+  return sum / static_cast<float>(k);
+}
+
+Status knn_both(const RowSet& x, const RowSet& y, const KnnOptions& o, Neighbors& fwd, Neighbors& bwd) {
+  if (x.matrix->dim() != y.matrix->dim()) {
+    return invalid_argument(x.matrix->path() + " has dimension " + std::to_string(x.matrix->dim()) + " but " +
+                            y.matrix->path() + " has " + std::to_string(y.matrix->dim()));
+  }
+  if (o.k == 0) return invalid_argument("k must be at least 1");
+  const size_t nx = x.size(), ny = y.size(), d = x.matrix->dim();
+  const size_t kf = std::min(o.k, ny), kb = std::min(o.k, nx);
+  init(fwd, nx, kf);
+  init(bwd, ny, kb);
+  if (nx == 0 || ny == 0) return Status::ok();
+
+  std::vector<float> inv_x, inv_y;
+  BITMILL_RETURN_IF_ERROR(inverse_norms(x, o.normalize, inv_x));
+  BITMILL_RETURN_IF_ERROR(inverse_norms(y, o.normalize, inv_y));
+
+  const size_t tile = std::max<size_t>(o.tile, 1);
+  const size_t na = (nx + tile - 1) / tile, nb = (ny + tile - 1) / tile;
+  std::vector<std::mutex> fwd_mu(na), bwd_mu(nb);
+  tbb::enumerable_thread_specific<Scratch> scratch;
+
+  tbb::parallel_for(tbb::blocked_range2d<size_t>(0, na, 1, 0, nb, 1), [&](const tbb::blocked_range2d<size_t>& r) {
+    Scratch& w = scratch.local();
+    for (size_t a = r.rows().begin(); a != r.rows().end(); ++a) {
+      const size_t a0 = a * tile, a1 = std::min(nx, a0 + tile), ma = a1 - a0;
+      w.a.resize(ma * d);
+      load_tile(x, inv_x, a0, a1, w.a.data());
+      for (size_t b = r.cols().begin(); b != r.cols().end(); ++b) {
+        const size_t b0 = b * tile, b1 = std::min(ny, b0 + tile), mb = b1 - b0;
+        w.b.resize(mb * d);
+        load_tile(y, inv_y, b0, b1, w.b.data());
+        w.s.resize(ma * mb);
+        kernels::sgemm(false, true, ma, mb, d, 1.0f, w.a.data(), d, w.b.data(), d, 0.0f, w.s.data(), mb);
+
+        // Local lists. Candidates arrive in increasing index, so an equal similarity never beats
+        // an entry already held: only a strictly greater one is inserted.
+        w.row_sim.assign(ma * kf, kNoSim);
+        w.row_idx.assign(ma * kf, kNoIdx);
+        w.col_sim.assign(mb * kb, kNoSim);
+        w.col_idx.assign(mb * kb, kNoIdx);
+        for (size_t i = 0; i < ma; ++i) {
+          const float* srow = &w.s[i * mb];
+          float* rs = &w.row_sim[i * kf];
+          int64_t* ri = &w.row_idx[i * kf];
+          for (size_t j = 0; j < mb; ++j) {
+            const float v = srow[j];
+            if (v > rs[kf - 1]) insert(rs, ri, kf, v, static_cast<int64_t>(b0 + j));
+            float* cs = &w.col_sim[j * kb];
+            if (v > cs[kb - 1]) insert(cs, &w.col_idx[j * kb], kb, v, static_cast<int64_t>(a0 + i));
+          }
+        }
+        {
+          std::lock_guard<std::mutex> lock(fwd_mu[a]);
+          for (size_t i = 0; i < ma; ++i) {
+            float* gs = &fwd.sim[(a0 + i) * kf];
+            int64_t* gi = &fwd.idx[(a0 + i) * kf];
+            for (size_t t = 0; t < kf; ++t) {
+              const float v = w.row_sim[i * kf + t];
+              const int64_t id = w.row_idx[i * kf + t];
+              if (id == kNoIdx || !better(v, id, gs[kf - 1], gi[kf - 1])) break;
+              insert(gs, gi, kf, v, id);
+            }
+          }
+        }
+        {
+          std::lock_guard<std::mutex> lock(bwd_mu[b]);
+          for (size_t j = 0; j < mb; ++j) {
+            float* gs = &bwd.sim[(b0 + j) * kb];
+            int64_t* gi = &bwd.idx[(b0 + j) * kb];
+            for (size_t t = 0; t < kb; ++t) {
+              const float v = w.col_sim[j * kb + t];
+              const int64_t id = w.col_idx[j * kb + t];
+              if (id == kNoIdx || !better(v, id, gs[kb - 1], gi[kb - 1])) break;
+              insert(gs, gi, kb, v, id);
+            }
+          }
+        }
+      }
+    }
+  });
+  return Status::ok();
+}
+
+float similarity(const RowSet& x, size_t i, const RowSet& y, size_t j, bool normalize) {
+  const size_t d = x.matrix->dim();
+  std::vector<float> a(d), b(d);
+  x.matrix->row_f32(x.source_row(i), a.data());
+  y.matrix->row_f32(y.source_row(j), b.data());
+  double na = 0, nb = 0;
+  for (size_t c = 0; c < d; ++c) {
+    na += static_cast<double>(a[c]) * static_cast<double>(a[c]);
+    nb += static_cast<double>(b[c]) * static_cast<double>(b[c]);
+  }
+  const float sa = normalize && na > 0 ? static_cast<float>(1.0 / std::sqrt(na)) : 1.0f;
+  const float sb = normalize && nb > 0 ? static_cast<float>(1.0 / std::sqrt(nb)) : 1.0f;
+  float dot = 0.0f;
+  for (size_t c = 0; c < d; ++c) dot += (a[c] * sa) * (b[c] * sb);
+  return dot;
+}
+
+}  // namespace bitmill::mine

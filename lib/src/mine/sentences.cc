@@ -1,0 +1,35 @@
+#include "bitmill/mine/sentences.h"
+
+#include <unordered_set>
+
+#include "bitmill/io/input_set.h"
+
+namespace bitmill::mine {
+
+Expected<Sentences> Sentences::load(const std::string& path) {
+  Sentences s;
+  s.path_ = path;
+  BITMILL_ASSIGN_OR_RETURN(auto in, InputSet::open({path}, InputSetOptions{}));
+  LineBlock block;
+  for (;;) {
+    BITMILL_ASSIGN_OR_RETURN(bool more, in->next_block(block));
+    if (!more) break;
+    for (size_t i = 0; i < block.size(); ++i) {
+      s.data_.append(block.line(i));
+      s.ends_.push_back(s.data_.size());
+    }
+  }
+  return s;
+}
+
+std::vector<int64_t> Sentences::first_occurrences() const {
+  std::vector<int64_t> first;
+  std::unordered_set<std::string_view> seen;
+  seen.reserve(size());
+  for (size_t i = 0; i < size(); ++i) {
+    if (seen.insert(line(i)).second) first.push_back(static_cast<int64_t>(i));
+  }
+  return first;
+}
+
+}  // namespace bitmill::mine
