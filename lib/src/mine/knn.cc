@@ -84,6 +84,7 @@ void load_tile(const RowSet& r, const std::vector<float>& inv, size_t r0, size_t
 struct Scratch {
   std::vector<float> a, b, s;           // tiles of x and y, and their similarities
   std::vector<float> row_sim, col_sim;  // local lists
+  std::vector<float> col_thr;           // col_sim's last entry per column
   std::vector<int64_t> row_idx, col_idx;
 };
 
@@ -137,15 +138,30 @@ Status knn_both(const RowSet& x, const RowSet& y, const KnnOptions& o, Neighbors
         w.row_idx.assign(ma * kf, kNoIdx);
         w.col_sim.assign(mb * kb, kNoSim);
         w.col_idx.assign(mb * kb, kNoIdx);
+        // The lists' last similarities are the entry thresholds; a 16-column group is checked
+        // against them branch-free (vectorised) and walked one by one only when something enters,
+        // which after the first rows is rare.
+        w.col_thr.assign(mb, kNoSim);
         for (size_t i = 0; i < ma; ++i) {
           const float* srow = &w.s[i * mb];
           float* rs = &w.row_sim[i * kf];
           int64_t* ri = &w.row_idx[i * kf];
-          for (size_t j = 0; j < mb; ++j) {
-            const float v = srow[j];
-            if (v > rs[kf - 1]) insert(rs, ri, kf, v, static_cast<int64_t>(b0 + j));
-            float* cs = &w.col_sim[j * kb];
-            if (v > cs[kb - 1]) insert(cs, &w.col_idx[j * kb], kb, v, static_cast<int64_t>(a0 + i));
+          for (size_t j0 = 0; j0 < mb; j0 += 16) {
+            const size_t je = std::min(mb, j0 + 16);
+            const float rthr = rs[kf - 1];
+            int hit = 0;
+            for (size_t j = j0; j < je; ++j)
+              hit |= static_cast<int>(srow[j] > rthr) | static_cast<int>(srow[j] > w.col_thr[j]);
+            if (hit == 0) continue;
+            for (size_t j = j0; j < je; ++j) {
+              const float v = srow[j];
+              if (v > rs[kf - 1]) insert(rs, ri, kf, v, static_cast<int64_t>(b0 + j));
+              if (v > w.col_thr[j]) {
+                float* cs = &w.col_sim[j * kb];
+                insert(cs, &w.col_idx[j * kb], kb, v, static_cast<int64_t>(a0 + i));
+                w.col_thr[j] = cs[kb - 1];
+              }
+            }
           }
         }
         {
