@@ -99,7 +99,7 @@ Status run_mine(const Options& o, bool score_mode, Log& log) {
   std::string buf;
   auto put_row = [&](float score, size_t s_line, size_t t_line) -> Status {
     buf.clear();
-    fmt::format_to(std::back_inserter(buf), "{:.6f}\t", score);
+    fmt::format_to(std::back_inserter(buf), "{}\t", score);  // shortest exact form of the f32
     if (o.ids) fmt::format_to(std::back_inserter(buf), "{}\t{}\t", s_line, t_line);
     buf.append(src.text.line(s_line));
     buf.push_back('\t');
