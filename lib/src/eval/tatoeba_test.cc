@@ -6,13 +6,14 @@
 #include <cmath>
 #include <random>
 
+#include "testing/npy.h"
 #include "testing/test_util.h"
 
 namespace bitmill::eval {
 namespace {
 
 using testing::TempDir;
-using testing::write_file;
+using testing::write_npy;
 
 mine::Neighbors make(size_t rows, size_t k, std::vector<float> sim, std::vector<int64_t> idx) {
   mine::Neighbors n;
@@ -71,15 +72,6 @@ TEST_CASE("margin ties go to the first candidate; a translation outside the k ca
     CAPTURE(r.what);
     CHECK(retrieve_margin(r.lists, r.other, mine::Margin::kRatio) == r.want);
   }
-}
-
-EmbeddingMatrix write_npy(const std::string& path, const std::vector<float>& v, size_t rows, size_t dim) {
-  std::string bytes = npy_header(rows, dim, VecType::kF32);
-  bytes.append(reinterpret_cast<const char*>(v.data()), v.size() * sizeof(float));
-  write_file(path, bytes);
-  auto m = EmbeddingMatrix::open(path);
-  REQUIRE(m.has_value());
-  return std::move(*m);
 }
 
 // A naive evaluation in double, from the full similarity matrix: LASER's xsim.py, both ways.

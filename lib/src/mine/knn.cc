@@ -34,6 +34,20 @@ inline void insert(float* sims, int64_t* ids, size_t k, float s, int64_t id) {
   ids[p] = id;
 }
 
+// Merges `rows` local lists (sorted, k entries each, kNoIdx-padded) into the global ones.
+void merge_lists(const float* local_sim, const int64_t* local_idx, size_t rows, float* sim, int64_t* idx, size_t k) {
+  for (size_t r = 0; r < rows; ++r) {
+    float* gs = sim + r * k;
+    int64_t* gi = idx + r * k;
+    for (size_t t = 0; t < k; ++t) {
+      const float v = local_sim[r * k + t];
+      const int64_t id = local_idx[r * k + t];
+      if (id == kNoIdx || !better(v, id, gs[k - 1], gi[k - 1])) break;  // sorted: no later one enters
+      insert(gs, gi, k, v, id);
+    }
+  }
+}
+
 void init(Neighbors& nb, size_t rows, size_t k) {
   nb.rows = rows;
   nb.k = k;
@@ -166,29 +180,11 @@ Status knn_both(const RowSet& x, const RowSet& y, const KnnOptions& o, Neighbors
         }
         {
           std::lock_guard<std::mutex> lock(fwd_mu[a]);
-          for (size_t i = 0; i < ma; ++i) {
-            float* gs = &fwd.sim[(a0 + i) * kf];
-            int64_t* gi = &fwd.idx[(a0 + i) * kf];
-            for (size_t t = 0; t < kf; ++t) {
-              const float v = w.row_sim[i * kf + t];
-              const int64_t id = w.row_idx[i * kf + t];
-              if (id == kNoIdx || !better(v, id, gs[kf - 1], gi[kf - 1])) break;
-              insert(gs, gi, kf, v, id);
-            }
-          }
+          merge_lists(w.row_sim.data(), w.row_idx.data(), ma, &fwd.sim[a0 * kf], &fwd.idx[a0 * kf], kf);
         }
         {
           std::lock_guard<std::mutex> lock(bwd_mu[b]);
-          for (size_t j = 0; j < mb; ++j) {
-            float* gs = &bwd.sim[(b0 + j) * kb];
-            int64_t* gi = &bwd.idx[(b0 + j) * kb];
-            for (size_t t = 0; t < kb; ++t) {
-              const float v = w.col_sim[j * kb + t];
-              const int64_t id = w.col_idx[j * kb + t];
-              if (id == kNoIdx || !better(v, id, gs[kb - 1], gi[kb - 1])) break;
-              insert(gs, gi, kb, v, id);
-            }
-          }
+          merge_lists(w.col_sim.data(), w.col_idx.data(), mb, &bwd.sim[b0 * kb], &bwd.idx[b0 * kb], kb);
         }
       }
     }

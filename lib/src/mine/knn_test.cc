@@ -9,23 +9,14 @@
 #include <random>
 
 #include "bitmill/io/embeddings.h"
+#include "testing/npy.h"
 #include "testing/test_util.h"
 
 namespace bitmill::mine {
 namespace {
 
 using testing::TempDir;
-using testing::write_file;
-
-// Writes rows x dim f32 values as .npy and opens it.
-EmbeddingMatrix write_npy(const std::string& path, const std::vector<float>& v, size_t rows, size_t dim) {
-  std::string bytes = npy_header(rows, dim, VecType::kF32);
-  bytes.append(reinterpret_cast<const char*>(v.data()), v.size() * sizeof(float));
-  write_file(path, bytes);
-  auto m = EmbeddingMatrix::open(path);
-  REQUIRE(m.has_value());
-  return std::move(*m);
-}
+using testing::write_npy;
 
 // Brute force in double: for each row of a, the k best rows of b by cosine, ties by index.
 void brute(const std::vector<float>& a, size_t na, const std::vector<float>& b, size_t nb, size_t d, size_t k,
