@@ -93,7 +93,7 @@ Status run_bucc(const Options& o, Log& log) {
   BITMILL_ASSIGN_OR_RETURN(eval::BuccResult r, eval::evaluate_bucc(o.mined, o.gold, o.threshold));
   const std::string t = o.threshold ? fmt::format("{}", *o.threshold) : "-";
   std::string rows = prf_row("at_threshold", t, r.at_threshold);
-  rows += r.best ? prf_row("best", fmt::format("{}", r.best->threshold), r.best->prf)
+  rows += r.best ? prf_row("best", fmt::format("{}", r.best->strict), r.best->prf)
                  : prf_row("best", "-", eval::Prf{0, 0, r.gold});
   BITMILL_RETURN_IF_ERROR(write_table(o, "set\tthreshold\tprecision\trecall\tf1\tpairs", rows));
   log.debug("read and scored in {}", Progress::format_duration(seconds_since(start)));
@@ -101,9 +101,10 @@ Status run_bucc(const Options& o, Log& log) {
     log.info("{} mined rows hold {} distinct pairs (a repeated pair counts once, at its best score)",
              Progress::format_count(r.mined_rows), Progress::format_count(r.distinct));
   }
-  const std::string best = r.best ? fmt::format("best F1 {:.2f}% at score >= {} ({})", r.best->prf.f1(),
-                                                r.best->threshold, Progress::format_count(r.best->prf.pairs, "pair"))
-                                  : std::string("no best threshold (nothing mined)");
+  const std::string best =
+      r.best ? fmt::format("best F1 {:.2f}% at score >= {}, --threshold {} ({})", r.best->prf.f1(), r.best->threshold,
+                           r.best->strict, Progress::format_count(r.best->prf.pairs, "pair"))
+             : std::string("no best threshold (nothing mined)");
   log.info("{}, {}: F1 {:.2f}% {}; {}", Progress::format_count(r.distinct, "mined pair"),
            Progress::format_count(r.gold, "gold pair"), r.at_threshold.f1(),
            o.threshold ? fmt::format("at score > {}", *o.threshold) : std::string("over all pairs"), best);

@@ -94,7 +94,8 @@ bitmill-eval; out $?
 #   1.1    1-1   no      1.1    3     2        66.67  50    57.14
 #   1.05   3-3   yes     1.05   4     3        75     75    75     <- best
 #   0.95   2-0   no      0.95   5     3        60     75    66.67
-# --threshold 1.1 keeps 1.3 and 1.2 (strictly above): P 100, R 50, F1 66.67.
+# --threshold 1.1 keeps 1.3 and 1.2 (strictly above): P 100, R 50, F1 66.67. The best row reports
+# the cut 1.05 as --threshold 1 (the midpoint to 0.95), which keeps the same four pairs.
 printf '0\t0\n1\t2\n2\t1\n3\t3\n' > gold.tsv
 printf '1.1\t1\t1\tb\tB\n0.9\t3\t3\td\tD\n1.3\t0\t0\ta\tA\n0.95\t2\t0\tc\tA\n1.2\t1\t2\tb\tC\textra\n1.05\t3\t3\td\tD\n' > mined.tsv
 echo "--- bucc, hand-checked"
@@ -110,7 +111,7 @@ bitmill-eval bucc --mined empty.tsv --gold gold.tsv; echo "exit=$?"
 
 echo "--- bucc against a brute-force sweep, 2000 mined rows"
 $py - <<'PY'
-import random
+import math, random
 rng = random.Random(3)
 gold = {(i, (i * 7) % 1500) for i in range(1500)}
 mined = []
@@ -139,10 +140,13 @@ def num(v):
 rows = []
 at = prf([p for p, sc in best.items() if sc > 1.2])
 top = None
-for cut in sorted(set(best.values()), reverse=True):
+cuts = sorted(set(best.values()), reverse=True)
+for i, cut in enumerate(cuts):
     r = prf([p for p, sc in best.items() if sc >= cut])
     if top is None or r[4] > top[1][4]:
-        top = (cut, r)
+        # reported as a --threshold value: the midpoint to the next lower score (LASER's bucc.py)
+        top = ((cut + cuts[i + 1]) / 2 if i + 1 < len(cuts) else math.nextafter(cut, -math.inf), r)
+assert prf([p for p, sc in best.items() if sc > top[0]]) == top[1]  # strict > keeps the same pairs
 with open("want.tsv", "w") as f:
     f.write("at_threshold\t1.2\t%.2f\t%.2f\t%.2f\t%d\n" % at[:4])
     f.write("best\t%s\t%.2f\t%.2f\t%.2f\t%d\n" % ((num(top[0]),) + top[1][:4]))

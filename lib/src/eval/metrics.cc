@@ -1,6 +1,8 @@
 #include "bitmill/eval/metrics.h"
 
 #include <algorithm>
+#include <cmath>
+#include <limits>
 
 namespace bitmill::eval {
 
@@ -39,7 +41,11 @@ std::optional<Cut> best_threshold(std::vector<Judged> pairs, size_t gold) {
       if (pairs[i].correct) ++cur.correct;
     }
     // Strictly better only: scores come in decreasing order, so the highest cut keeps a tie.
-    if (!best || cur.f1() > best->prf.f1()) best = Cut{cut, cur};
+    if (!best || cur.f1() > best->prf.f1()) {
+      const double below = i < pairs.size() ? (cut + pairs[i].score) / 2 : cut;
+      // The midpoint of two adjacent doubles may round up to the cut itself.
+      best = Cut{cut, below < cut ? below : std::nextafter(cut, -std::numeric_limits<double>::infinity()), cur};
+    }
   }
   return best;
 }

@@ -80,6 +80,11 @@ TEST_CASE("best_threshold: the cut with the best F1 over distinct scores, kept a
     const auto best = best_threshold(w.pairs, w.gold);
     REQUIRE(best.has_value());
     CHECK(best->threshold == w.cut);
+    // --threshold strict keeps exactly the pairs of the cut.
+    CHECK(best->strict < best->threshold);
+    const Prf again = at_threshold(w.pairs, w.gold, best->strict);
+    CHECK(again.pairs == best->prf.pairs);
+    CHECK(again.correct == best->prf.correct);
     CHECK(best->prf.pairs == w.pairs_kept);
     CHECK(best->prf.correct == w.correct);
     CHECK(best->prf.gold == w.gold);
