@@ -49,7 +49,8 @@ Expected<Side> load_side(const std::string& text, const std::string& emb, const 
     return invalid_argument(fmt::format("--{} and --{}-emb are required", what, what));
   }
   Side s;
-  BITMILL_ASSIGN_OR_RETURN(s.text, mine::Sentences::load(text));
+  BITMILL_ASSIGN_OR_RETURN(InvalidUtf8Policy utf8, cli::parse_invalid_utf8(o.common.invalid_utf8));
+  BITMILL_ASSIGN_OR_RETURN(s.text, mine::Sentences::load(text, utf8));
   std::optional<size_t> dim;
   if (o.dim > 0) dim = o.dim;
   if (!emb.ends_with(".npy") && !dim) {
@@ -188,6 +189,7 @@ void add_job_options(CLI::App& app, Options& o, bool score) {
       ->default_val(2048)
       ->check(CLI::Range(size_t{16}, size_t{1} << 20))
       ->group("Performance");
+  cli::add_utf8_option(app, o.common);
   cli::add_thread_option(app, o.common);
   cli::add_log_options(app, o.common);
 }

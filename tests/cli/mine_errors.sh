@@ -23,6 +23,9 @@ echo "--- a NaN in the embeddings"
 bitmill-mine --src s.txt --tgt t.txt --src-emb s.npy --tgt-emb nan.npy -o out.tsv; check $?
 echo "--- invalid UTF-8 in the sentences"
 bitmill-mine --src s.txt --tgt bad.txt --src-emb s.npy --tgt-emb t.npy -o out.tsv; check $?
+echo "--- invalid UTF-8 repaired (--invalid-utf8 replace keeps one line per row)"
+bitmill-mine -q --src s.txt --tgt bad.txt --src-emb s.npy --tgt-emb t.npy --invalid-utf8 replace --ids -o out.tsv; check $?
+cut -f2,3,5 out.tsv; rm -f out.tsv
 echo "--- raw rows without --dim"
 bitmill-mine --src s.txt --tgt t.txt --src-emb s.npy --tgt-emb t.f32 -o out.tsv; check $?
 echo "--- raw rows with --dim"

@@ -6,10 +6,12 @@
 
 namespace bitmill::mine {
 
-Expected<Sentences> Sentences::load(const std::string& path) {
+Expected<Sentences> Sentences::load(const std::string& path, InvalidUtf8Policy utf8) {
   Sentences s;
   s.path_ = path;
-  BITMILL_ASSIGN_OR_RETURN(auto in, InputSet::open({path}, InputSetOptions{}));
+  InputSetOptions opts;
+  opts.invalid_utf8 = utf8;
+  BITMILL_ASSIGN_OR_RETURN(auto in, InputSet::open({path}, opts));
   LineBlock block;
   for (;;) {
     BITMILL_ASSIGN_OR_RETURN(bool more, in->next_block(block));

@@ -11,13 +11,15 @@
 #include <vector>
 
 #include "bitmill/base/status.h"
+#include "bitmill/text/utf8.h"
 
 namespace bitmill::mine {
 
 class Sentences {
  public:
-  // Reads every line of `path`; invalid UTF-8 is an error naming the file and line.
-  static Expected<Sentences> load(const std::string& path);
+  // Reads every line of `path`. Invalid UTF-8 is an error naming the file and line, unless the
+  // policy skips the line (the caller then sees fewer lines than embedding rows) or repairs it.
+  static Expected<Sentences> load(const std::string& path, InvalidUtf8Policy utf8 = InvalidUtf8Policy::kFail);
 
   size_t size() const { return ends_.size(); }
   std::string_view line(size_t i) const {
