@@ -36,29 +36,10 @@ import torch.nn.functional as F
 
 # --- checkpoint -------------------------------------------------------------------------------
 
-def read_safetensors(path):
-    """name -> float32 torch tensor; the `bert.`/`roberta.` prefix is dropped."""
-    with open(path, "rb") as f:
-        n = struct.unpack("<Q", f.read(8))[0]
-        header = json.loads(f.read(n))
-        data = f.read()
-    out = {}
-    for name, info in header.items():
-        if name == "__metadata__":
-            continue
-        b, e = info["data_offsets"]
-        raw = data[b:e]
-        if info["dtype"] == "F32":
-            arr = np.frombuffer(raw, dtype="<f4")
-        elif info["dtype"] == "F16":
-            arr = np.frombuffer(raw, dtype="<f2").astype(np.float32)
-        elif info["dtype"] == "BF16":
-            arr = (np.frombuffer(raw, dtype="<u2").astype(np.uint32) << 16).view("<f4")
-        else:
-            raise ValueError(f"{path}: tensor {name}: unsupported dtype {info['dtype']}")
-        key = name.split(".", 1)[1] if name.startswith(("bert.", "roberta.")) else name
-        out[key] = torch.from_numpy(arr.reshape(info["shape"]).astype(np.float32, copy=True))
-    return out
+# The checkpoint reader of the PyTorch reference (tests/reference/encoder_reference.py): one
+# reader for both, so the benchmark's model is loaded exactly as the parity tests load it.
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "tests", "reference"))
+from encoder_reference import read_safetensors  # noqa: E402
 
 
 class Layer(nn.Module):
