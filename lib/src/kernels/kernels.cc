@@ -1,7 +1,9 @@
 // Dispatch from the public kernel API to the per-ISA implementations.
 #include "bitmill/kernels/kernels.h"
 
+#include <cmath>
 #include <cstring>
+#include <limits>
 #include <new>
 #include <utility>
 #include <vector>
@@ -12,8 +14,10 @@ namespace bitmill::kernels {
 namespace {
 
 // sgemm_isa and friends take any Isa from their caller; running AVX2 code on a CPU without it
-// would be an illegal instruction, so a request the CPU cannot honour runs the reference.
-bool use_avx2(Isa isa) { return isa == Isa::kAvx2 && cpu_supports(Isa::kAvx2); }
+// would be an illegal instruction, so a request the CPU cannot honour runs the reference. The
+// AVX-512 level runs the AVX2 code of every kernel that has no AVX-512 version of its own.
+bool use_avx2(Isa isa) { return isa >= Isa::kAvx2 && cpu_supports(Isa::kAvx2); }
+bool use_avx512(Isa isa) { return isa >= Isa::kAvx512 && cpu_supports(Isa::kAvx512); }
 
 // 64 bytes: a cache line, which also satisfies the 32-byte aligned loads of the AVX2 kernel.
 constexpr std::align_val_t kPackedAlignment{64};
@@ -157,6 +161,72 @@ void qgemm_packed(size_t m, const float* a, size_t lda, const PackedQ8& b, float
     scalar::qgemm_packed(m, b.n_, b.k_, a, lda, b.data_, b.scales_, c, ldc);
   }
 }
+
+PackedS8::PackedS8() = default;
+
+PackedS8::~PackedS8() { free_bytes(data_); }
+
+PackedS8::PackedS8(PackedS8&& other) noexcept
+    : isa_(other.isa_),
+      k_(std::exchange(other.k_, 0)),
+      n_(std::exchange(other.n_, 0)),
+      data_(std::exchange(other.data_, nullptr)) {}
+
+PackedS8& PackedS8::operator=(PackedS8&& other) noexcept {
+  if (this != &other) {
+    free_bytes(data_);
+    isa_ = other.isa_;
+    k_ = std::exchange(other.k_, 0);
+    n_ = std::exchange(other.n_, 0);
+    data_ = std::exchange(other.data_, nullptr);
+  }
+  return *this;
+}
+
+PackedS8 pack_s8_isa(Isa isa, size_t k, size_t n, const int8_t* b, size_t ldb) {
+  PackedS8 out;
+  out.isa_ = use_avx512(isa) ? Isa::kAvx512 : Isa::kScalar;
+  out.k_ = k;
+  out.n_ = n;
+  if (out.isa_ == Isa::kAvx512) {
+    out.data_ = allocate_bytes(avx512::packed_s8_bytes(k, n));
+    avx512::pack_s8(k, n, b, ldb, out.data_);
+  } else {
+    out.data_ = allocate_bytes(scalar::packed_s8_bytes(k, n));
+    scalar::pack_s8(k, n, b, ldb, out.data_);
+  }
+  return out;
+}
+
+PackedS8 pack_s8(size_t k, size_t n, const int8_t* b, size_t ldb) { return pack_s8_isa(active_isa(), k, n, b, ldb); }
+
+void s8gemm_packed(size_t m, const int8_t* a, size_t lda, const PackedS8& b, int32_t* c, size_t ldc) {
+  // b.isa_ is kAvx512 only if the CPU had it when b was packed.
+  if (b.isa_ == Isa::kAvx512) {
+    avx512::s8gemm_packed(m, b.n_, b.k_, a, lda, b.data_, c, ldc);
+  } else {
+    scalar::s8gemm_packed(m, b.n_, b.k_, a, lda, b.data_, c, ldc);
+  }
+}
+
+float quantize_row_q8(const float* x, size_t k, int8_t* q, float* scale) {
+  scalar::quantize_row_q8(x, k, q, scale);
+  double ss = 0;
+  for (size_t p = 0; p < k; ++p) {
+    const double e = static_cast<double>(x[p]) - static_cast<double>(*scale) * q[p];
+    ss += e * e;
+  }
+  if (!std::isfinite(ss)) return std::numeric_limits<float>::infinity();
+  // The double sum is within a relative 1e-12 or so of the true one; rounding the float up by a
+  // relative 2^-20 more makes it an upper bound.
+  return static_cast<float>(std::sqrt(ss)) * (1.0f + 0x1p-20f);
+}
+
+float dot_f32_isa(Isa isa, const float* a, const float* b, size_t n) {
+  return use_avx2(isa) ? avx2::dot_f32(a, b, n) : scalar::dot_f32(a, b, n);
+}
+
+float dot_f32(const float* a, const float* b, size_t n) { return dot_f32_isa(active_isa(), a, b, n); }
 
 void layer_norm_isa(Isa isa, float* x, size_t rows, size_t cols, size_t ld, const float* gamma, const float* beta,
                     float eps) {

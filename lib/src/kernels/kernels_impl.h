@@ -43,6 +43,12 @@ void tanh_inplace(float* x, size_t n);
 void softmax_rows(float* x, size_t rows, size_t cols, size_t ld, size_t valid);
 void add_bias(float* x, size_t rows, size_t cols, size_t ld, const float* bias);
 void f16_to_f32(const void* in, float* out, size_t n);
+// A packed scalar int8 B is B itself, n x k, dense.
+size_t packed_s8_bytes(size_t k, size_t n);
+void pack_s8(size_t k, size_t n, const int8_t* b, size_t ldb, void* dst);
+void s8gemm_packed(size_t m, size_t n, size_t k, const int8_t* a, size_t lda, const void* packed, int32_t* c,
+                   size_t ldc);
+float dot_f32(const float* a, const float* b, size_t n);
 
 }  // namespace scalar
 
@@ -78,7 +84,22 @@ void softmax_rows(float* x, size_t rows, size_t cols, size_t ld, size_t valid);
 // expf). NaN stays NaN.
 void erf_inplace(float* x, size_t n);
 void exp_inplace(float* x, size_t n);
+float dot_f32(const float* a, const float* b, size_t n);
 
 }  // namespace avx2
+
+namespace avx512 {
+
+// A packed AVX-512 int8 B is ceil(n / 32) strips of 32 columns; strip s holds, for each group of 4
+// k indices g = 0 .. ceil(k / 4) - 1, two 64-byte vectors (columns 32s .. 32s + 15, then the next
+// 16), whose 32-bit lane c is the 4 bytes b[col][4g + t] + 128 (t = 0..3) as unsigned bytes, with
+// b = 0 past k and past n. VNNI multiplies unsigned by signed bytes: the +128 makes B unsigned, and
+// 128 * sum(A row) comes off again at the end, exactly.
+size_t packed_s8_bytes(size_t k, size_t n);
+void pack_s8(size_t k, size_t n, const int8_t* b, size_t ldb, void* dst);
+void s8gemm_packed(size_t m, size_t n, size_t k, const int8_t* a, size_t lda, const void* packed, int32_t* c,
+                   size_t ldc);
+
+}  // namespace avx512
 
 }  // namespace bitmill::kernels

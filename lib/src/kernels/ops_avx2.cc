@@ -249,4 +249,28 @@ void f16_to_f32(const void* in, float* out, size_t n) {
   }
 }
 
+float dot_f32(const float* a, const float* b, size_t n) {
+  // Lanes 0-7 in lo, 8-15 in hi; a tail is loaded with zeros past n, which add nothing exactly.
+  __m256 lo = _mm256_setzero_ps(), hi = _mm256_setzero_ps();
+  size_t p = 0;
+  for (; p + 16 <= n; p += 16) {
+    lo = _mm256_fmadd_ps(_mm256_loadu_ps(a + p), _mm256_loadu_ps(b + p), lo);
+    hi = _mm256_fmadd_ps(_mm256_loadu_ps(a + p + 8), _mm256_loadu_ps(b + p + 8), hi);
+  }
+  if (p < n) {
+    alignas(32) float ta[16] = {}, tb[16] = {};
+    for (size_t q = p; q < n; ++q) {
+      ta[q - p] = a[q];
+      tb[q - p] = b[q];
+    }
+    lo = _mm256_fmadd_ps(_mm256_load_ps(ta), _mm256_load_ps(tb), lo);
+    hi = _mm256_fmadd_ps(_mm256_load_ps(ta + 8), _mm256_load_ps(tb + 8), hi);
+  }
+  __m256 s8 = _mm256_add_ps(lo, hi);                                                 // (l, l + 8)
+  __m128 s4 = _mm_add_ps(_mm256_castps256_ps128(s8), _mm256_extractf128_ps(s8, 1));  // (l, l + 4)
+  __m128 s2 = _mm_add_ps(s4, _mm_movehl_ps(s4, s4));                                 // (l, l + 2)
+  __m128 s1 = _mm_add_ss(s2, _mm_shuffle_ps(s2, s2, 1));                             // (l, l + 1)
+  return _mm_cvtss_f32(s1);
+}
+
 }  // namespace bitmill::kernels::avx2

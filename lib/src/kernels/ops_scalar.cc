@@ -77,4 +77,13 @@ void f16_to_f32(const void* in, float* out, size_t n) {
   }
 }
 
+float dot_f32(const float* a, const float* b, size_t n) {
+  float lane[16] = {};
+  for (size_t p = 0; p < n; ++p) lane[p % 16] = std::fma(a[p], b[p], lane[p % 16]);
+  for (size_t half = 8; half >= 1; half /= 2) {
+    for (size_t l = 0; l < half; ++l) lane[l] += lane[l + half];
+  }
+  return lane[0];
+}
+
 }  // namespace bitmill::kernels::scalar

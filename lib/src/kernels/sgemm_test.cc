@@ -381,11 +381,13 @@ TEST_CASE("parse_isa_env: BITMILL_ISA picks the ISA, never above the CPU's") {
     Isa detected, want;
   };
   const Row rows[] = {
-      {nullptr, Isa::kAvx2, Isa::kAvx2},    {nullptr, Isa::kScalar, Isa::kScalar},
-      {"scalar", Isa::kAvx2, Isa::kScalar}, {"scalar", Isa::kScalar, Isa::kScalar},
-      {"avx2", Isa::kAvx2, Isa::kAvx2},     {"avx2", Isa::kScalar, Isa::kScalar},
-      {"", Isa::kAvx2, Isa::kAvx2},         {"AVX2 ", Isa::kAvx2, Isa::kAvx2},
-      {"sse4", Isa::kScalar, Isa::kScalar},
+      {nullptr, Isa::kAvx2, Isa::kAvx2},     {nullptr, Isa::kScalar, Isa::kScalar},
+      {"scalar", Isa::kAvx2, Isa::kScalar},  {"scalar", Isa::kScalar, Isa::kScalar},
+      {"avx2", Isa::kAvx2, Isa::kAvx2},      {"avx2", Isa::kScalar, Isa::kScalar},
+      {"", Isa::kAvx2, Isa::kAvx2},          {"AVX2 ", Isa::kAvx2, Isa::kAvx2},
+      {"sse4", Isa::kScalar, Isa::kScalar},  {"avx512", Isa::kAvx512, Isa::kAvx512},
+      {"avx512", Isa::kAvx2, Isa::kAvx2},    {"avx2", Isa::kAvx512, Isa::kAvx2},
+      {nullptr, Isa::kAvx512, Isa::kAvx512},
   };
   for (const Row& r : rows) {
     CAPTURE(r.value ? r.value : "(unset)");
@@ -393,11 +395,12 @@ TEST_CASE("parse_isa_env: BITMILL_ISA picks the ISA, never above the CPU's") {
     CHECK(parse_isa_env(r.value, r.detected) == r.want);
   }
   // The process's own choice follows the same rule from its environment and CPU.
-  const Isa detected = cpu_supports(Isa::kAvx2) ? Isa::kAvx2 : Isa::kScalar;
+  const Isa detected = cpu_supports(Isa::kAvx512) ? Isa::kAvx512 : cpu_supports(Isa::kAvx2) ? Isa::kAvx2 : Isa::kScalar;
   CHECK(active_isa() == parse_isa_env(std::getenv("BITMILL_ISA"), detected));
   CHECK(cpu_supports(Isa::kScalar));
   CHECK(std::string(isa_name(Isa::kScalar)) == "scalar");
   CHECK(std::string(isa_name(Isa::kAvx2)) == "avx2");
+  CHECK(std::string(isa_name(Isa::kAvx512)) == "avx512");
 }
 
 }  // namespace

@@ -1,10 +1,11 @@
 // Numeric kernels for the encoder: single-precision GEMM and the row-wise ops of a transformer.
 //
 // Each kernel has a scalar reference implementation and an AVX2+FMA one, compiled from separate
-// files (*_scalar.cc, *_avx2.cc); active_isa() picks one at run time from the CPU, and the
-// environment variable BITMILL_ISA=scalar|avx2 overrides the choice (an unsupported request falls
-// back to scalar). Results of the two agree exactly on integer-valued inputs (sums of small
-// integers are exact in f32 whatever the order) and to rounding otherwise.
+// files (*_scalar.cc, *_avx2.cc); the int8 product of the exact k-NN search has an AVX-512 VNNI one
+// too (*_avx512.cc), and at that level every other kernel runs its AVX2 code. active_isa() picks
+// the level at run time from the CPU, and the environment variable BITMILL_ISA=scalar|avx2|avx512
+// overrides the choice (a request above what the CPU has gets the best it has). Results of the two agree exactly on
+// integer-valued inputs (sums of small integers are exact in f32 whatever the order) and to rounding otherwise.
 //
 // All matrices are row-major with explicit leading dimensions (elements between row starts).
 //
@@ -18,16 +19,17 @@
 
 namespace bitmill::kernels {
 
-enum class Isa { kScalar, kAvx2 };
+// Ordered by capability: each level can run everything the levels below it run.
+enum class Isa { kScalar, kAvx2, kAvx512 };
 
 // The ISA in use for this process: BITMILL_ISA if set and supported, else the best the CPU has.
 Isa active_isa();
 const char* isa_name(Isa isa);
 bool cpu_supports(Isa isa);
 // What active_isa() makes of a BITMILL_ISA value (nullptr when unset), given the best ISA the CPU
-// supports: "scalar" or "avx2" select that ISA, but never one above `detected`; anything else
-// (unset, empty, unknown) selects `detected`. Pure, so that the tests need not change the
-// environment of a process whose active_isa() is computed once.
+// supports: "scalar", "avx2" or "avx512" select that ISA, but never one above `detected`;
+// anything else (unset, empty, unknown) selects `detected`. Pure, so that the tests need not change
+// the environment of a process whose active_isa() is computed once.
 Isa parse_isa_env(const char* value, Isa detected);
 
 // C[m x n] = alpha * op(A) * op(B) + beta * C, where op(A) is m x k and op(B) is k x n.
@@ -132,6 +134,57 @@ PackedQ8 pack_q8_isa(Isa isa, size_t k, size_t n, const float* w, size_t ldw);
 // C[m x b.n()] = quantised A[m x b.k()] times the quantised W^T, dequantised as above; C is only
 // written. Runs on the packed weight's ISA.
 void qgemm_packed(size_t m, const float* a, size_t lda, const PackedQ8& b, float* c, size_t ldc);
+
+// Exact int8 products, the pre-filter of the exact k-NN search (bitmill-mine): there, rows are
+// quantised with quantize_row_q8, every product is bounded from the quantisation errors, and only
+// candidates that could enter a top-k are scored again in f32.
+//
+//   C[m x n] (int32) = A[m x k] * B^T, B stored n x k (row j holds column j's k values),
+//
+// with entries in [-127, 127] (-128 is not allowed) and k <= kQ8MaxK, so that every sum is an exact
+// int32 on every ISA. B is packed once (PackedS8) and multiplied by many A, as the search packs one
+// side's block and streams the other side's rows past it. Immutable once built, so one PackedS8 can
+// serve any number of threads at once. Move-only.
+class PackedS8 {
+ public:
+  PackedS8();  // empty: k() == n() == 0
+  ~PackedS8();
+  PackedS8(PackedS8&&) noexcept;
+  PackedS8& operator=(PackedS8&&) noexcept;
+  PackedS8(const PackedS8&) = delete;
+  PackedS8& operator=(const PackedS8&) = delete;
+
+  size_t k() const { return k_; }
+  size_t n() const { return n_; }
+  Isa isa() const { return isa_; }
+
+ private:
+  friend PackedS8 pack_s8_isa(Isa isa, size_t k, size_t n, const int8_t* b, size_t ldb);
+  friend void s8gemm_packed(size_t m, const int8_t* a, size_t lda, const PackedS8& b, int32_t* c, size_t ldc);
+  Isa isa_ = Isa::kScalar;
+  size_t k_ = 0, n_ = 0;
+  void* data_ = nullptr;  // owned; the ISA's layout
+};
+
+// Packs B (n x k, leading dimension ldb) for the active ISA or a given one (one the CPU lacks packs
+// for kScalar; AVX2 has no int8 product of its own and packs for kScalar too).
+PackedS8 pack_s8(size_t k, size_t n, const int8_t* b, size_t ldb);
+PackedS8 pack_s8_isa(Isa isa, size_t k, size_t n, const int8_t* b, size_t ldb);
+
+// C[m x b.n()] = A[m x b.k()] * B^T exactly; C is only written. Runs on the packed B's ISA.
+void s8gemm_packed(size_t m, const int8_t* a, size_t lda, const PackedS8& b, int32_t* c, size_t ldc);
+
+// Quantises x[0, k) as a Linear layer's activations are (see above): q[0, k) and *scale. Returns
+// the Euclidean norm of the error x - scale * q, computed in double and rounded up, so that it
+// bounds the true error norm (infinity for a row holding a NaN or an infinity).
+float quantize_row_q8(const float* x, size_t k, int8_t* q, float* scale);
+
+// The dot product of a[0, n) and b[0, n) in one fixed order on every ISA, so that it gives the same
+// bits everywhere: 16 lanes, lane l accumulating the products of the indices p = l (mod 16) in
+// increasing p with fused multiply-adds, then the lanes summed pairwise, (l, l + 8) for l < 8,
+// then (l, l + 4), (l, l + 2) and (l, l + 1).
+float dot_f32(const float* a, const float* b, size_t n);
+float dot_f32_isa(Isa isa, const float* a, const float* b, size_t n);
 
 // x[rows x cols] (leading dimension ld) <- LayerNorm(x) * gamma + beta, per row, with the biased
 // variance and eps inside the square root, as torch.nn.LayerNorm.
