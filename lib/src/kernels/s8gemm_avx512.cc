@@ -136,7 +136,9 @@ void micro_tile(const int8_t* a, size_t lda, size_t ng, const uint8_t* strip, in
       "vmovdqa64 %%zmm23, 1472(%[out])\n\t"
       : [a0] "+r"(a0), [a1] "+r"(a1), [a2] "+r"(a2), [a3] "+r"(a3), [b] "+r"(bp), [n] "+r"(count)
       : [ld] "r"(lda), [out] "r"(out)
-      : "memory", "cc", "xmm0", "xmm1", "xmm2", "xmm3", "xmm4", "xmm5", "xmm6", "xmm7", "xmm8", "xmm9", "xmm10", "xmm11", "xmm12", "xmm13", "xmm14", "xmm15", "xmm16", "xmm17", "xmm18", "xmm19", "xmm20", "xmm21", "xmm22", "xmm23", "xmm24", "xmm25", "xmm26", "xmm27", "xmm28", "xmm29");
+      : "memory", "cc", "xmm0", "xmm1", "xmm2", "xmm3", "xmm4", "xmm5", "xmm6", "xmm7", "xmm8", "xmm9", "xmm10",
+        "xmm11", "xmm12", "xmm13", "xmm14", "xmm15", "xmm16", "xmm17", "xmm18", "xmm19", "xmm20", "xmm21", "xmm22",
+        "xmm23", "xmm24", "xmm25", "xmm26", "xmm27", "xmm28", "xmm29");
 }
 
 }  // namespace
@@ -196,8 +198,7 @@ void s8gemm_packed(size_t m, size_t n, size_t k, const int8_t* a, size_t lda, co
         for (size_t r = 0; r < mr; ++r) {
           const __m512i cr = _mm512_set1_epi32(corr[i0 + r]);
           _mm512_mask_storeu_epi32(cp + r * ldc, m0, _mm512_sub_epi32(_mm512_load_si512(sums + r * kNr), cr));
-          _mm512_mask_storeu_epi32(cp + r * ldc + 16, m1,
-                                   _mm512_sub_epi32(_mm512_load_si512(sums + r * kNr + 16), cr));
+          _mm512_mask_storeu_epi32(cp + r * ldc + 16, m1, _mm512_sub_epi32(_mm512_load_si512(sums + r * kNr + 16), cr));
         }
       }
     }
