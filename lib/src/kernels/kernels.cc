@@ -209,6 +209,17 @@ void s8gemm_packed(size_t m, const int8_t* a, size_t lda, const PackedS8& b, int
   }
 }
 
+size_t s8_hits_isa(Isa isa, const int32_t* c, size_t n, float row_scale, const float* col_scale, float row_cut,
+                   const float* col_cut, uint32_t* hits) {
+  return use_avx512(isa) ? avx512::s8_hits(c, n, row_scale, col_scale, row_cut, col_cut, hits)
+                         : scalar::s8_hits(c, n, row_scale, col_scale, row_cut, col_cut, hits);
+}
+
+size_t s8_hits(const int32_t* c, size_t n, float row_scale, const float* col_scale, float row_cut, const float* col_cut,
+               uint32_t* hits) {
+  return s8_hits_isa(active_isa(), c, n, row_scale, col_scale, row_cut, col_cut, hits);
+}
+
 float quantize_row_q8(const float* x, size_t k, int8_t* q, float* scale) {
   scalar::quantize_row_q8(x, k, q, scale);
   double ss = 0;

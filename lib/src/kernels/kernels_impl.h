@@ -49,6 +49,8 @@ void pack_s8(size_t k, size_t n, const int8_t* b, size_t ldb, void* dst);
 void s8gemm_packed(size_t m, size_t n, size_t k, const int8_t* a, size_t lda, const void* packed, int32_t* c,
                    size_t ldc);
 float dot_f32(const float* a, const float* b, size_t n);
+size_t s8_hits(const int32_t* c, size_t n, float row_scale, const float* col_scale, float row_cut, const float* col_cut,
+               uint32_t* hits);
 
 }  // namespace scalar
 
@@ -99,6 +101,8 @@ size_t packed_s8_bytes(size_t k, size_t n);
 void pack_s8(size_t k, size_t n, const int8_t* b, size_t ldb, void* dst);
 void s8gemm_packed(size_t m, size_t n, size_t k, const int8_t* a, size_t lda, const void* packed, int32_t* c,
                    size_t ldc);
+size_t s8_hits(const int32_t* c, size_t n, float row_scale, const float* col_scale, float row_cut, const float* col_cut,
+               uint32_t* hits);
 
 }  // namespace avx512
 

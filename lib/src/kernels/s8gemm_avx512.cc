@@ -205,4 +205,27 @@ void s8gemm_packed(size_t m, size_t n, size_t k, const int8_t* a, size_t lda, co
   }
 }
 
+size_t s8_hits(const int32_t* c, size_t n, float row_scale, const float* col_scale, float row_cut, const float* col_cut,
+               uint32_t* hits) {
+  const __m512 rs = _mm512_set1_ps(row_scale), rc = _mm512_set1_ps(row_cut);
+  __m512i idx = _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
+  const __m512i step = _mm512_set1_epi32(16);
+  size_t count = 0, j = 0;
+  auto one = [&](__mmask16 valid) {
+    const __m512 a =
+        _mm512_mul_ps(_mm512_mul_ps(_mm512_maskz_cvtepi32_ps(valid, _mm512_maskz_loadu_epi32(valid, c + j)), rs),
+                      _mm512_maskz_loadu_ps(valid, col_scale + j));
+    const __mmask16 hit = _mm512_mask_cmp_ps_mask(valid, a, rc, _CMP_GE_OQ) |
+                          _mm512_mask_cmp_ps_mask(valid, a, _mm512_maskz_loadu_ps(valid, col_cut + j), _CMP_GE_OQ);
+    if (hit != 0) {  // rare once the lists have filled
+      _mm512_mask_compressstoreu_epi32(hits + count, hit, idx);
+      count += static_cast<size_t>(__builtin_popcount(hit));
+    }
+    idx = _mm512_add_epi32(idx, step);
+  };
+  for (; j + 16 <= n; j += 16) one(0xFFFF);
+  if (j < n) one(static_cast<__mmask16>((1u << (n - j)) - 1u));
+  return count;
+}
+
 }  // namespace bitmill::kernels::avx512

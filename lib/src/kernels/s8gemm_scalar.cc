@@ -25,4 +25,14 @@ void s8gemm_packed(size_t m, size_t n, size_t k, const int8_t* a, size_t lda, co
   }
 }
 
+size_t s8_hits(const int32_t* c, size_t n, float row_scale, const float* col_scale, float row_cut, const float* col_cut,
+               uint32_t* hits) {
+  size_t count = 0;
+  for (size_t j = 0; j < n; ++j) {
+    const float a = static_cast<float>(c[j]) * row_scale * col_scale[j];
+    if (a >= row_cut || a >= col_cut[j]) hits[count++] = static_cast<uint32_t>(j);
+  }
+  return count;
+}
+
 }  // namespace bitmill::kernels::scalar

@@ -1,5 +1,6 @@
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <cstring>
@@ -145,6 +146,37 @@ TEST_CASE("dot_f32: the same bits on every ISA, on every tail of the 16 lanes") 
     for (Isa isa : {Isa::kAvx2, Isa::kAvx512}) {
       const float got = dot_f32_isa(isa, a.data(), b.data(), n);
       CHECK(std::memcmp(&got, &ref, sizeof got) == 0);
+    }
+  }
+}
+
+TEST_CASE("s8_hits: the same indices on every ISA, on every tail of 16, with -inf and NaN-free cuts") {
+  std::mt19937 rng(9);
+  std::uniform_int_distribution<int32_t> cv(-100000, 100000);
+  std::uniform_real_distribution<float> u(0.0f, 1.0f);
+  for (size_t n : {0, 1, 5, 15, 16, 17, 31, 32, 33, 100, 2048}) {
+    for (float row_cut : {-INFINITY, 0.0f, 30.0f, INFINITY}) {
+      std::vector<int32_t> c(n);
+      std::vector<float> col_scale(n), col_cut(n);
+      for (size_t j = 0; j < n; ++j) {
+        c[j] = cv(rng);
+        col_scale[j] = u(rng) * 1e-3f;
+        col_cut[j] = j % 7 == 0 ? -INFINITY : 60.0f * u(rng);
+      }
+      std::vector<uint32_t> want(n + 1), got(n + 1);
+      // The reference, written out here independently of both kernels.
+      size_t nw = 0;
+      for (size_t j = 0; j < n; ++j) {
+        const float a = static_cast<float>(c[j]) * 0.7f * col_scale[j];
+        if (a >= row_cut || a >= col_cut[j]) want[nw++] = static_cast<uint32_t>(j);
+      }
+      for (Isa isa : isas()) {
+        CAPTURE(isa_name(isa));
+        CAPTURE(n);
+        const size_t ng = s8_hits_isa(isa, c.data(), n, 0.7f, col_scale.data(), row_cut, col_cut.data(), got.data());
+        REQUIRE(ng == nw);
+        CHECK(std::equal(want.begin(), want.begin() + static_cast<std::ptrdiff_t>(nw), got.begin()));
+      }
     }
   }
 }

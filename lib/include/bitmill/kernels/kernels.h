@@ -174,6 +174,14 @@ PackedS8 pack_s8_isa(Isa isa, size_t k, size_t n, const int8_t* b, size_t ldb);
 // C[m x b.n()] = A[m x b.k()] * B^T exactly; C is only written. Runs on the packed B's ISA.
 void s8gemm_packed(size_t m, const int8_t* a, size_t lda, const PackedS8& b, int32_t* c, size_t ldc);
 
+// The scan after s8gemm_packed in the k-NN pre-filter: the indices j in [0, n), increasing, where
+// the approximate product a = float(c[j]) * row_scale * col_scale[j] (in that order) satisfies
+// a >= row_cut or a >= col_cut[j]. Writes them to hits (room for n) and returns how many.
+size_t s8_hits(const int32_t* c, size_t n, float row_scale, const float* col_scale, float row_cut, const float* col_cut,
+               uint32_t* hits);
+size_t s8_hits_isa(Isa isa, const int32_t* c, size_t n, float row_scale, const float* col_scale, float row_cut,
+                   const float* col_cut, uint32_t* hits);
+
 // Quantises x[0, k) as a Linear layer's activations are (see above): q[0, k) and *scale. Returns
 // the Euclidean norm of the error x - scale * q, computed in double and rounded up, so that it
 // bounds the true error norm (infinity for a row holding a NaN or an infinity).
