@@ -102,32 +102,11 @@ struct Scratch {
   std::vector<int64_t> row_idx, col_idx;
 };
 
-}  // namespace
-
-float Neighbors::mean(size_t i) const {
-  if (k == 0) return 0.0f;
-  // Sequential f32 sum then one division: numpy's mean over k < 8 f32 values does the same.
-  float sum = 0.0f;
-  for (size_t j = 0; j < k; ++j) sum += sim[i * k + j];
-  return sum / static_cast<float>(k);
-}
-
-Status knn_both(const RowSet& x, const RowSet& y, const KnnOptions& o, Neighbors& fwd, Neighbors& bwd) {
-  if (x.matrix->dim() != y.matrix->dim()) {
-    return invalid_argument(x.matrix->path() + " has dimension " + std::to_string(x.matrix->dim()) + " but " +
-                            y.matrix->path() + " has " + std::to_string(y.matrix->dim()));
-  }
-  if (o.k == 0) return invalid_argument("k must be at least 1");
+// The f32 method: one GEMM per (x tile, y tile) task.
+void knn_f32(const RowSet& x, const RowSet& y, const KnnOptions& o, const std::vector<float>& inv_x,
+             const std::vector<float>& inv_y, Neighbors& fwd, Neighbors& bwd) {
   const size_t nx = x.size(), ny = y.size(), d = x.matrix->dim();
-  const size_t kf = std::min(o.k, ny), kb = std::min(o.k, nx);
-  init(fwd, nx, kf);
-  init(bwd, ny, kb);
-  if (nx == 0 || ny == 0) return Status::ok();
-
-  std::vector<float> inv_x, inv_y;
-  BITMILL_RETURN_IF_ERROR(inverse_norms(x, o.normalize, inv_x));
-  BITMILL_RETURN_IF_ERROR(inverse_norms(y, o.normalize, inv_y));
-
+  const size_t kf = fwd.k, kb = bwd.k;
   const size_t tile = std::max<size_t>(o.tile, 1);
   const size_t na = (nx + tile - 1) / tile, nb = (ny + tile - 1) / tile;
   std::vector<std::mutex> fwd_mu(na), bwd_mu(nb);
@@ -189,7 +168,221 @@ Status knn_both(const RowSet& x, const RowSet& y, const KnnOptions& o, Neighbors
       }
     }
   });
+}
+
+// ---- The int8 method ----
+
+// Rows of one side quantised for the int8 product, with what the bound needs: per row the scale,
+// the error norm |x - x'| and the norm |x|, and their maxima.
+struct QuantRows {
+  std::vector<float> f32;  // rows x d, normalised (the rows scored in f32)
+  std::vector<int8_t> q;   // rows x d
+  std::vector<float> scale, err, norm;
+  float max_err = 0, max_norm = 0;
+
+  void build(const RowSet& r, const std::vector<float>& inv, size_t r0, size_t r1) {
+    const size_t d = r.matrix->dim(), m = r1 - r0;
+    f32.resize(m * d);
+    q.resize(m * d);
+    scale.resize(m);
+    err.resize(m);
+    norm.resize(m);
+    load_tile(r, inv, r0, r1, f32.data());
+    max_err = max_norm = 0;
+    for (size_t i = 0; i < m; ++i) {
+      const float* row = &f32[i * d];
+      err[i] = kernels::quantize_row_q8(row, d, &q[i * d], &scale[i]);
+      double ss = 0;
+      for (size_t c = 0; c < d; ++c) ss += static_cast<double>(row[c]) * static_cast<double>(row[c]);
+      norm[i] = static_cast<float>(std::sqrt(ss)) * (1.0f + 0x1p-20f);  // rounded up, as err
+      max_err = std::max(max_err, err[i]);
+      max_norm = std::max(max_norm, norm[i]);
+    }
+  }
+};
+
+// One y tile packed for s8gemm_packed, and its rows' bound terms.
+struct PackedTile {
+  size_t b0 = 0, mb = 0;
+  kernels::PackedS8 packed;
+  std::vector<float> scale, err, norm;
+  float max_err = 0, max_norm = 0;
+};
+
+// The f32 rounding the bound must also cover, per unit of |x| |y|: dot_f32's error (chains of
+// d / 16 fused multiply-adds, then 4 additions) and the 3 roundings of the approximate product,
+// with a factor 4 to spare. Tiny next to the quantisation term (about 0.01 for unit rows).
+float rounding_margin(size_t d) { return static_cast<float>((static_cast<double>(d) / 16.0 + 16.0) * 0x1p-22); }
+
+constexpr size_t kChunkRows = 48;                  // x rows per s8gemm_packed call (C stays in L2)
+constexpr size_t kBlockBytes = size_t{256} << 20;  // y quantised at a time
+
+struct Int8Scratch {
+  QuantRows xa;
+  std::vector<int32_t> c;
+  std::vector<uint32_t> hits;
+  std::vector<float> col_sim, col_cut, col_snap, col_bound, ycache;
+  std::vector<int64_t> col_idx;
+  std::vector<uint8_t> ycached;
+  uint64_t scored = 0;
+};
+
+void knn_int8(const RowSet& x, const RowSet& y, const KnnOptions& o, const std::vector<float>& inv_x,
+              const std::vector<float>& inv_y, Neighbors& fwd, Neighbors& bwd, uint64_t& scored) {
+  const size_t nx = x.size(), ny = y.size(), d = x.matrix->dim();
+  const size_t kf = fwd.k, kb = bwd.k;
+  const size_t tile = std::max<size_t>(o.tile, 1);
+  const size_t na = (nx + tile - 1) / tile, nb = (ny + tile - 1) / tile;
+  const size_t tiles_per_block = std::max<size_t>(1, kBlockBytes / std::max<size_t>(1, tile * d));
+  const float margin = rounding_margin(d);
+  std::vector<std::mutex> bwd_mu(nb);
+  tbb::enumerable_thread_specific<Int8Scratch> scratch;
+
+  for (size_t t0 = 0; t0 < nb; t0 += tiles_per_block) {
+    // Quantise and pack this block of y once; every x tile then passes over it.
+    const size_t t1 = std::min(nb, t0 + tiles_per_block);
+    std::vector<PackedTile> ys(t1 - t0);
+    tbb::parallel_for(size_t{t0}, t1, [&](size_t t) {
+      PackedTile& p = ys[t - t0];
+      p.b0 = t * tile;
+      p.mb = std::min(ny, p.b0 + tile) - p.b0;
+      QuantRows qr;
+      qr.build(y, inv_y, p.b0, p.b0 + p.mb);
+      p.packed = kernels::pack_s8(d, p.mb, qr.q.data(), d);
+      p.scale = std::move(qr.scale);
+      p.err = std::move(qr.err);
+      p.norm = std::move(qr.norm);
+      p.max_err = qr.max_err;
+      p.max_norm = qr.max_norm;
+    });
+
+    // Each x tile is one task, the only writer of its rows' forward lists during this block.
+    tbb::parallel_for(size_t{0}, na, [&](size_t a) {
+      Int8Scratch& w = scratch.local();
+      const size_t a0 = a * tile, a1 = std::min(nx, a0 + tile), ma = a1 - a0;
+      w.xa.build(x, inv_x, a0, a1);
+      const QuantRows& xa = w.xa;
+      for (const PackedTile& yt : ys) {
+        const size_t b0 = yt.b0, mb = yt.mb, b = b0 / tile;
+        // Backward lists: local to this task, merged at the end; the cut starts from the global
+        // k-th best so far, which only grows, so it stays a valid lower bound.
+        w.col_sim.assign(mb * kb, kNoSim);
+        w.col_idx.assign(mb * kb, kNoIdx);
+        w.col_snap.resize(mb);
+        {
+          std::lock_guard<std::mutex> lock(bwd_mu[b]);
+          for (size_t j = 0; j < mb; ++j) w.col_snap[j] = bwd.sim[(b0 + j) * kb + kb - 1];
+        }
+        w.col_bound.resize(mb);
+        w.col_cut.resize(mb);
+        for (size_t j = 0; j < mb; ++j) {
+          w.col_bound[j] = xa.max_norm * yt.err[j] + xa.max_err * (yt.norm[j] + yt.err[j]) +
+                           margin * (xa.max_norm + xa.max_err) * (yt.norm[j] + yt.err[j]);
+          w.col_cut[j] = w.col_snap[j] - w.col_bound[j];
+        }
+        w.ycache.resize(mb * d);
+        w.ycached.assign(mb, 0);
+        w.c.resize(kChunkRows * mb);
+        w.hits.resize(mb);
+        auto yrow = [&](size_t j) {
+          float* r = &w.ycache[j * d];
+          if (w.ycached[j] == 0) {
+            load_tile(y, inv_y, b0 + j, b0 + j + 1, r);
+            w.ycached[j] = 1;
+          }
+          return r;
+        };
+        for (size_t i0 = 0; i0 < ma; i0 += kChunkRows) {
+          const size_t rows = std::min(kChunkRows, ma - i0);
+          kernels::s8gemm_packed(rows, &xa.q[i0 * d], d, yt.packed, w.c.data(), mb);
+          for (size_t i = i0; i < i0 + rows; ++i) {
+            float* rs = &fwd.sim[(a0 + i) * kf];
+            int64_t* ri = &fwd.idx[(a0 + i) * kf];
+            const float row_bound = xa.norm[i] * yt.max_err + xa.err[i] * (yt.max_norm + yt.max_err) +
+                                    margin * (xa.norm[i] + xa.err[i]) * (yt.max_norm + yt.max_err);
+            const int32_t* crow = &w.c[(i - i0) * mb];
+            const size_t nh = kernels::s8_hits(crow, mb, xa.scale[i], yt.scale.data(), rs[kf - 1] - row_bound,
+                                               w.col_cut.data(), w.hits.data());
+            for (size_t h = 0; h < nh; ++h) {
+              const size_t j = w.hits[h];
+              // The cuts may have risen since the scan: check again before scoring.
+              const float approx = static_cast<float>(crow[j]) * xa.scale[i] * yt.scale[j];
+              const bool row_may = approx >= rs[kf - 1] - row_bound;
+              const bool col_may = approx >= w.col_cut[j];
+              if (!row_may && !col_may) continue;
+              const float sim = kernels::dot_f32(&xa.f32[i * d], yrow(j), d);
+              ++w.scored;
+              const auto jg = static_cast<int64_t>(b0 + j), ig = static_cast<int64_t>(a0 + i);
+              if (row_may && better(sim, jg, rs[kf - 1], ri[kf - 1])) insert(rs, ri, kf, sim, jg);
+              float* cs = &w.col_sim[j * kb];
+              int64_t* ci = &w.col_idx[j * kb];
+              if (col_may && better(sim, ig, cs[kb - 1], ci[kb - 1])) {
+                insert(cs, ci, kb, sim, ig);
+                w.col_cut[j] = std::max(w.col_snap[j], cs[kb - 1]) - w.col_bound[j];
+              }
+            }
+          }
+        }
+        std::lock_guard<std::mutex> lock(bwd_mu[b]);
+        merge_lists(w.col_sim.data(), w.col_idx.data(), mb, &bwd.sim[b0 * kb], &bwd.idx[b0 * kb], kb);
+      }
+    });
+  }
+  for (const Int8Scratch& w : scratch) scored += w.scored;
+}
+
+}  // namespace
+
+KnnMethod resolve(KnnMethod m) {
+  if (m != KnnMethod::kAuto) return m;
+  return kernels::active_isa() >= kernels::Isa::kAvx512 ? KnnMethod::kInt8 : KnnMethod::kF32;
+}
+
+const char* knn_method_name(KnnMethod m) {
+  switch (m) {
+    case KnnMethod::kAuto: return "auto";
+    case KnnMethod::kF32: return "f32";
+    case KnnMethod::kInt8: return "int8";
+  }
+  return "unknown";
+}
+
+Status knn_both(const RowSet& x, const RowSet& y, const KnnOptions& o, Neighbors& fwd, Neighbors& bwd,
+                KnnStats* stats) {
+  if (x.matrix->dim() != y.matrix->dim()) {
+    return invalid_argument(x.matrix->path() + " has dimension " + std::to_string(x.matrix->dim()) + " but " +
+                            y.matrix->path() + " has " + std::to_string(y.matrix->dim()));
+  }
+  if (o.k == 0) return invalid_argument("k must be at least 1");
+  const size_t nx = x.size(), ny = y.size();
+  init(fwd, nx, std::min(o.k, ny));
+  init(bwd, ny, std::min(o.k, nx));
+  const KnnMethod method = resolve(o.method);
+  if (stats != nullptr) *stats = KnnStats{method, 0};
+  if (nx == 0 || ny == 0) return Status::ok();
+  if (x.matrix->dim() > kernels::kQ8MaxK && method == KnnMethod::kInt8) {
+    return invalid_argument("the int8 search supports dimensions up to " + std::to_string(kernels::kQ8MaxK));
+  }
+
+  std::vector<float> inv_x, inv_y;
+  BITMILL_RETURN_IF_ERROR(inverse_norms(x, o.normalize, inv_x));
+  BITMILL_RETURN_IF_ERROR(inverse_norms(y, o.normalize, inv_y));
+  if (method == KnnMethod::kInt8) {
+    uint64_t scored = 0;
+    knn_int8(x, y, o, inv_x, inv_y, fwd, bwd, scored);
+    if (stats != nullptr) stats->scored = scored;
+  } else {
+    knn_f32(x, y, o, inv_x, inv_y, fwd, bwd);
+  }
   return Status::ok();
+}
+
+float Neighbors::mean(size_t i) const {
+  if (k == 0) return 0.0f;
+  // Sequential f32 sum then one division: numpy's mean over k < 8 f32 values does the same.
+  float sum = 0.0f;
+  for (size_t j = 0; j < k; ++j) sum += sim[i * k + j];
+  return sum / static_cast<float>(k);
 }
 
 float similarity(const RowSet& x, size_t i, const RowSet& y, size_t j, bool normalize) {
@@ -204,9 +397,12 @@ float similarity(const RowSet& x, size_t i, const RowSet& y, size_t j, bool norm
   }
   const float sa = normalize && na > 0 ? static_cast<float>(1.0 / std::sqrt(na)) : 1.0f;
   const float sb = normalize && nb > 0 ? static_cast<float>(1.0 / std::sqrt(nb)) : 1.0f;
-  float dot = 0.0f;
-  for (size_t c = 0; c < d; ++c) dot += (a[c] * sa) * (b[c] * sb);
-  return dot;
+  // Scaled as load_tile scales, then the int8 method's dot product: the same bits as its lists.
+  for (size_t c = 0; c < d; ++c) {
+    a[c] *= sa;
+    b[c] *= sb;
+  }
+  return kernels::dot_f32(a.data(), b.data(), d);
 }
 
 }  // namespace bitmill::mine

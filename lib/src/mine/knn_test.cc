@@ -5,6 +5,7 @@
 #include <tbb/global_control.h>
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <numeric>
 #include <random>
 
@@ -63,25 +64,94 @@ TEST_CASE("knn_both matches brute force both ways, for tile sizes that hit every
     brute(y, c.ny, x, c.nx, c.d, c.k, bi, bs);
     for (size_t tile : {size_t{1}, size_t{16}, size_t{17}, size_t{2048}}) {
       for (int threads : {1, 2}) {
+        for (KnnMethod method : {KnnMethod::kF32, KnnMethod::kInt8}) {
+          tbb::global_control limit(tbb::global_control::max_allowed_parallelism, threads);
+          Neighbors fwd, bwd;
+          REQUIRE(knn_both(RowSet{&mx}, RowSet{&my}, KnnOptions{c.k, tile, true, method}, fwd, bwd).is_ok());
+          CAPTURE(c.nx);
+          CAPTURE(tile);
+          CAPTURE(knn_method_name(method));
+          REQUIRE(fwd.k == std::min(c.k, c.ny));
+          REQUIRE(bwd.k == std::min(c.k, c.nx));
+          for (size_t i = 0; i < c.nx; ++i) {
+            for (size_t t = 0; t < fwd.k; ++t) {
+              CHECK(fwd.idx_row(i)[t] == fi[i][t]);
+              CHECK(std::abs(double(fwd.sim_row(i)[t]) - fs[i][t]) < 1e-5);
+            }
+          }
+          for (size_t j = 0; j < c.ny; ++j) {
+            for (size_t t = 0; t < bwd.k; ++t) {
+              CHECK(bwd.idx_row(j)[t] == bi[j][t]);
+              CHECK(std::abs(double(bwd.sim_row(j)[t]) - bs[j][t]) < 1e-5);
+            }
+          }
+        }
+      }
+    }
+  }
+}
+
+// Random unit-norm-ish rows in d dimensions, with every 5th y row a noisy copy of an x row (so
+// that some similarities are close to 1, as with real translations).
+void planted(size_t nx, size_t ny, size_t d, float scale, std::mt19937& rng, std::vector<float>& x,
+             std::vector<float>& y) {
+  std::normal_distribution<float> g;
+  x.resize(nx * d);
+  y.resize(ny * d);
+  for (float& v : x) v = g(rng) * scale;
+  for (float& v : y) v = g(rng) * scale;
+  for (size_t j = 0; j < ny; j += 5) {
+    const size_t i = (j * 7) % nx;
+    for (size_t c = 0; c < d; ++c) y[j * d + c] = x[i * d + c] + 0.3f * scale * g(rng);
+  }
+}
+
+TEST_CASE("knn_both int8: exactly the f32 method's neighbours; bits independent of tiles and threads") {
+  TempDir dir;
+  std::mt19937 rng(11);
+  struct Case {
+    size_t nx, ny, d, k;
+    bool normalize;
+    float scale;
+  };
+  for (const Case c :
+       {Case{700, 900, 64, 4, true, 1.0f}, Case{300, 257, 130, 10, true, 0.01f}, Case{200, 311, 33, 3, false, 5.0f}}) {
+    std::vector<float> x, y;
+    planted(c.nx, c.ny, c.d, c.scale, rng, x, y);
+    auto mx = write_npy(dir.path() + "/x.npy", x, c.nx, c.d);
+    auto my = write_npy(dir.path() + "/y.npy", y, c.ny, c.d);
+    CAPTURE(c.nx);
+    Neighbors f32_fwd, f32_bwd, ref_fwd, ref_bwd;
+    REQUIRE(knn_both(RowSet{&mx}, RowSet{&my}, KnnOptions{c.k, 128, c.normalize, KnnMethod::kF32}, f32_fwd, f32_bwd)
+                .is_ok());
+    KnnStats stats;
+    REQUIRE(knn_both(RowSet{&mx}, RowSet{&my}, KnnOptions{c.k, 128, c.normalize, KnnMethod::kInt8}, ref_fwd, ref_bwd,
+                     &stats)
+                .is_ok());
+    CHECK(stats.method == KnnMethod::kInt8);
+    MESSAGE("int8 scored " << stats.scored << " of " << c.nx * c.ny << " pairs in f32");
+    CHECK(stats.scored < c.nx * c.ny / 2);
+    // The same neighbours as the f32 GEMM (random data has no ties within f32 rounding), with
+    // similarities equal to rounding, and each one the pair's similarity() bit for bit.
+    CHECK(ref_fwd.idx == f32_fwd.idx);
+    CHECK(ref_bwd.idx == f32_bwd.idx);
+    for (size_t t = 0; t < ref_fwd.sim.size(); ++t) {
+      CHECK(std::abs(ref_fwd.sim[t] - f32_fwd.sim[t]) <= 1e-5f * (1 + std::abs(f32_fwd.sim[t])));
+      const size_t i = t / ref_fwd.k;
+      const float s = similarity(RowSet{&mx}, i, RowSet{&my}, static_cast<size_t>(ref_fwd.idx[t]), c.normalize);
+      CHECK(std::memcmp(&s, &ref_fwd.sim[t], sizeof s) == 0);
+    }
+    for (size_t tile : {size_t{1}, size_t{47}, size_t{4096}}) {
+      for (int threads : {1, 2}) {
         tbb::global_control limit(tbb::global_control::max_allowed_parallelism, threads);
         Neighbors fwd, bwd;
-        REQUIRE(knn_both(RowSet{&mx}, RowSet{&my}, KnnOptions{c.k, tile, true}, fwd, bwd).is_ok());
-        CAPTURE(c.nx);
+        REQUIRE(
+            knn_both(RowSet{&mx}, RowSet{&my}, KnnOptions{c.k, tile, c.normalize, KnnMethod::kInt8}, fwd, bwd).is_ok());
         CAPTURE(tile);
-        REQUIRE(fwd.k == std::min(c.k, c.ny));
-        REQUIRE(bwd.k == std::min(c.k, c.nx));
-        for (size_t i = 0; i < c.nx; ++i) {
-          for (size_t t = 0; t < fwd.k; ++t) {
-            CHECK(fwd.idx_row(i)[t] == fi[i][t]);
-            CHECK(std::abs(double(fwd.sim_row(i)[t]) - fs[i][t]) < 1e-5);
-          }
-        }
-        for (size_t j = 0; j < c.ny; ++j) {
-          for (size_t t = 0; t < bwd.k; ++t) {
-            CHECK(bwd.idx_row(j)[t] == bi[j][t]);
-            CHECK(std::abs(double(bwd.sim_row(j)[t]) - bs[j][t]) < 1e-5);
-          }
-        }
+        CHECK(fwd.idx == ref_fwd.idx);
+        CHECK(bwd.idx == ref_bwd.idx);
+        CHECK(std::memcmp(fwd.sim.data(), ref_fwd.sim.data(), fwd.sim.size() * sizeof(float)) == 0);
+        CHECK(std::memcmp(bwd.sim.data(), ref_bwd.sim.data(), bwd.sim.size() * sizeof(float)) == 0);
       }
     }
   }
@@ -95,11 +165,13 @@ TEST_CASE("knn_both: identical rows tie, and the smaller index comes first") {
   auto mx = write_npy(dir.path() + "/x.npy", x, 2, 2);
   auto my = write_npy(dir.path() + "/y.npy", y, 6, 2);
   for (size_t tile : {size_t{1}, size_t{4}, size_t{64}}) {
-    Neighbors fwd, bwd;
-    REQUIRE(knn_both(RowSet{&mx}, RowSet{&my}, KnnOptions{2, tile, true}, fwd, bwd).is_ok());
-    CHECK(std::vector<int64_t>(fwd.idx_row(0), fwd.idx_row(0) + 2) == std::vector<int64_t>{0, 2});
-    CHECK(std::vector<int64_t>(fwd.idx_row(1), fwd.idx_row(1) + 2) == std::vector<int64_t>{1, 3});
-    CHECK(fwd.sim_row(0)[0] == 1.0f);
+    for (KnnMethod method : {KnnMethod::kF32, KnnMethod::kInt8}) {
+      Neighbors fwd, bwd;
+      REQUIRE(knn_both(RowSet{&mx}, RowSet{&my}, KnnOptions{2, tile, true, method}, fwd, bwd).is_ok());
+      CHECK(std::vector<int64_t>(fwd.idx_row(0), fwd.idx_row(0) + 2) == std::vector<int64_t>{0, 2});
+      CHECK(std::vector<int64_t>(fwd.idx_row(1), fwd.idx_row(1) + 2) == std::vector<int64_t>{1, 3});
+      CHECK(fwd.sim_row(0)[0] == 1.0f);
+    }
   }
 }
 
