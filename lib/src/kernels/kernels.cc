@@ -239,6 +239,15 @@ float dot_f32_isa(Isa isa, const float* a, const float* b, size_t n) {
 
 float dot_f32(const float* a, const float* b, size_t n) { return dot_f32_isa(active_isa(), a, b, n); }
 
+float dot_f32_scaled_isa(Isa isa, const float* a, const void* b, bool b_is_half, float b_scale, size_t n) {
+  return use_avx2(isa) ? avx2::dot_f32_scaled(a, b, b_is_half, b_scale, n)
+                       : scalar::dot_f32_scaled(a, b, b_is_half, b_scale, n);
+}
+
+float dot_f32_scaled(const float* a, const void* b, bool b_is_half, float b_scale, size_t n) {
+  return dot_f32_scaled_isa(active_isa(), a, b, b_is_half, b_scale, n);
+}
+
 void layer_norm_isa(Isa isa, float* x, size_t rows, size_t cols, size_t ld, const float* gamma, const float* beta,
                     float eps) {
   if (use_avx2(isa)) {

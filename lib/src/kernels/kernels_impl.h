@@ -49,6 +49,7 @@ void pack_s8(size_t k, size_t n, const int8_t* b, size_t ldb, void* dst);
 void s8gemm_packed(size_t m, size_t n, size_t k, const int8_t* a, size_t lda, const void* packed, int32_t* c,
                    size_t ldc);
 float dot_f32(const float* a, const float* b, size_t n);
+float dot_f32_scaled(const float* a, const void* b, bool b_is_half, float b_scale, size_t n);
 size_t s8_hits(const int32_t* c, size_t n, float row_scale, const float* col_scale, float row_cut, const float* col_cut,
                uint32_t* hits);
 
@@ -87,6 +88,7 @@ void softmax_rows(float* x, size_t rows, size_t cols, size_t ld, size_t valid);
 void erf_inplace(float* x, size_t n);
 void exp_inplace(float* x, size_t n);
 float dot_f32(const float* a, const float* b, size_t n);
+float dot_f32_scaled(const float* a, const void* b, bool b_is_half, float b_scale, size_t n);
 
 }  // namespace avx2
 

@@ -249,28 +249,81 @@ void f16_to_f32(const void* in, float* out, size_t n) {
   }
 }
 
-float dot_f32(const float* a, const float* b, size_t n) {
-  // Lanes 0-7 in lo, 8-15 in hi; a tail is loaded with zeros past n, which add nothing exactly.
-  __m256 lo = _mm256_setzero_ps(), hi = _mm256_setzero_ps();
-  size_t p = 0;
-  for (; p + 16 <= n; p += 16) {
-    lo = _mm256_fmadd_ps(_mm256_loadu_ps(a + p), _mm256_loadu_ps(b + p), lo);
-    hi = _mm256_fmadd_ps(_mm256_loadu_ps(a + p + 8), _mm256_loadu_ps(b + p + 8), hi);
-  }
-  if (p < n) {
-    alignas(32) float ta[16] = {}, tb[16] = {};
-    for (size_t q = p; q < n; ++q) {
-      ta[q - p] = a[q];
-      tb[q - p] = b[q];
-    }
-    lo = _mm256_fmadd_ps(_mm256_load_ps(ta), _mm256_load_ps(tb), lo);
-    hi = _mm256_fmadd_ps(_mm256_load_ps(ta + 8), _mm256_load_ps(tb + 8), hi);
-  }
-  __m256 s8 = _mm256_add_ps(lo, hi);                                                 // (l, l + 8)
-  __m128 s4 = _mm_add_ps(_mm256_castps256_ps128(s8), _mm256_extractf128_ps(s8, 1));  // (l, l + 4)
-  __m128 s2 = _mm_add_ps(s4, _mm_movehl_ps(s4, s4));                                 // (l, l + 2)
-  __m128 s1 = _mm_add_ss(s2, _mm_shuffle_ps(s2, s2, 1));                             // (l, l + 1)
-  return _mm_cvtss_f32(s1);
+namespace {
+
+// The fixed reduction of dot_f32's 64 lanes, held as 8 vectors (c0 = lanes 0-7, ...):
+// (l, l + 32), (l, l + 16), (l, l + 8), then within a vector (l, l + 4), (l, l + 2), (l, l + 1).
+float reduce_lanes(__m256 c0, __m256 c1, __m256 c2, __m256 c3, __m256 c4, __m256 c5, __m256 c6, __m256 c7) {
+  const __m256 s0 = _mm256_add_ps(c0, c4), s1 = _mm256_add_ps(c1, c5), s2 = _mm256_add_ps(c2, c6),
+               s3 = _mm256_add_ps(c3, c7);
+  const __m256 t0 = _mm256_add_ps(s0, s2), t1 = _mm256_add_ps(s1, s3);
+  const __m256 s8 = _mm256_add_ps(t0, t1);
+  const __m128 q4 = _mm_add_ps(_mm256_castps256_ps128(s8), _mm256_extractf128_ps(s8, 1));
+  const __m128 q2 = _mm_add_ps(q4, _mm_movehl_ps(q4, q4));
+  const __m128 q1 = _mm_add_ss(q2, _mm_shuffle_ps(q2, q2, 1));
+  return _mm_cvtss_f32(q1);
+}
+
+// sum a[p] * f(p) over 64 lanes, where LOAD(p) gives the 8 values of b' at p; the tail (n not a
+// multiple of 64) is zero-padded into 64-float buffers, which adds nothing exactly.
+#define BITMILL_DOT64(LOAD, TAIL)                                                                          \
+  __m256 c0 = _mm256_setzero_ps(), c1 = c0, c2 = c0, c3 = c0, c4 = c0, c5 = c0, c6 = c0, c7 = c0;         \
+  size_t p = 0;                                                                                            \
+  for (; p + 64 <= n; p += 64) {                                                                           \
+    c0 = _mm256_fmadd_ps(_mm256_loadu_ps(a + p), LOAD(p), c0);                                             \
+    c1 = _mm256_fmadd_ps(_mm256_loadu_ps(a + p + 8), LOAD(p + 8), c1);                                     \
+    c2 = _mm256_fmadd_ps(_mm256_loadu_ps(a + p + 16), LOAD(p + 16), c2);                                   \
+    c3 = _mm256_fmadd_ps(_mm256_loadu_ps(a + p + 24), LOAD(p + 24), c3);                                   \
+    c4 = _mm256_fmadd_ps(_mm256_loadu_ps(a + p + 32), LOAD(p + 32), c4);                                   \
+    c5 = _mm256_fmadd_ps(_mm256_loadu_ps(a + p + 40), LOAD(p + 40), c5);                                   \
+    c6 = _mm256_fmadd_ps(_mm256_loadu_ps(a + p + 48), LOAD(p + 48), c6);                                   \
+    c7 = _mm256_fmadd_ps(_mm256_loadu_ps(a + p + 56), LOAD(p + 56), c7);                                   \
+  }                                                                                                        \
+  if (p < n) {                                                                                             \
+    alignas(32) float ta[64] = {}, tb[64] = {};                                                            \
+    std::memcpy(ta, a + p, (n - p) * sizeof(float));                                                       \
+    TAIL;                                                                                                  \
+    c0 = _mm256_fmadd_ps(_mm256_load_ps(ta), _mm256_load_ps(tb), c0);                                      \
+    c1 = _mm256_fmadd_ps(_mm256_load_ps(ta + 8), _mm256_load_ps(tb + 8), c1);                              \
+    c2 = _mm256_fmadd_ps(_mm256_load_ps(ta + 16), _mm256_load_ps(tb + 16), c2);                            \
+    c3 = _mm256_fmadd_ps(_mm256_load_ps(ta + 24), _mm256_load_ps(tb + 24), c3);                            \
+    c4 = _mm256_fmadd_ps(_mm256_load_ps(ta + 32), _mm256_load_ps(tb + 32), c4);                            \
+    c5 = _mm256_fmadd_ps(_mm256_load_ps(ta + 40), _mm256_load_ps(tb + 40), c5);                            \
+    c6 = _mm256_fmadd_ps(_mm256_load_ps(ta + 48), _mm256_load_ps(tb + 48), c6);                            \
+    c7 = _mm256_fmadd_ps(_mm256_load_ps(ta + 56), _mm256_load_ps(tb + 56), c7);                            \
+  }                                                                                                        \
+  return reduce_lanes(c0, c1, c2, c3, c4, c5, c6, c7);
+
+float dot_f32_plain(const float* a, const float* b, size_t n) {
+#define BITMILL_LOAD(q) _mm256_loadu_ps(b + (q))
+  BITMILL_DOT64(BITMILL_LOAD, std::memcpy(tb, b + p, (n - p) * sizeof(float)))
+#undef BITMILL_LOAD
+}
+
+float dot_f32_half(const float* a, const unsigned char* b, float scale, size_t n) {
+  const __m256 s = _mm256_set1_ps(scale);
+#define BITMILL_LOAD(q) _mm256_mul_ps(_mm256_cvtph_ps(_mm_loadu_si128(reinterpret_cast<const __m128i*>(b + 2 * (q)))), s)
+  BITMILL_DOT64(BITMILL_LOAD, f16_to_f32(b + 2 * p, tb, n - p); for (size_t q = 0; q < n - p; ++q) tb[q] *= scale)
+#undef BITMILL_LOAD
+}
+
+float dot_f32_f32scaled(const float* a, const float* b, float scale, size_t n) {
+  const __m256 s = _mm256_set1_ps(scale);
+#define BITMILL_LOAD(q) _mm256_mul_ps(_mm256_loadu_ps(b + (q)), s)
+  BITMILL_DOT64(BITMILL_LOAD, for (size_t q = 0; q < n - p; ++q) tb[q] = b[p + q] * scale)
+#undef BITMILL_LOAD
+}
+
+#undef BITMILL_DOT64
+
+}  // namespace
+
+float dot_f32(const float* a, const float* b, size_t n) { return dot_f32_plain(a, b, n); }
+
+float dot_f32_scaled(const float* a, const void* b, bool b_is_half, float b_scale, size_t n) {
+  if (b_is_half) return dot_f32_half(a, static_cast<const unsigned char*>(b), b_scale, n);
+  // Mapped f32 rows are 4-byte aligned (the .npy header is padded to 64 bytes, raw rows start at 0).
+  return dot_f32_f32scaled(a, static_cast<const float*>(b), b_scale, n);
 }
 
 }  // namespace bitmill::kernels::avx2

@@ -78,9 +78,29 @@ void f16_to_f32(const void* in, float* out, size_t n) {
 }
 
 float dot_f32(const float* a, const float* b, size_t n) {
-  float lane[16] = {};
-  for (size_t p = 0; p < n; ++p) lane[p % 16] = std::fma(a[p], b[p], lane[p % 16]);
-  for (size_t half = 8; half >= 1; half /= 2) {
+  float lane[64] = {};
+  for (size_t p = 0; p < n; ++p) lane[p % 64] = std::fma(a[p], b[p], lane[p % 64]);
+  for (size_t half = 32; half >= 1; half /= 2) {
+    for (size_t l = 0; l < half; ++l) lane[l] += lane[l + half];
+  }
+  return lane[0];
+}
+
+float dot_f32_scaled(const float* a, const void* b, bool b_is_half, float b_scale, size_t n) {
+  float lane[64] = {};
+  const auto* bytes = static_cast<const unsigned char*>(b);
+  for (size_t p = 0; p < n; ++p) {
+    float v;
+    if (b_is_half) {
+      uint16_t h;
+      std::memcpy(&h, bytes + 2 * p, 2);
+      v = bitmill::f16_to_f32(h);
+    } else {
+      std::memcpy(&v, bytes + 4 * p, 4);
+    }
+    lane[p % 64] = std::fma(a[p], v * b_scale, lane[p % 64]);
+  }
+  for (size_t half = 32; half >= 1; half /= 2) {
     for (size_t l = 0; l < half; ++l) lane[l] += lane[l + half];
   }
   return lane[0];

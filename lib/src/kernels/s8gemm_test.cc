@@ -147,6 +147,27 @@ TEST_CASE("dot_f32: the same bits on every ISA, on every tail of the 16 lanes") 
       const float got = dot_f32_isa(isa, a.data(), b.data(), n);
       CHECK(std::memcmp(&got, &ref, sizeof got) == 0);
     }
+    // The scaled form from f32 and from halves: the bits of dot_f32 on the materialised row.
+    const float scale = 0.37f;
+    std::vector<uint16_t> half(n);
+    std::vector<float> from_half(n), scaled(n), scaled_half(n);
+    for (size_t p = 0; p < n; ++p) {
+      half[p] = static_cast<uint16_t>(rng() & 0x7BFF);  // finite halves of both signs
+      from_half[p] = 0;
+    }
+    f16_to_f32(half.data(), from_half.data(), n);
+    for (size_t p = 0; p < n; ++p) {
+      scaled[p] = b[p] * scale;
+      scaled_half[p] = from_half[p] * scale;
+    }
+    const float want_f32 = dot_f32_isa(Isa::kScalar, a.data(), scaled.data(), n);
+    const float want_half = dot_f32_isa(Isa::kScalar, a.data(), scaled_half.data(), n);
+    for (Isa isa : {Isa::kScalar, Isa::kAvx2, Isa::kAvx512}) {
+      const float g1 = dot_f32_scaled_isa(isa, a.data(), b.data(), false, scale, n);
+      const float g2 = dot_f32_scaled_isa(isa, a.data(), half.data(), true, scale, n);
+      CHECK(std::memcmp(&g1, &want_f32, sizeof g1) == 0);
+      CHECK(std::memcmp(&g2, &want_half, sizeof g2) == 0);
+    }
   }
 }
 

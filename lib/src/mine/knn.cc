@@ -116,14 +116,18 @@ void knn_f32(const RowSet& x, const RowSet& y, const KnnOptions& o, const std::v
     Scratch& w = scratch.local();
     for (size_t a = r.rows().begin(); a != r.rows().end(); ++a) {
       const size_t a0 = a * tile, a1 = std::min(nx, a0 + tile), ma = a1 - a0;
-      w.a.resize(ma * d);
+      // sgemm sums a single row in another order (row_times_matrix); a lone row is multiplied as
+      // two copies, so that its similarities have the same bits whatever the tiling.
+      const size_t mg = std::max<size_t>(ma, 2);
+      w.a.resize(mg * d);
       load_tile(x, inv_x, a0, a1, w.a.data());
+      if (ma == 1) std::copy_n(w.a.begin(), d, w.a.begin() + static_cast<std::ptrdiff_t>(d));
       for (size_t b = r.cols().begin(); b != r.cols().end(); ++b) {
         const size_t b0 = b * tile, b1 = std::min(ny, b0 + tile), mb = b1 - b0;
         w.b.resize(mb * d);
         load_tile(y, inv_y, b0, b1, w.b.data());
-        w.s.resize(ma * mb);
-        kernels::sgemm(false, true, ma, mb, d, 1.0f, w.a.data(), d, w.b.data(), d, 0.0f, w.s.data(), mb);
+        w.s.resize(mg * mb);
+        kernels::sgemm(false, true, mg, mb, d, 1.0f, w.a.data(), d, w.b.data(), d, 0.0f, w.s.data(), mb);
 
         // Local lists. Candidates arrive in increasing index, so an equal similarity never beats
         // an entry already held: only a strictly greater one is inserted.
@@ -221,9 +225,8 @@ struct Int8Scratch {
   QuantRows xa;
   std::vector<int32_t> c;
   std::vector<uint32_t> hits;
-  std::vector<float> col_sim, col_cut, col_snap, col_bound, ycache;
+  std::vector<float> col_sim, col_cut, col_snap, col_bound;
   std::vector<int64_t> col_idx;
-  std::vector<uint8_t> ycached;
   uint64_t scored = 0;
 };
 
@@ -280,17 +283,13 @@ void knn_int8(const RowSet& x, const RowSet& y, const KnnOptions& o, const std::
                            margin * (xa.max_norm + xa.max_err) * (yt.norm[j] + yt.err[j]);
           w.col_cut[j] = w.col_snap[j] - w.col_bound[j];
         }
-        w.ycache.resize(mb * d);
-        w.ycached.assign(mb, 0);
         w.c.resize(kChunkRows * mb);
         w.hits.resize(mb);
-        auto yrow = [&](size_t j) {
-          float* r = &w.ycache[j * d];
-          if (w.ycached[j] == 0) {
-            load_tile(y, inv_y, b0 + j, b0 + j + 1, r);
-            w.ycached[j] = 1;
-          }
-          return r;
+        // y rows are scored straight from the mapped file, scaled as load_tile scales them.
+        const bool y_half = y.matrix->type() == VecType::kF16;
+        auto score = [&](size_t i, size_t j) {
+          return kernels::dot_f32_scaled(&xa.f32[i * d], y.matrix->row_data(y.source_row(b0 + j)), y_half,
+                                         inv_y[b0 + j], d);
         };
         for (size_t i0 = 0; i0 < ma; i0 += kChunkRows) {
           const size_t rows = std::min(kChunkRows, ma - i0);
@@ -303,14 +302,25 @@ void knn_int8(const RowSet& x, const RowSet& y, const KnnOptions& o, const std::
             const int32_t* crow = &w.c[(i - i0) * mb];
             const size_t nh = kernels::s8_hits(crow, mb, xa.scale[i], yt.scale.data(), rs[kf - 1] - row_bound,
                                                w.col_cut.data(), w.hits.data());
+            // Scoring reads y rows from memory at random: fetch the next few hits' rows ahead.
+            const size_t row_bytes = d * vec_type_size(y.matrix->type());
+            auto prefetch = [&](size_t h) {
+              const auto* r = reinterpret_cast<const char*>(y.matrix->row_data(y.source_row(b0 + w.hits[h])));
+              for (size_t off = 0; off < row_bytes; off += 64) __builtin_prefetch(r + off);
+            };
+            constexpr size_t kAhead = 2;
+            if (nh <= 64) {
+              for (size_t h = 0; h < std::min(nh, kAhead); ++h) prefetch(h);
+            }
             for (size_t h = 0; h < nh; ++h) {
               const size_t j = w.hits[h];
+              if (nh <= 64 && h + kAhead < nh) prefetch(h + kAhead);
               // The cuts may have risen since the scan: check again before scoring.
               const float approx = static_cast<float>(crow[j]) * xa.scale[i] * yt.scale[j];
               const bool row_may = approx >= rs[kf - 1] - row_bound;
               const bool col_may = approx >= w.col_cut[j];
               if (!row_may && !col_may) continue;
-              const float sim = kernels::dot_f32(&xa.f32[i * d], yrow(j), d);
+              const float sim = score(i, j);
               ++w.scored;
               const auto jg = static_cast<int64_t>(b0 + j), ig = static_cast<int64_t>(a0 + i);
               if (row_may && better(sim, jg, rs[kf - 1], ri[kf - 1])) insert(rs, ri, kf, sim, jg);

@@ -188,11 +188,18 @@ size_t s8_hits_isa(Isa isa, const int32_t* c, size_t n, float row_scale, const f
 float quantize_row_q8(const float* x, size_t k, int8_t* q, float* scale);
 
 // The dot product of a[0, n) and b[0, n) in one fixed order on every ISA, so that it gives the same
-// bits everywhere: 16 lanes, lane l accumulating the products of the indices p = l (mod 16) in
-// increasing p with fused multiply-adds, then the lanes summed pairwise, (l, l + 8) for l < 8,
-// then (l, l + 4), (l, l + 2) and (l, l + 1).
+// bits everywhere: 64 lanes, lane l accumulating the products of the indices p = l (mod 64) in
+// increasing p with fused multiply-adds, then the lanes summed pairwise, (l, l + 32) for l < 32,
+// then (l, l + 16), (l, l + 8), (l, l + 4), (l, l + 2) and (l, l + 1). 64 lanes are 8 independent
+// AVX2 chains, enough to hide the FMA latency (with 2 chains a 1024-d product takes 4x longer).
 float dot_f32(const float* a, const float* b, size_t n);
 float dot_f32_isa(Isa isa, const float* a, const float* b, size_t n);
+
+// dot_f32(a, b', n) with b'[p] = float(b[p]) * b_scale, where b holds f32 values or IEEE halves
+// (2-byte little-endian, any alignment): the same bits, without materialising b'. The k-NN search
+// scores rows straight from the mapped embedding file with this.
+float dot_f32_scaled(const float* a, const void* b, bool b_is_half, float b_scale, size_t n);
+float dot_f32_scaled_isa(Isa isa, const float* a, const void* b, bool b_is_half, float b_scale, size_t n);
 
 // x[rows x cols] (leading dimension ld) <- LayerNorm(x) * gamma + beta, per row, with the biased
 // variance and eps inside the square root, as torch.nn.LayerNorm.
