@@ -12,6 +12,7 @@
 #include "bitmill/base/log.h"
 #include "bitmill/base/progress.h"
 #include "bitmill/cli/common.h"
+#include "bitmill/index/faiss_index.h"
 #include "bitmill/io/embeddings.h"
 #include "bitmill/io/output_stream.h"
 #include "bitmill/mine/knn.h"
@@ -38,6 +39,9 @@ struct Options {
   bool unify = false;
   size_t block = 2048;
   std::string knn_method = "auto";
+  // Approximate search over FAISS indexes (bitmill-index) instead of the exact one.
+  std::string src_index, tgt_index;
+  index::SearchParams search;
   // Sharded mining: the folder of the shard files, for a shard run (--work, with --shard or the
   // Slurm array variables) and for `merge`.
   std::string work;
@@ -167,6 +171,39 @@ Expected<mine::MineOptions> mine_options(const Options& o) {
   return mo;
 }
 
+// k-NN both ways over FAISS indexes: the source rows searched in the target index (forward) and the
+// target rows in the source index (backward). Each index must hold its side's rows, ids = lines.
+Status index_knn(const Options& o, const Side& src, const Side& tgt, mine::Neighbors& fwd, mine::Neighbors& bwd,
+                 Log& log) {
+  const auto start = Clock::now();
+  if (o.src_index.empty() || o.tgt_index.empty()) return invalid_argument("--src-index and --tgt-index go together");
+  if (o.unify) return invalid_argument("--unify needs the exact search: an index holds every line's row");
+  index::set_thread_limit(cli::thread_count(o.common));
+  auto search = [&](const std::string& path, const Side& queries, const Side& indexed, mine::Neighbors& out) -> Status {
+    BITMILL_ASSIGN_OR_RETURN(index::FaissIndex idx, index::FaissIndex::load(path));
+    // Stored on this loaded copy: FAISS 1.7.3 applies a per-search efSearch only in part.
+    BITMILL_RETURN_IF_ERROR(idx.store_params(o.search));
+    if (idx.size() != indexed.text.size()) {
+      return data_error(
+          fmt::format("{} holds {} vectors but its side has {} lines: build it from that side's "
+                      "embeddings",
+                      path, idx.size(), indexed.text.size()));
+    }
+    index::SearchStats st;
+    BITMILL_RETURN_IF_ERROR(index::search_knn(idx, queries.set(), o.search, o.k, out, &st));
+    if (st.short_rows > 0) {
+      return data_error(
+          fmt::format("{}: {} queries found fewer than {} neighbours; raise --nprobe", path, st.short_rows, out.k));
+    }
+    return Status::ok();
+  };
+  BITMILL_RETURN_IF_ERROR(search(o.tgt_index, src, tgt, fwd));
+  BITMILL_RETURN_IF_ERROR(search(o.src_index, tgt, src, bwd));
+  log.debug("k-NN both ways over {} and {}: {}", o.tgt_index, o.src_index,
+            Progress::format_duration(seconds_since(start)));
+  return Status::ok();
+}
+
 Status run_mine(const Options& o, bool score_mode, Log& log) {
   const auto start = Clock::now();
   BITMILL_ASSIGN_OR_RETURN(mine::MineOptions mo, mine_options(o));
@@ -179,11 +216,16 @@ Status run_mine(const Options& o, bool score_mode, Log& log) {
   BITMILL_ASSIGN_OR_RETURN(auto out, OutputStream::open(o.output));
 
   mine::Neighbors fwd, bwd;
-  mine::KnnStats stats;
-  BITMILL_RETURN_IF_ERROR(mine::knn_both(src.set(), tgt.set(), knn_options(o), fwd, bwd, &stats));
-  log.debug("k-NN both ways ({} search{}): {} x {} rows, dimension {}, k = {}: {}", mine::knn_method_name(stats.method),
-            stats.method == mine::KnnMethod::kInt8 ? fmt::format(", {} pairs scored in f32", stats.scored) : "",
-            src.set().size(), tgt.set().size(), src.emb.dim(), o.k, Progress::format_duration(seconds_since(start)));
+  if (!o.src_index.empty()) {
+    BITMILL_RETURN_IF_ERROR(index_knn(o, src, tgt, fwd, bwd, log));
+  } else {
+    mine::KnnStats stats;
+    BITMILL_RETURN_IF_ERROR(mine::knn_both(src.set(), tgt.set(), knn_options(o), fwd, bwd, &stats));
+    log.debug("k-NN both ways ({} search{}): {} x {} rows, dimension {}, k = {}: {}",
+              mine::knn_method_name(stats.method),
+              stats.method == mine::KnnMethod::kInt8 ? fmt::format(", {} pairs scored in f32", stats.scored) : "",
+              src.set().size(), tgt.set().size(), src.emb.dim(), o.k, Progress::format_duration(seconds_since(start)));
+  }
 
   RowWriter rows(*out, src, tgt, o.ids);
   size_t written = 0;
@@ -376,6 +418,19 @@ void add_job_options(CLI::App& app, Options& o, Command cmd) {
         ->default_val(2048)
         ->check(CLI::Range(size_t{16}, size_t{1} << 20))
         ->group("Performance");
+    app.add_option("--src-index", o.src_index,
+                   "Search FAISS indexes (bitmill-index) instead of exactly: the source side's index")
+        ->type_name("SRC.faiss")
+        ->group("Approximate search");
+    app.add_option("--tgt-index", o.tgt_index, "The target side's index")
+        ->type_name("TGT.faiss")
+        ->group("Approximate search");
+    app.add_option("--nprobe", o.search.nprobe, "IVF lists visited per query (default: stored in the index)")
+        ->type_name("N")
+        ->group("Approximate search");
+    app.add_option("--ef-search", o.search.ef_search, "HNSW candidate list size (default: stored in the index)")
+        ->type_name("N")
+        ->group("Approximate search");
     cli::one_of(app.add_option("--knn-method", o.knn_method,
                                "Exact search: int8 pre-filter then f32 scores (auto with AVX-512 VNNI), or f32 GEMM"),
                 {"auto", "f32", "int8"})

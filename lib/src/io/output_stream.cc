@@ -52,6 +52,15 @@ class FileTarget {
       fd_ = 1;
       return Status::ok();
     }
+    // A device or a FIFO (-o /dev/null, a named pipe) is written in place: renaming a temporary
+    // file over it would replace the device itself (as root, /dev/null would become a file).
+    struct stat st {};
+    if (::stat(path.c_str(), &st) == 0 && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode)) {
+      fd_ = ::open(path.c_str(), O_WRONLY | O_CLOEXEC);
+      if (fd_ < 0) return errno_status(path, errno);
+      direct_ = true;
+      return Status::ok();
+    }
     tmp_ = path + ".tmp." + std::to_string(::getpid());
     fd_ = ::open(tmp_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
     if (fd_ < 0) {
@@ -84,7 +93,7 @@ class FileTarget {
   // Makes the content durable; the file keeps its temporary name.
   Status finish() {
     if (path_ == "-" || fd_ < 0) return Status::ok();
-    if (::fsync(fd_) != 0 && errno != EINVAL) return errno_status(path_, errno);
+    if (!direct_ && ::fsync(fd_) != 0 && errno != EINVAL) return errno_status(path_, errno);
     const int rc = ::close(fd_);
     fd_ = -1;
     if (rc != 0) return errno_status(path_, errno);
@@ -95,6 +104,7 @@ class FileTarget {
   Status publish() {
     if (path_ == "-") return Status::ok();
     BITMILL_RETURN_IF_ERROR(finish());
+    if (direct_) return Status::ok();
     if (::rename(tmp_.c_str(), path_.c_str()) != 0) return errno_status(path_, errno);
     unregister_temp_path(slot_);
     slot_ = -1;
@@ -125,6 +135,7 @@ class FileTarget {
   std::string tmp_;
   int fd_ = -1;
   int slot_ = -1;
+  bool direct_ = false;  // writing to a device or FIFO in place
 };
 
 // The codec sits between the buffer and the file.

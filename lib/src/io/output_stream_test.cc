@@ -1,8 +1,12 @@
 #include "bitmill/io/output_stream.h"
 
 #include <doctest/doctest.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <zlib.h>
 #include <zstd.h>
+#include <thread>
 
 #include <filesystem>
 
@@ -68,6 +72,41 @@ TEST_CASE("output appears under its name only at commit") {
     CHECK_FALSE(exists(tmp_name(path)));
   }
   CHECK(read_file(path) == "hello\n");
+}
+
+TEST_CASE("a FIFO or a device is written in place, never replaced") {
+  TempDir d;
+  const std::string fifo = d.file("pipe");
+  REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
+  std::string got;
+  std::thread reader([&] {
+    const int fd = ::open(fifo.c_str(), O_RDONLY);
+    char buf[256];
+    for (ssize_t n; fd >= 0 && (n = ::read(fd, buf, sizeof buf)) > 0;) got.append(buf, static_cast<size_t>(n));
+    if (fd >= 0) ::close(fd);
+  });
+  {
+    auto out = OutputStream::open(fifo);
+    REQUIRE(out.has_value());
+    CHECK((*out)->write_line("through the pipe").is_ok());
+    CHECK((*out)->commit().is_ok());
+  }
+  reader.join();
+  CHECK(got == "through the pipe\n");
+  struct stat st {};
+  REQUIRE(::stat(fifo.c_str(), &st) == 0);
+  CHECK(S_ISFIFO(st.st_mode));
+  CHECK_FALSE(exists(tmp_name(fifo)));
+
+  // /dev/null stays a character device (as root, a rename over it would make it a file).
+  {
+    auto out = OutputStream::open("/dev/null");
+    REQUIRE(out.has_value());
+    CHECK((*out)->write_line("gone").is_ok());
+    CHECK((*out)->commit().is_ok());
+  }
+  REQUIRE(::stat("/dev/null", &st) == 0);
+  CHECK(S_ISCHR(st.st_mode));
 }
 
 TEST_CASE("an output dropped without commit leaves nothing, and an old file stays intact") {

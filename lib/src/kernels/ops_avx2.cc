@@ -266,32 +266,32 @@ float reduce_lanes(__m256 c0, __m256 c1, __m256 c2, __m256 c3, __m256 c4, __m256
 
 // sum a[p] * f(p) over 64 lanes, where LOAD(p) gives the 8 values of b' at p; the tail (n not a
 // multiple of 64) is zero-padded into 64-float buffers, which adds nothing exactly.
-#define BITMILL_DOT64(LOAD, TAIL)                                                                          \
-  __m256 c0 = _mm256_setzero_ps(), c1 = c0, c2 = c0, c3 = c0, c4 = c0, c5 = c0, c6 = c0, c7 = c0;         \
-  size_t p = 0;                                                                                            \
-  for (; p + 64 <= n; p += 64) {                                                                           \
-    c0 = _mm256_fmadd_ps(_mm256_loadu_ps(a + p), LOAD(p), c0);                                             \
-    c1 = _mm256_fmadd_ps(_mm256_loadu_ps(a + p + 8), LOAD(p + 8), c1);                                     \
-    c2 = _mm256_fmadd_ps(_mm256_loadu_ps(a + p + 16), LOAD(p + 16), c2);                                   \
-    c3 = _mm256_fmadd_ps(_mm256_loadu_ps(a + p + 24), LOAD(p + 24), c3);                                   \
-    c4 = _mm256_fmadd_ps(_mm256_loadu_ps(a + p + 32), LOAD(p + 32), c4);                                   \
-    c5 = _mm256_fmadd_ps(_mm256_loadu_ps(a + p + 40), LOAD(p + 40), c5);                                   \
-    c6 = _mm256_fmadd_ps(_mm256_loadu_ps(a + p + 48), LOAD(p + 48), c6);                                   \
-    c7 = _mm256_fmadd_ps(_mm256_loadu_ps(a + p + 56), LOAD(p + 56), c7);                                   \
-  }                                                                                                        \
-  if (p < n) {                                                                                             \
-    alignas(32) float ta[64] = {}, tb[64] = {};                                                            \
-    std::memcpy(ta, a + p, (n - p) * sizeof(float));                                                       \
-    TAIL;                                                                                                  \
-    c0 = _mm256_fmadd_ps(_mm256_load_ps(ta), _mm256_load_ps(tb), c0);                                      \
-    c1 = _mm256_fmadd_ps(_mm256_load_ps(ta + 8), _mm256_load_ps(tb + 8), c1);                              \
-    c2 = _mm256_fmadd_ps(_mm256_load_ps(ta + 16), _mm256_load_ps(tb + 16), c2);                            \
-    c3 = _mm256_fmadd_ps(_mm256_load_ps(ta + 24), _mm256_load_ps(tb + 24), c3);                            \
-    c4 = _mm256_fmadd_ps(_mm256_load_ps(ta + 32), _mm256_load_ps(tb + 32), c4);                            \
-    c5 = _mm256_fmadd_ps(_mm256_load_ps(ta + 40), _mm256_load_ps(tb + 40), c5);                            \
-    c6 = _mm256_fmadd_ps(_mm256_load_ps(ta + 48), _mm256_load_ps(tb + 48), c6);                            \
-    c7 = _mm256_fmadd_ps(_mm256_load_ps(ta + 56), _mm256_load_ps(tb + 56), c7);                            \
-  }                                                                                                        \
+#define BITMILL_DOT64(LOAD, TAIL)                                                                 \
+  __m256 c0 = _mm256_setzero_ps(), c1 = c0, c2 = c0, c3 = c0, c4 = c0, c5 = c0, c6 = c0, c7 = c0; \
+  size_t p = 0;                                                                                   \
+  for (; p + 64 <= n; p += 64) {                                                                  \
+    c0 = _mm256_fmadd_ps(_mm256_loadu_ps(a + p), LOAD(p), c0);                                    \
+    c1 = _mm256_fmadd_ps(_mm256_loadu_ps(a + p + 8), LOAD(p + 8), c1);                            \
+    c2 = _mm256_fmadd_ps(_mm256_loadu_ps(a + p + 16), LOAD(p + 16), c2);                          \
+    c3 = _mm256_fmadd_ps(_mm256_loadu_ps(a + p + 24), LOAD(p + 24), c3);                          \
+    c4 = _mm256_fmadd_ps(_mm256_loadu_ps(a + p + 32), LOAD(p + 32), c4);                          \
+    c5 = _mm256_fmadd_ps(_mm256_loadu_ps(a + p + 40), LOAD(p + 40), c5);                          \
+    c6 = _mm256_fmadd_ps(_mm256_loadu_ps(a + p + 48), LOAD(p + 48), c6);                          \
+    c7 = _mm256_fmadd_ps(_mm256_loadu_ps(a + p + 56), LOAD(p + 56), c7);                          \
+  }                                                                                               \
+  if (p < n) {                                                                                    \
+    alignas(32) float ta[64] = {}, tb[64] = {};                                                   \
+    std::memcpy(ta, a + p, (n - p) * sizeof(float));                                              \
+    TAIL;                                                                                         \
+    c0 = _mm256_fmadd_ps(_mm256_load_ps(ta), _mm256_load_ps(tb), c0);                             \
+    c1 = _mm256_fmadd_ps(_mm256_load_ps(ta + 8), _mm256_load_ps(tb + 8), c1);                     \
+    c2 = _mm256_fmadd_ps(_mm256_load_ps(ta + 16), _mm256_load_ps(tb + 16), c2);                   \
+    c3 = _mm256_fmadd_ps(_mm256_load_ps(ta + 24), _mm256_load_ps(tb + 24), c3);                   \
+    c4 = _mm256_fmadd_ps(_mm256_load_ps(ta + 32), _mm256_load_ps(tb + 32), c4);                   \
+    c5 = _mm256_fmadd_ps(_mm256_load_ps(ta + 40), _mm256_load_ps(tb + 40), c5);                   \
+    c6 = _mm256_fmadd_ps(_mm256_load_ps(ta + 48), _mm256_load_ps(tb + 48), c6);                   \
+    c7 = _mm256_fmadd_ps(_mm256_load_ps(ta + 56), _mm256_load_ps(tb + 56), c7);                   \
+  }                                                                                               \
   return reduce_lanes(c0, c1, c2, c3, c4, c5, c6, c7);
 
 float dot_f32_plain(const float* a, const float* b, size_t n) {
@@ -302,7 +302,8 @@ float dot_f32_plain(const float* a, const float* b, size_t n) {
 
 float dot_f32_half(const float* a, const unsigned char* b, float scale, size_t n) {
   const __m256 s = _mm256_set1_ps(scale);
-#define BITMILL_LOAD(q) _mm256_mul_ps(_mm256_cvtph_ps(_mm_loadu_si128(reinterpret_cast<const __m128i*>(b + 2 * (q)))), s)
+#define BITMILL_LOAD(q) \
+  _mm256_mul_ps(_mm256_cvtph_ps(_mm_loadu_si128(reinterpret_cast<const __m128i*>(b + 2 * (q)))), s)
   BITMILL_DOT64(BITMILL_LOAD, f16_to_f32(b + 2 * p, tb, n - p); for (size_t q = 0; q < n - p; ++q) tb[q] *= scale)
 #undef BITMILL_LOAD
 }
