@@ -378,7 +378,7 @@ int main(int argc, char** argv) {
       "  bitmill-index merge -o INDEX SHARD_INDEX...\n"
       "  bitmill-index search --index INDEX --queries Q.npy [-k N] [-o OUT.tsv]\n\n"
       "Default index type, by the number of vectors n (IVF lists: 8*sqrt(n) rounded to a power of two, at\n"
-      "most n/39): n < 20,000: Flat; n < 1,000,000: IVF{lists},Flat; else OPQ64,IVF{lists},PQ64.");
+      "most n/39): n < 20,000: Flat; n < 1,000,000: IVF{lists},Flat; else OPQ64,IVF{lists},PQ64np.");
   app.add_option("inputs", o.inputs, "Embedding files: .npy (f32/f16), else raw rows with --dim")->type_name("EMB...");
   app.add_option("-o,--output", o.output, "The index to write")->type_name("INDEX");
   app.add_option("--factory", o.factory,

@@ -43,7 +43,9 @@ std::string default_factory(uint64_t n, size_t dim) {
   size_t m = std::min<size_t>(64, dim);
   while (dim % m != 0) --m;
   const std::string pq = std::to_string(m);
-  return "OPQ" + pq + "," + ivf + ",PQ" + pq;
+  // "np": no polysemous training. FAISS's IVF-PQ otherwise also trains its codes for Hamming
+  // filtering, which mining never uses and which costs minutes (4 min for 50k rows on 2 cores).
+  return "OPQ" + pq + "," + ivf + ",PQ" + pq + "np";
 }
 
 uint64_t default_train_size(const FaissIndex& index, uint64_t n) {

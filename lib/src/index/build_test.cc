@@ -50,13 +50,13 @@ TEST_CASE("index: default factory by number of vectors") {
       {100000, 1024, "IVF2048,Flat"},
       {250000, 1024, "IVF4096,Flat"},
       {999999, 768, "IVF8192,Flat"},
-      {1000000, 1024, "OPQ64,IVF8192,PQ64"},
-      {1000000, 384, "OPQ64,IVF8192,PQ64"},
-      {1000000, 100, "OPQ50,IVF8192,PQ50"},  // 64 does not divide 100: its largest divisor below
-      {1000000, 32, "OPQ32,IVF8192,PQ32"},
-      {10000000, 1024, "OPQ64,IVF32768,PQ64"},
-      {100000000, 1024, "OPQ64,IVF65536,PQ64"},
-      {1000000000, 1024, "OPQ64,IVF262144,PQ64"},
+      {1000000, 1024, "OPQ64,IVF8192,PQ64np"},
+      {1000000, 384, "OPQ64,IVF8192,PQ64np"},
+      {1000000, 100, "OPQ50,IVF8192,PQ50np"},  // 64 does not divide 100: its largest divisor below
+      {1000000, 32, "OPQ32,IVF8192,PQ32np"},
+      {10000000, 1024, "OPQ64,IVF32768,PQ64np"},
+      {100000000, 1024, "OPQ64,IVF65536,PQ64np"},
+      {1000000000, 1024, "OPQ64,IVF262144,PQ64np"},
   };
   for (const Case& c : cases) {
     INFO("n = " << c.n << ", dim = " << c.dim);
