@@ -221,8 +221,19 @@ float rounding_margin(size_t d) { return static_cast<float>((static_cast<double>
 constexpr size_t kChunkRows = 48;                  // x rows per s8gemm_packed call (C stays in L2)
 constexpr size_t kBlockBytes = size_t{256} << 20;  // y quantised at a time
 
+// Rows whose list is empty at a tile get their k best by the int8 product scored first, for k up
+// to this (beyond it the seeding's insertion sort would cost more than it saves).
+constexpr size_t kMaxSeed = 16;
+
+// Hits of a chunk whose y rows are prefetched before scoring (about 256 KB of f16 rows at d = 1024).
+constexpr size_t kPrefetchHits = 128;
+
 struct Int8Scratch {
   QuantRows xa;
+  float seed_approx[kChunkRows * kMaxSeed] = {};
+  size_t seed_col[kChunkRows * kMaxSeed] = {};
+  size_t nseed[kChunkRows] = {};
+  size_t hit_begin[kChunkRows + 1] = {};
   std::vector<int32_t> c;
   std::vector<uint32_t> hits;
   std::vector<float> col_sim, col_cut, col_snap, col_bound;
@@ -284,52 +295,102 @@ void knn_int8(const RowSet& x, const RowSet& y, const KnnOptions& o, const std::
           w.col_cut[j] = w.col_snap[j] - w.col_bound[j];
         }
         w.c.resize(kChunkRows * mb);
-        w.hits.resize(mb);
+        w.hits.resize(kChunkRows * mb);
         // y rows are scored straight from the mapped file, scaled as load_tile scales them.
         const bool y_half = y.matrix->type() == VecType::kF16;
-        auto score = [&](size_t i, size_t j) {
-          return kernels::dot_f32_scaled(&xa.f32[i * d], y.matrix->row_data(y.source_row(b0 + j)), y_half,
-                                         inv_y[b0 + j], d);
+        const size_t row_bytes = d * vec_type_size(y.matrix->type());
+        const auto y_row = [&](size_t j) {
+          return reinterpret_cast<const char*>(y.matrix->row_data(y.source_row(b0 + j)));
         };
         for (size_t i0 = 0; i0 < ma; i0 += kChunkRows) {
           const size_t rows = std::min(kChunkRows, ma - i0);
           kernels::s8gemm_packed(rows, &xa.q[i0 * d], d, yt.packed, w.c.data(), mb);
-          for (size_t i = i0; i < i0 + rows; ++i) {
+          const auto approx_of = [&](size_t i, size_t j) {
+            return static_cast<float>(w.c[(i - i0) * mb + j]) * xa.scale[i] * yt.scale[j];
+          };
+          const auto row_bound = [&](size_t i) {
+            return xa.norm[i] * yt.max_err + xa.err[i] * (yt.max_norm + yt.max_err) +
+                   margin * (xa.norm[i] + xa.err[i]) * (yt.max_norm + yt.max_err);
+          };
+          // Offers pair (i, j)'s exact similarity to both lists, where its bound lets it in.
+          const auto offer = [&](size_t i, size_t j, bool row_may, bool col_may) {
             float* rs = &fwd.sim[(a0 + i) * kf];
             int64_t* ri = &fwd.idx[(a0 + i) * kf];
-            const float row_bound = xa.norm[i] * yt.max_err + xa.err[i] * (yt.max_norm + yt.max_err) +
-                                    margin * (xa.norm[i] + xa.err[i]) * (yt.max_norm + yt.max_err);
-            const int32_t* crow = &w.c[(i - i0) * mb];
-            const size_t nh = kernels::s8_hits(crow, mb, xa.scale[i], yt.scale.data(), rs[kf - 1] - row_bound,
-                                               w.col_cut.data(), w.hits.data());
-            // Scoring reads y rows from memory at random: fetch the next few hits' rows ahead.
-            const size_t row_bytes = d * vec_type_size(y.matrix->type());
-            auto prefetch = [&](size_t h) {
-              const auto* r = reinterpret_cast<const char*>(y.matrix->row_data(y.source_row(b0 + w.hits[h])));
-              for (size_t off = 0; off < row_bytes; off += 64) __builtin_prefetch(r + off);
-            };
-            constexpr size_t kAhead = 2;
-            if (nh <= 64) {
-              for (size_t h = 0; h < std::min(nh, kAhead); ++h) prefetch(h);
+            const float sim = kernels::dot_f32_scaled(&xa.f32[i * d], y_row(j), y_half, inv_y[b0 + j], d);
+            ++w.scored;
+            const auto jg = static_cast<int64_t>(b0 + j), ig = static_cast<int64_t>(a0 + i);
+            if (row_may && better(sim, jg, rs[kf - 1], ri[kf - 1])) insert(rs, ri, kf, sim, jg);
+            float* cs = &w.col_sim[j * kb];
+            int64_t* ci = &w.col_idx[j * kb];
+            if (col_may && better(sim, ig, cs[kb - 1], ci[kb - 1])) {
+              insert(cs, ci, kb, sim, ig);
+              w.col_cut[j] = std::max(w.col_snap[j], cs[kb - 1]) - w.col_bound[j];
             }
-            for (size_t h = 0; h < nh; ++h) {
-              const size_t j = w.hits[h];
-              if (nh <= 64 && h + kAhead < nh) prefetch(h + kAhead);
-              // The cuts may have risen since the scan: check again before scoring.
-              const float approx = static_cast<float>(crow[j]) * xa.scale[i] * yt.scale[j];
-              const bool row_may = approx >= rs[kf - 1] - row_bound;
-              const bool col_may = approx >= w.col_cut[j];
-              if (!row_may && !col_may) continue;
-              const float sim = score(i, j);
-              ++w.scored;
-              const auto jg = static_cast<int64_t>(b0 + j), ig = static_cast<int64_t>(a0 + i);
-              if (row_may && better(sim, jg, rs[kf - 1], ri[kf - 1])) insert(rs, ri, kf, sim, jg);
-              float* cs = &w.col_sim[j * kb];
-              int64_t* ci = &w.col_idx[j * kb];
-              if (col_may && better(sim, ig, cs[kb - 1], ci[kb - 1])) {
-                insert(cs, ci, kb, sim, ig);
-                w.col_cut[j] = std::max(w.col_snap[j], cs[kb - 1]) - w.col_bound[j];
+          };
+          // Pass 1, per row: the columns that may enter a list. Row cuts depend on the row's own
+          // list only; the column cuts read here may be passed by later rows' scores, which only
+          // makes this list longer than needed (pass 3 checks again).
+          size_t total = 0;
+          for (size_t i = i0; i < i0 + rows; ++i) {
+            const size_t r = i - i0;
+            const float* rs = &fwd.sim[(a0 + i) * kf];
+            // A row's first tile starts with an empty list, which would let every column through
+            // until k have been scored: score its k best by the int8 product first instead, which
+            // sets a cut near the tile's k-th best at once.
+            w.nseed[r] = 0;
+            if (rs[kf - 1] == kNoSim && kf <= kMaxSeed) {
+              float* sa = &w.seed_approx[r * kMaxSeed];
+              size_t* sc = &w.seed_col[r * kMaxSeed];
+              size_t n = 0;
+              for (size_t j = 0; j < mb; ++j) {
+                const float v = approx_of(i, j);
+                if (n == kf && !(v > sa[kf - 1])) continue;
+                size_t p = n < kf ? n++ : kf - 1;
+                while (p > 0 && v > sa[p - 1]) {
+                  sa[p] = sa[p - 1];
+                  sc[p] = sc[p - 1];
+                  --p;
+                }
+                sa[p] = v;
+                sc[p] = j;
               }
+              for (size_t t = 0; t < n; ++t) offer(i, sc[t], true, sa[t] >= w.col_cut[sc[t]]);
+              w.nseed[r] = n;
+            }
+            w.hit_begin[r] = total;
+            total += kernels::s8_hits(&w.c[r * mb], mb, xa.scale[i], yt.scale.data(), rs[kf - 1] - row_bound(i),
+                                      w.col_cut.data(), &w.hits[total]);
+          }
+          w.hit_begin[rows] = total;
+          // Pass 2: scoring reads y rows at random from the mapped file, so fetch them all ahead
+          // (when few: in a row's first tiles nearly every column is a hit).
+          if (total <= kPrefetchHits) {
+            for (size_t h = 0; h < total; ++h) {
+              const char* yr = y_row(w.hits[h]);
+              for (size_t off = 0; off < row_bytes; off += 64) __builtin_prefetch(yr + off);
+            }
+            // And the x rows that have hits (f32, from this tile's normalised copy).
+            for (size_t r = 0; r < rows; ++r) {
+              if (w.hit_begin[r + 1] == w.hit_begin[r]) continue;
+              const auto* xr = reinterpret_cast<const char*>(&xa.f32[(i0 + r) * d]);
+              for (size_t off = 0; off < d * sizeof(float); off += 64) __builtin_prefetch(xr + off);
+            }
+          }
+          // Pass 3: score the pairs the cuts still let in.
+          for (size_t i = i0; i < i0 + rows; ++i) {
+            const size_t r = i - i0;
+            const float* rs = &fwd.sim[(a0 + i) * kf];
+            const size_t* sc = &w.seed_col[r * kMaxSeed];
+            for (size_t h = w.hit_begin[r]; h < w.hit_begin[r + 1]; ++h) {
+              const size_t j = w.hits[h];
+              if (w.nseed[r] > 0 && std::find(sc, sc + w.nseed[r], j) != sc + w.nseed[r]) continue;  // offered
+              // The scan used the tile-wide bounds; this pair's own is tighter.
+              const float approx = approx_of(i, j);
+              const float yn = yt.norm[j] + yt.err[j];
+              const float bound = xa.norm[i] * yt.err[j] + xa.err[i] * yn + margin * (xa.norm[i] + xa.err[i]) * yn;
+              const bool row_may = approx >= rs[kf - 1] - bound;
+              const bool col_may = approx >= std::max(w.col_snap[j], w.col_sim[j * kb + kb - 1]) - bound;
+              if (row_may || col_may) offer(i, j, row_may, col_may);
             }
           }
         }
