@@ -6,14 +6,14 @@
 #include <limits>
 
 #include "index/faiss_util.h"
+#include "mine/neighbor_order.h"
 
 namespace bitmill::index {
 namespace {
 
-constexpr float kNoSim = -std::numeric_limits<float>::infinity();
-constexpr int64_t kNoIdx = std::numeric_limits<int64_t>::max();
-
-inline bool better(float s, int64_t i, float t, int64_t j) { return s > t || (s == t && i < j); }
+using mine::better;
+using mine::kNoIdx;
+using mine::kNoSim;
 
 }  // namespace
 
@@ -42,15 +42,7 @@ Status exact_knn(const EmbeddingSet& emb, const RowSelection& sel, const float* 
         if (bi[q * kb + t] < 0) continue;
         const float v = bs[q * kb + t];
         const int64_t id = rows[static_cast<size_t>(bi[q * kb + t])];
-        if (!better(v, id, s[k - 1], d[k - 1])) continue;
-        size_t p = k - 1;
-        while (p > 0 && better(v, id, s[p - 1], d[p - 1])) {
-          s[p] = s[p - 1];
-          d[p] = d[p - 1];
-          --p;
-        }
-        s[p] = v;
-        d[p] = id;
+        if (better(v, id, s[k - 1], d[k - 1])) mine::insert(s, d, k, v, id);
       }
     }
     return Status::ok();

@@ -12,27 +12,10 @@
 #include <mutex>
 
 #include "bitmill/kernels/kernels.h"
+#include "mine/neighbor_order.h"
 
 namespace bitmill::mine {
 namespace {
-
-constexpr float kNoSim = -std::numeric_limits<float>::infinity();
-constexpr int64_t kNoIdx = std::numeric_limits<int64_t>::max();
-
-// The list order: higher similarity first, then lower index.
-inline bool better(float s, int64_t i, float t, int64_t j) { return s > t || (s == t && i < j); }
-
-// Inserts (s, id) into the sorted list (sims, ids) of length k; requires it to beat the last.
-inline void insert(float* sims, int64_t* ids, size_t k, float s, int64_t id) {
-  size_t p = k - 1;
-  while (p > 0 && better(s, id, sims[p - 1], ids[p - 1])) {
-    sims[p] = sims[p - 1];
-    ids[p] = ids[p - 1];
-    --p;
-  }
-  sims[p] = s;
-  ids[p] = id;
-}
 
 // Merges `rows` local lists (sorted, k entries each, kNoIdx-padded) into the global ones.
 void merge_lists(const float* local_sim, const int64_t* local_idx, size_t rows, float* sim, int64_t* idx, size_t k) {

@@ -19,6 +19,7 @@
 #include "bitmill/io/output_stream.h"
 #include "bitmill/util/hash.h"
 #include "bitmill/util/mapped_file.h"
+#include "mine/neighbor_order.h"
 
 namespace bitmill::mine {
 namespace {
@@ -29,23 +30,6 @@ static_assert(std::endian::native == std::endian::little, "knn shard files are l
 constexpr char kMagic[8] = {'B', 'M', 'K', 'N', 'N', 'S', 'H', 'D'};
 constexpr size_t kEntryBytes = sizeof(float) + sizeof(int64_t);
 constexpr size_t kChunkBytes = size_t{1} << 20;  // payload bytes per write or per checked read
-constexpr float kNoSim = -std::numeric_limits<float>::infinity();
-constexpr int64_t kNoIdx = std::numeric_limits<int64_t>::max();
-
-// knn.cc's list order (knn.h): higher similarity first, then lower index. Repeated here because
-// knn.cc keeps it private; the merge must use the very same order to reproduce its lists.
-inline bool better(float s, int64_t i, float t, int64_t j) { return s > t || (s == t && i < j); }
-
-inline void insert(float* sims, int64_t* ids, size_t k, float s, int64_t id) {
-  size_t p = k - 1;
-  while (p > 0 && better(s, id, sims[p - 1], ids[p - 1])) {
-    sims[p] = sims[p - 1];
-    ids[p] = ids[p - 1];
-    --p;
-  }
-  sims[p] = s;
-  ids[p] = id;
-}
 
 class Xxh3 {
  public:
