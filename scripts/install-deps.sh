@@ -18,6 +18,11 @@ packages=(
   nlohmann-json3-dev  # model configs and safetensors headers (bitmill-embed)
   libfaiss-dev      # FAISS indexes (bitmill-index, bitmill-mine)
   libsentencepiece-dev  # XLM-R tokenizers (bitmill-embed)
+  libicu-dev        # Unicode scripts (bitmill-filter script rule)
+  libfasttext-dev   # language ID with lid.176.ftz (bitmill-filter)
+  libcld2-dev       # language ID fallback without a fastText model
+  libsimdjson-dev   # JSONL web documents (bitmill-filter --mono)
+  libyaml-cpp-dev   # --config pipeline files (bitmill-filter)
   doctest-dev       # unit tests
   # tools used by the build and the tests
   pandoc            # man pages from man/*.1.md
@@ -40,6 +45,7 @@ done
 
 if [ ${#missing[@]} -eq 0 ]; then
   echo "install-deps: all ${#packages[@]} packages present" >&2
+  "$(dirname "${BASH_SOURCE[0]}")/install-lid-model.sh"
   exit 0
 fi
 
@@ -54,3 +60,5 @@ echo "install-deps: installing ${missing[*]}" >&2
 export DEBIAN_FRONTEND=noninteractive
 "${sudo[@]}" apt-get update -qq
 "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
+# fastText's language ID model (not a Debian package): from npm, pinned by checksum.
+"$(dirname "${BASH_SOURCE[0]}")/install-lid-model.sh"

@@ -71,6 +71,7 @@ Expected<bool> LineReader::next(Line& line) {
         return data_error(name() + ":" + std::to_string(number_) + ": invalid UTF-8 at byte " +
                           std::to_string(bad + 1) + " (use --invalid-utf8 skip|replace to continue past such lines)");
       case InvalidUtf8Policy::kSkip: ++skipped_; continue;
+      case InvalidUtf8Policy::kKeep: line = Line{text, number_}; return true;
       case InvalidUtf8Policy::kReplace:
         ++replaced_;
         scratch_.clear();

@@ -16,6 +16,7 @@ enum class InvalidUtf8Policy {
   kFail,     // stop with an error naming file and line (default)
   kSkip,     // drop the line, count it, warn once
   kReplace,  // replace each maximal invalid subpart with U+FFFD, as the WHATWG decoder does
+  kKeep,     // pass the bytes through unchanged: the caller checks (bitmill-filter rejects such rows)
 };
 
 // Byte offset of the first invalid sequence in `s`, or std::string_view::npos when `s` is valid.

@@ -1,0 +1,98 @@
+#include "bitmill/filter/semantic.h"
+
+#include <algorithm>
+#include <cmath>
+#include <functional>
+
+#include "bitmill/kernels/kernels.h"
+
+namespace bitmill::filter {
+
+Expected<std::unique_ptr<SemanticScorer>> SemanticScorer::load(const std::string& model_dir, bool margin, size_t k) {
+  if (k < 1) return invalid_argument("semantic.k must be at least 1");
+  BITMILL_ASSIGN_OR_RETURN(auto enc, encoder::SentenceEncoder::load(model_dir));
+  return std::make_unique<SemanticScorer>(std::move(enc), margin, k);
+}
+
+SemanticScorer::SemanticScorer(std::unique_ptr<encoder::SentenceEncoder> enc, bool margin, size_t k)
+    : enc_(std::move(enc)), margin_(margin), k_(k) {}
+
+Status SemanticScorer::embed(const std::vector<std::string_view>& texts, std::vector<float>& out) const {
+  const size_t n = texts.size(), dim = enc_->dim();
+  std::vector<std::vector<int32_t>> ids(n);
+  for (size_t i = 0; i < n; ++i) BITMILL_RETURN_IF_ERROR(enc_->tokenize(texts[i], ids[i]));
+  // Batches of similar length, as bitmill-embed does, so padding costs little; the order only
+  // changes which rows share a batch, and every row's embedding is computed on its own.
+  std::vector<size_t> order(n);
+  for (size_t i = 0; i < n; ++i) order[i] = i;
+  std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) { return ids[a].size() < ids[b].size(); });
+  out.assign(n * dim, 0.0f);
+  std::vector<float> rows;
+  constexpr size_t kBatchTokens = 8192;
+  for (size_t b = 0; b < n;) {
+    size_t e = b, longest = 0;
+    std::vector<const std::vector<int32_t>*> seqs;
+    while (e < n) {
+      const size_t len = std::max<size_t>(ids[order[e]].size(), 1);
+      if (!seqs.empty() && std::max(longest, len) * (seqs.size() + 1) > kBatchTokens) break;
+      longest = std::max(longest, len);
+      seqs.push_back(&ids[order[e]]);
+      ++e;
+    }
+    rows.resize(seqs.size() * dim);
+    enc_->embed(seqs, rows.data());
+    for (size_t i = b; i < e; ++i) {
+      float* dst = &out[order[i] * dim];
+      const float* src = &rows[(i - b) * dim];
+      double norm = 0;
+      for (size_t d = 0; d < dim; ++d) norm += static_cast<double>(src[d]) * static_cast<double>(src[d]);
+      const float inv = norm > 0 ? static_cast<float>(1.0 / std::sqrt(norm)) : 0.0f;
+      for (size_t d = 0; d < dim; ++d) dst[d] = src[d] * inv;
+    }
+    b = e;
+  }
+  return Status::ok();
+}
+
+Status SemanticScorer::score(const std::vector<std::string_view>& src, const std::vector<std::string_view>& tgt,
+                             std::vector<float>& scores) const {
+  const size_t n = src.size(), dim = enc_->dim();
+  scores.assign(n, 0.0f);
+  if (n == 0) return Status::ok();
+  std::vector<float> x, y;
+  BITMILL_RETURN_IF_ERROR(embed(src, x));
+  BITMILL_RETURN_IF_ERROR(embed(tgt, y));
+  for (size_t i = 0; i < n; ++i) scores[i] = kernels::dot_f32(&x[i * dim], &y[i * dim], dim);
+  if (!margin_) return Status::ok();
+  // Mean similarity of each row's k nearest neighbours on the other side, exact, among the rows of
+  // its group of kMarginGroup (groups are cut by position, so they do not depend on threads).
+  constexpr size_t kMarginGroup = 2048;
+  std::vector<float> sims, fwd(n), bwd(n);
+  for (size_t g = 0; g < n; g += kMarginGroup) {
+    const size_t m = std::min(kMarginGroup, n - g), k = std::min(k_, m);
+    sims.resize(m * m);
+    kernels::sgemm(false, true, m, m, dim, 1.0f, &x[g * dim], dim, &y[g * dim], dim, 0.0f, sims.data(), m);
+    std::vector<float> row(m), col(m);
+    auto mean_top = [&](std::vector<float>& v) {
+      std::partial_sort(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(k), v.end(), std::greater<>());
+      double s = 0;
+      for (size_t j = 0; j < k; ++j) s += static_cast<double>(v[j]);
+      return static_cast<float>(s / static_cast<double>(k));
+    };
+    for (size_t i = 0; i < m; ++i) {
+      for (size_t j = 0; j < m; ++j) {
+        row[j] = sims[i * m + j];
+        col[j] = sims[j * m + i];
+      }
+      fwd[g + i] = mean_top(row);
+      bwd[g + i] = mean_top(col);
+    }
+  }
+  for (size_t i = 0; i < n; ++i) {
+    const float denom = (fwd[i] + bwd[i]) / 2.0f;
+    scores[i] = denom > 0 ? scores[i] / denom : 0.0f;
+  }
+  return Status::ok();
+}
+
+}  // namespace bitmill::filter

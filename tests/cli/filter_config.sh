@@ -1,0 +1,11 @@
+# bitmill-filter --explain prints the effective rules as YAML that --config reads back.
+echo "--- bitext defaults"
+bitmill-filter --explain
+echo "--- with a config file and --set on top"
+printf 'rules:\n  numbers: off\n  length-ratio: {max: 3}\n  lang-id:\n    min-prob.de: 0.1\n' > my.yaml
+bitmill-filter --explain --config my.yaml --set length-ratio.max=4 > explained.yaml
+grep -E '^  (numbers|length-ratio):|    max: |min-prob' explained.yaml
+echo "--- reads back to the same"
+bitmill-filter --explain --config explained.yaml | cmp - explained.yaml && echo same
+echo "--- mono defaults"
+bitmill-filter --mono --explain
