@@ -9,3 +9,6 @@ echo "--- reads back to the same"
 bitmill-filter --explain --config explained.yaml | cmp - explained.yaml && echo same
 echo "--- mono defaults"
 bitmill-filter --mono --explain
+echo "--- mono reads back to the same"
+bitmill-filter --mono --explain > mono.yaml
+bitmill-filter --mono --explain --config mono.yaml | cmp - mono.yaml && echo same

@@ -247,7 +247,8 @@ class Engine {
       }
       count(w, mask);
       if (!jsonl) {
-        emit_line(w, changed && mask == 0 && !opts_.annotate ? std::string_view(s.cleaned) : line, mask, nullptr);
+        // Kept documents come out cleaned; rejected ones as they came in.
+        emit_line(w, changed && mask == 0 ? std::string_view(s.cleaned) : line, mask, nullptr);
         continue;
       }
       // JSONL: add fields; rebuild the object only when the text changed.
@@ -261,7 +262,7 @@ class Engine {
         append_reasons(mask, rules_, opts_.all_reasons, extra);
         extra += "\"";
       }
-      if (!changed) {
+      if (!changed || mask != 0) {
         const size_t close = line.rfind('}');
         std::string_view head = line.substr(0, close);
         // An empty object has no field before ours.

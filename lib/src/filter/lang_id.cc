@@ -372,7 +372,7 @@ class Cld2Lid final : public LanguageIdentifier {
 
  private:
   // prob = percent / 100 x a weight for how firmly CLD2 answered, from its top-1 precision on
-  // 1000 Tatoeba/Multi30k sentences of each of 20 languages (see the report in lang_id.h):
+  // 1000 Tatoeba/Multi30k sentences of each of 20 languages:
   // reliable answers are right 99% of the time, answers CLD2 gives but does not call reliable
   // 96%, best-effort answers to text it declines (mostly under ~30 letters) 75% (30% to 100%:
   // high for a script of its own such as Hebrew, low for Danish/Norwegian). The weights put these

@@ -321,7 +321,16 @@ std::string RuleConfig::explain() const {
       const ParamSpec& p = r.spec->params[i];
       const Value& v = r.values[i];
       std::string text = v.text;
-      if (p.type == ParamType::kString) text = fmt::format("\"{}\"", v.text);
+      if (p.type == ParamType::kString) {
+        // A YAML double-quoted scalar: backslash and quote escaped.
+        std::string quoted(1, '"');
+        for (char ch : v.text) {
+          if (ch == '\\' || ch == '"') quoted.push_back('\\');
+          quoted.push_back(ch);
+        }
+        quoted.push_back('"');
+        text = std::move(quoted);
+      }
       out += fmt::format("    {}: {}  # {}\n", p.name, text, p.help);
       if (p.type == ParamType::kDoubleMap && !v.per_key.empty()) {
         for (const auto& [k, d] : v.per_key) out += fmt::format("    {}.{}: {}\n", p.name, k, format_double(d));
