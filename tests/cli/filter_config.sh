@@ -12,3 +12,10 @@ bitmill-filter --mono --explain
 echo "--- mono reads back to the same"
 bitmill-filter --mono --explain > mono.yaml
 bitmill-filter --mono --explain --config mono.yaml | cmp - mono.yaml && echo same
+echo "--- every rule is in the man page"
+for m in "" --mono; do
+  bitmill-filter $m --explain | grep -E '^  [a-z0-9-]+:' | sed 's/^  //; s/:.*//' | while read -r rule; do
+    grep -q "\`$rule\`" "$CASES/../../man/bitmill-filter.1.md" || echo "missing from man/bitmill-filter.1.md: $rule"
+  done
+done
+echo done

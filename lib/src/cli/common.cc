@@ -139,23 +139,3 @@ int run(CLI::App& app, int argc, char** argv, Log& log, const CommonOptions& com
 }
 
 }  // namespace bitmill::cli
-
-namespace bitmill::cli {
-
-int run_planned_tool(int argc, char** argv, const std::string& program, const std::string& description,
-                     const std::string& planned_usage) {
-  CommonOptions common;
-  Log log(program);
-  CLI::App app;
-  setup_app(app, program,
-            description + "\n\nNOT YET AVAILABLE in " + BITMILL_VERSION +
-                ": the options below are the plan, and running the tool only reports that.\n\n"
-                "Planned usage:\n" +
-                planned_usage);
-  app.allow_extras();
-  return run(app, argc, argv, log, common, [&] {
-    return unavailable(program + " is not available yet in this version (see --help for the planned options)");
-  });
-}
-
-}  // namespace bitmill::cli

@@ -31,7 +31,8 @@ const std::vector<RuleSpec>& bitext_rule_specs() {
       {"control-chars",
        FilterMode::kBitext,
        true,
-       "a side has non-printing characters: C0/C1 controls, U+FFFD, unassigned or private-use code points",
+       "a side has non-printing characters: C0/C1 controls, line and page breaks, U+FFFD, unassigned or "
+       "private-use code points",
        {{"max", P::kInt, "0", "most such characters allowed in a side"},
         {"format", P::kBool, "true",
          "also count invisible format characters (zero-width space and joiners, bidi controls, word joiner) in "
@@ -156,6 +157,25 @@ Status check_range(std::string_view rule, std::string_view param, double v, doub
 
 // Length in "characters" for the ratio: non-space code points, those of scripts written without
 // spaces weighted (one Chinese character carries about as much as a few Latin letters).
+// Line and page breaks inside a sentence: VT, FF, CR, LF, NEL, LINE and PARAGRAPH SEPARATOR.
+// They are white space to Unicode (count_chars counts them as spaces), but in a one-line side they
+// are debris of the extraction.
+size_t count_breaks(std::string_view s) {
+  size_t n = 0;
+  for (size_t i = 0; i < s.size(); ++i) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    if (c >= 0x0A && c <= 0x0D) {
+      ++n;
+    } else if (c == 0xC2 && i + 1 < s.size() && static_cast<unsigned char>(s[i + 1]) == 0x85) {
+      ++n;
+    } else if (c == 0xE2 && i + 2 < s.size() && static_cast<unsigned char>(s[i + 1]) == 0x80 &&
+               (static_cast<unsigned char>(s[i + 2]) == 0xA8 || static_cast<unsigned char>(s[i + 2]) == 0xA9)) {
+      ++n;
+    }
+  }
+  return n;
+}
+
 // Scripts whose languages use zero-width joiners, bidi marks and the like in normal text.
 bool uses_format_characters(std::string_view scripts) {
   static constexpr std::string_view kUsers[] = {"Arab", "Hebr", "Syrc", "Thaa", "Nkoo", "Deva", "Beng", "Guru",
@@ -275,7 +295,7 @@ RuleMask BitextFilter::check(std::string_view src, std::string_view tgt, bool fi
   }
   if (p.on[kControl]) {
     for (int s = 0; s < 2; ++s) {
-      const size_t junk = cc[s].controls + (p.format_junk[s] ? cc[s].format : 0);
+      const size_t junk = cc[s].controls + (p.format_junk[s] ? cc[s].format : 0) + count_breaks(side[s]);
       if (static_cast<long long>(junk) > p.max_controls) {
         if (fail(kControl)) return failed;
         break;

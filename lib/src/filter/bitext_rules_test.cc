@@ -91,7 +91,11 @@ TEST_CASE("bitext rules: each rule on the case it exists for, and just inside it
       {"mojibake of a curly quote", de, "This is Tom\xc3\xa2\xe2\x82\xac\xe2\x84\xa2s house.", "mojibake"},
       {"mojibake allowed by max", "Das ist sch\xc3\x83\xc2\xb6n.", "This is nice.", "", {"mojibake.max=1"}},
       {"C0 control", "Das ist\x01 ein Haus.", en, "control-chars"},
-      {"C1 control", de, "This is a\xc2\x85house.", ""},  // U+0085 is White_Space (NEL)
+      {"C1 control", de, "This is a\xc2\x9ahouse.", "control-chars"},
+      {"next line (NEL) inside a side", de, "This is a\xc2\x85house.", "control-chars"},
+      {"form feed inside a side", de, "This is a\x0chouse.", "control-chars"},
+      {"vertical tab inside a side", "Das ist\x0b ein Haus.", en, "control-chars"},
+      {"line separator inside a side", de, "This is a\xe2\x80\xa8house.", "control-chars"},
       {"DEL", de, "This is a\x7fhouse.", "control-chars"},
       {"replacement character", de, "This is a \xef\xbf\xbd house.", "control-chars"},
       {"private use", de, "This is a \xee\x80\x80 house.", "control-chars"},

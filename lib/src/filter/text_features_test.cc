@@ -326,7 +326,20 @@ TEST_CASE("extract_numbers returns digit runs in ASCII") {
   const Row rows[] = {
       {"", {}},
       {"no digits here", {}},
-      {"1,000.5", {"000", "1", "5"}},
+      {"1,000.5", {"1000", "5"}},
+      {"1.000,5", {"1000", "5"}},
+      {"5 000 Euro", {"5000"}},
+      {"1,234,567", {"1234567"}},
+      {"1'000'000", {"1000000"}},
+      {"1\u202F000", {"1000"}},
+      {"1\u2009000", {"1000"}},
+      {"2019, 100", {"100", "2019"}},
+      {"1, 000", {"000", "1"}},
+      {"12345,678", {"12345", "678"}},  // a first group of more than 3 digits is not grouped
+      {"1,0000", {"0000", "1"}},        // nor a group of 4
+      {"1,00", {"00", "1"}},
+      {"3,14", {"14", "3"}},
+      {"1,000,00", {"00", "1000"}},
       {"25,1", {"1", "25"}},
       {"25.1", {"1", "25"}},
       {"Call 007 now", {"007"}},
@@ -337,7 +350,7 @@ TEST_CASE("extract_numbers returns digit runs in ASCII") {
       {"۱۴۰۲", {"1402"}},  // Persian (extended Arabic-Indic) digits
       {"१२३ रुपये", {"123"}},
       {"x² ½ Ⅻ ①", {}},  // No and Nl are not decimal digits
-      {"1\u00A0000", {"000", "1"}},
+      {"1\u00A0000", {"1000"}},
   };
   std::vector<std::string> out = {"stale", "values", "here", "and", "more"};
   for (const Row& r : rows) {

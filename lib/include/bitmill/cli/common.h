@@ -60,12 +60,3 @@ int run(CLI::App& app, int argc, char** argv, Log& log, const CommonOptions& com
         const std::function<Status()>& body);
 
 }  // namespace bitmill::cli
-
-namespace bitmill::cli {
-
-// A tool whose options are planned but not implemented in this version: --help lists the plan,
-// --version works, and any other invocation fails with exit status 2 without producing output.
-int run_planned_tool(int argc, char** argv, const std::string& program, const std::string& description,
-                     const std::string& planned_usage);
-
-}  // namespace bitmill::cli

@@ -101,8 +101,11 @@ size_t count_mojibake(std::string_view text);
 
 // Numbers: maximal runs of Nd code points (any script; full-width too), each digit written as its
 // ASCII value, leading zeros kept. `out` is cleared, then holds the runs sorted as strings, duplicates
-// kept. Separators split runs, so "1,000.5" -> {"000", "1", "5"} and "25,1", "25.1" both give
-// {"1", "25"}; "２０２０年" -> {"2020"}; "٢٠٢٠" -> {"2020"}. Superscripts and fractions (No) are not digits.
+// kept. A thousands separator (, . ' space, no-break or thin space) between a first group of 1-3
+// digits and following groups of exactly 3 ASCII digits joins them: "1,000.5" and "1.000,5" ->
+// {"1000", "5"}, "5 000" -> {"5000"}. Other separators split runs: "25,1" and "25.1" both give
+// {"1", "25"}, "3,14" -> {"14", "3"}, "2019, 100" -> {"100", "2019"}; "２０２０年" -> {"2020"}; "٢٠٢٠" -> {"2020"}.
+// Superscripts and fractions (No) are not digits.
 void extract_numbers(std::string_view text, std::vector<std::string>& out);
 
 // URLs and e-mail addresses, as written except that the scheme and host are lowercased (ASCII only).
