@@ -4,6 +4,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "bitmill/base/log.h"
 #include "bitmill/base/progress.h"
 #include "bitmill/cli/common.h"
@@ -65,6 +67,21 @@ Expected<RuleConfig> build_config(const Options& o) {
   return config;
 }
 
+// A language of the table, or for a well-formed ISO 639-3 code the table lacks (Berber, Lojban,
+// Kabyle... have corpora but no language ID model), a bare entry in `storage` with a warning: the
+// script and lang-id rules then skip that side.
+Expected<const Language*> lookup_language(const std::string& code, Language& storage, Log& log) {
+  auto found = find_language(code);
+  if (found) return found;
+  // Only ISO 639-3: every ISO 639-1 code is in the table, so an unknown two-letter code is a typo.
+  const bool well_formed = code.size() == 3 &&
+                           std::all_of(code.begin(), code.end(), [](char c) { return c >= 'a' && c <= 'z'; });
+  if (!well_formed) return found.status();
+  log.warn("language '{}' is not in bitmill's language table: the script and lang-id rules skip its side", code);
+  storage = Language{code, "", "", ""};
+  return &storage;
+}
+
 // The language identifier: fastText's lid.176 when its model is found, else CLD2.
 Expected<std::unique_ptr<LanguageIdentifier>> open_lid(const Options& o, Log& log) {
   if (o.lid == "cld2") return make_cld2_lid();
@@ -112,13 +129,14 @@ Status run_filter_tool(const Options& o, Log& log) {
   std::unique_ptr<SemanticScorer> semantic;
   const Language* src = nullptr;
   const Language* tgt = nullptr;
+  Language unknown[2];  // languages missing from the table (see lookup_language)
   if (!o.mono) {
     if (o.src_lang.empty() || o.tgt_lang.empty())
       return invalid_argument("bitext mode needs --src-lang and --tgt-lang");
     if (o.src_col < 1 || o.tgt_col < 1) return invalid_argument("--src-col and --tgt-col are 1-based");
     if (o.src_col == o.tgt_col) return invalid_argument("--src-col and --tgt-col name the same column");
-    BITMILL_ASSIGN_OR_RETURN(src, find_language(o.src_lang));
-    BITMILL_ASSIGN_OR_RETURN(tgt, find_language(o.tgt_lang));
+    BITMILL_ASSIGN_OR_RETURN(src, lookup_language(o.src_lang, unknown[0], log));
+    BITMILL_ASSIGN_OR_RETURN(tgt, lookup_language(o.tgt_lang, unknown[1], log));
     if (config.enabled("lang-id") && o.lid != "none") {
       BITMILL_ASSIGN_OR_RETURN(lid, open_lid(o, log));
     } else if (config.enabled("lang-id")) {

@@ -37,3 +37,5 @@ bitmill-filter -q --src-lang de --tgt-lang en --src-col 2 --tgt-col 1 swapped.ts
 echo "--- summary on stderr"
 bitmill-filter --src-lang de --tgt-lang en in.tsv -o kept.tsv
 echo "exit=$?"
+echo "--- a language outside the table: a warning, its side skips script and lang-id"
+printf 'Azul fell-awen.\tHello everyone.\nAzul fell-awen.\tHallo zusammen, wie geht es euch allen heute?\n' | bitmill-filter --src-lang kab --tgt-lang eng --all-reasons --annotate

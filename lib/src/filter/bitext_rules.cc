@@ -239,6 +239,8 @@ Expected<BitextFilter> BitextFilter::create(const RuleConfig& config, const Lang
     p.min_prob[s] = v;
     BITMILL_RETURN_IF_ERROR(check_range("lang-id", "min-prob", v, 0, 1));
     BITMILL_ASSIGN_OR_RETURN(f.scripts_[s], parse_scripts(l.scripts));
+    // A language outside the table (see the tool's lookup) has no scripts and no LID label.
+    p.lid_side[s] = find_language(l.iso639_3).has_value();
     p.format_junk[s] = count_format && !uses_format_characters(l.scripts);
   }
   p.lid_min_chars = config.get_int("lang-id", "min-chars");
@@ -384,6 +386,7 @@ RuleMask BitextFilter::check(std::string_view src, std::string_view tgt, bool fi
   }
   if (p.on[kScript]) {
     for (int s = 0; s < 2; ++s) {
+      if (scripts_[s].empty()) continue;
       count_scripts(side[s], scratch.scripts);
       size_t total = 0, in_lang = 0;
       for (const auto& [script, n] : scratch.scripts) {
@@ -398,7 +401,7 @@ RuleMask BitextFilter::check(std::string_view src, std::string_view tgt, bool fi
   }
   if (p.on[kLangId]) {
     for (int s = 0; s < 2; ++s) {
-      if (static_cast<long long>(cc[s].chars) < p.lid_min_chars) continue;
+      if (!p.lid_side[s] || static_cast<long long>(cc[s].chars) < p.lid_min_chars) continue;
       // The declared language's probability among the top guesses: short sentences often get a
       // close relative as the top guess with the right language second.
       lid_->identify(side[s], static_cast<size_t>(p.lid_top), scratch.guesses);

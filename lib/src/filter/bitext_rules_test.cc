@@ -215,6 +215,20 @@ TEST_CASE("bitext rules: languages written without spaces and other scripts") {
   run_cases(ja, "ja", "en");
 }
 
+TEST_CASE("bitext rules: a language outside the table skips script and lang-id on its side") {
+  ScriptedLid lid;
+  const Language kabyle{"kab", "", "", ""};
+  RuleConfig config(FilterMode::kBitext);
+  auto f = BitextFilter::create(config, kabyle, **find_language("en"), &lid);
+  REQUIRE(f.has_value());
+  BitextScratch scratch;
+  // Cyrillic letters would fail `script` for a Latin-script language, and the scripted identifier
+  // answers English: neither rule judges the Kabyle side.
+  CHECK(f->check("Azul fell-awen, Это.", "Hello everyone, this.", true, scratch) == 0);
+  // The English side is still judged.
+  CHECK(first_failed(f->check("Azul fell-awen.", "[fr:0.9] Bonjour tout le monde.", true, scratch)) == "lang-id");
+}
+
 TEST_CASE("bitext rules: parameters out of range are errors naming them") {
   ScriptedLid lid;
   const char* bad[] = {"length-ratio.max=0.5", "letters.min-ratio=1.5", "identical.max-similarity=-1",

@@ -41,7 +41,9 @@ using RuleMask = uint64_t;
 
 class BitextFilter {
  public:
-  // `lid` may be null only when the lang-id rule is off; it must outlive the filter.
+  // `lid` may be null only when the lang-id rule is off; it must outlive the filter. A language
+  // that find_language() does not know (a bare entry made by the caller: code only, no scripts)
+  // is judged by every rule but `script` and `lang-id`.
   // Errors: a parameter out of range (invalid_argument naming RULE.PARAM).
   static Expected<BitextFilter> create(const RuleConfig& config, const Language& src, const Language& tgt,
                                        const LanguageIdentifier* lid);
@@ -68,6 +70,7 @@ class BitextFilter {
     bool format_junk[2] = {false, false};  // count format characters as controls on this side
     double max_cut = 0;
     long long lid_top = 1;
+    bool lid_side[2] = {true, true};  // the side's language is one language ID can name
     double min_script[2] = {0, 0};
     double min_prob[2] = {0, 0};
     long long lid_min_chars = 0;

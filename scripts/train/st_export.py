@@ -1,0 +1,257 @@
+"""Shared helpers of the training scripts: the StaticEmbedding model directory (export and load).
+
+The layout written here is the sentence-transformers StaticEmbedding directory that
+build/bin/bitmill-embed loads (see man bitmill-embed):
+
+    DIR/modules.json                         StaticEmbedding, then Normalize (optional)
+    DIR/0_StaticEmbedding/tokenizer.json     the SentencePiece unigram model as a HF tokenizer.json
+    DIR/0_StaticEmbedding/model.safetensors  embedding.weight: [vocab, dim], F32 or F16
+    DIR/0_StaticEmbedding/spm_unigram.model  the SentencePiece model itself (training reads it)
+    DIR/1_Normalize/                         (empty: Normalize has no parameters)
+
+The tokenizer.json conversion is the one of scripts/train/random_model.py (copied, so that script
+stays self-contained): a Precompiled normaliser holding the spm charsmap (NFKC, or NFKC with case
+folding for --normalization_rule_name=nmt_nfkc_cf), Strip/Replace for the whitespace flags, and a
+Metaspace pre-tokenizer, as transformers' SpmConverter writes it.
+
+Needs numpy and sentencepiece (Debian python3-numpy, python3-sentencepiece); no torch.
+"""
+import base64
+import json
+import os
+import struct
+
+import numpy as np
+import sentencepiece as spm
+
+STATIC_DIR = "0_StaticEmbedding"
+SPM_NAME = "spm_unigram.model"
+
+
+def proto_fields(buf):
+    """(field number, wire type, value) of a serialised protobuf message; enough for ModelProto."""
+    i = 0
+
+    def varint():
+        nonlocal i
+        v = shift = 0
+        while True:
+            b = buf[i]
+            i += 1
+            v |= (b & 0x7F) << shift
+            shift += 7
+            if b < 0x80:
+                return v
+
+    while i < len(buf):
+        key = varint()
+        field, wire = key >> 3, key & 7
+        if wire == 0:
+            yield field, wire, varint()
+        elif wire == 1:
+            yield field, wire, buf[i:i + 8]
+            i += 8
+        elif wire == 2:
+            n = varint()
+            yield field, wire, buf[i:i + n]
+            i += n
+        elif wire == 5:
+            yield field, wire, buf[i:i + 4]
+            i += 4
+        else:
+            raise ValueError(f"protobuf wire type {wire} not handled")
+
+
+def normalizer_spec(model_path):
+    """NormalizerSpec (ModelProto field 3): name (1), precompiled_charsmap (2) and whitespace flags."""
+    spec = {"name": "", "charsmap": b"", "add_dummy_prefix": True, "remove_extra_whitespaces": True}
+    with open(model_path, "rb") as f:
+        buf = f.read()
+    for field, _, value in proto_fields(buf):
+        if field == 3:
+            for f, _, v in proto_fields(value):
+                if f == 1:
+                    spec["name"] = bytes(v).decode("utf-8", "replace")
+                elif f == 2:
+                    spec["charsmap"] = bytes(v)
+                elif f == 3:
+                    spec["add_dummy_prefix"] = bool(v)
+                elif f == 4:
+                    spec["remove_extra_whitespaces"] = bool(v)
+    return spec
+
+
+def tokenizer_json(model_path):
+    """The SentencePiece unigram model as tokenizers' JSON, as transformers' SpmConverter writes it."""
+    sp = spm.SentencePieceProcessor(model_file=model_path)
+    spec = normalizer_spec(model_path)
+    vocab = [[sp.id_to_piece(i), float(sp.get_score(i))] for i in range(sp.get_piece_size())]
+    specials = [i for i in range(sp.get_piece_size()) if sp.is_control(i) or sp.is_unknown(i)]
+    normalizers = []
+    if spec["charsmap"]:
+        normalizers.append({"type": "Precompiled",
+                            "precompiled_charsmap": base64.b64encode(spec["charsmap"]).decode()})
+    if spec["remove_extra_whitespaces"]:
+        normalizers.append({"type": "Strip", "strip_left": True, "strip_right": True})
+        normalizers.append({"type": "Replace", "pattern": {"Regex": " {2,}"}, "content": " "})
+    metaspace = {"type": "Metaspace", "replacement": "\u2581",
+                 "prepend_scheme": "always" if spec["add_dummy_prefix"] else "never", "split": True}
+    return {
+        "version": "1.0", "truncation": None, "padding": None,
+        "added_tokens": [{"id": i, "content": sp.id_to_piece(i), "single_word": False, "lstrip": False,
+                          "rstrip": False, "normalized": False, "special": True} for i in specials],
+        "normalizer": {"type": "Sequence", "normalizers": normalizers},
+        "pre_tokenizer": metaspace,
+        "post_processor": None,
+        "decoder": metaspace,
+        "model": {"type": "Unigram", "unk_id": sp.unk_id(), "vocab": vocab, "byte_fallback": False},
+    }
+
+
+def write_safetensors(path, name, arr, dtype="f32"):
+    """One tensor in the safetensors format (8-byte header length, JSON header, data); f32 or f16."""
+    if dtype == "f32":
+        data, tag = np.ascontiguousarray(arr, dtype="<f4").tobytes(), "F32"
+    elif dtype == "f16":
+        data, tag = np.ascontiguousarray(arr, dtype="<f2").tobytes(), "F16"
+    else:
+        raise ValueError(f"dtype {dtype!r}: f32 or f16")
+    header = {name: {"dtype": tag, "shape": list(arr.shape), "data_offsets": [0, len(data)]},
+              "__metadata__": {"format": "pt"}}
+    raw = json.dumps(header).encode()
+    raw += b" " * ((8 - len(raw) % 8) % 8)
+    with open(path, "wb") as f:
+        f.write(struct.pack("<Q", len(raw)) + raw + data)
+
+
+def read_safetensors(path, name):
+    """The float32 values of one F32/F16/BF16 tensor of a safetensors file."""
+    with open(path, "rb") as f:
+        (n,) = struct.unpack("<Q", f.read(8))
+        header = json.loads(f.read(n))
+        info = header[name]
+        begin, end = info["data_offsets"]
+        f.seek(8 + n + begin)
+        data = f.read(end - begin)
+    if info["dtype"] == "F32":
+        arr = np.frombuffer(data, dtype="<f4")
+    elif info["dtype"] == "F16":
+        arr = np.frombuffer(data, dtype="<f2").astype(np.float32)
+    elif info["dtype"] == "BF16":
+        arr = (np.frombuffer(data, dtype="<u2").astype(np.uint32) << 16).view("<f4")
+    else:
+        raise ValueError(f"{path}: {name}: dtype {info['dtype']} not handled")
+    return arr.reshape(info["shape"]).astype(np.float32)
+
+
+def write_static_model(out_dir, spm_model, table, dtype="f32", normalize=True):
+    """Writes the StaticEmbedding directory for `table` ([vocab, dim]) and the spm model file.
+
+    Returns the size on disk of the directory in bytes.
+    """
+    sp = spm.SentencePieceProcessor(model_file=spm_model)
+    if table.shape[0] != sp.get_piece_size():
+        raise ValueError(f"table has {table.shape[0]} rows, the tokenizer {sp.get_piece_size()} pieces")
+    sub = os.path.join(out_dir, STATIC_DIR)
+    os.makedirs(sub, exist_ok=True)
+    with open(spm_model, "rb") as src, open(os.path.join(sub, SPM_NAME), "wb") as dst:
+        dst.write(src.read())
+    with open(os.path.join(sub, "tokenizer.json"), "w", encoding="utf-8") as f:
+        json.dump(tokenizer_json(spm_model), f, ensure_ascii=False)
+    write_safetensors(os.path.join(sub, "model.safetensors"), "embedding.weight", table, dtype)
+    modules = [{"idx": 0, "name": "0", "path": STATIC_DIR, "type": "sentence_transformers.models.StaticEmbedding"}]
+    if normalize:
+        os.makedirs(os.path.join(out_dir, "1_Normalize"), exist_ok=True)
+        modules.append({"idx": 1, "name": "1", "path": "1_Normalize",
+                        "type": "sentence_transformers.models.Normalize"})
+    with open(os.path.join(out_dir, "modules.json"), "w") as f:
+        json.dump(modules, f, indent=2)
+    return dir_size(out_dir)
+
+
+def load_static_model(model_dir):
+    """(table [vocab, dim] float32, path of the spm model, normalize) of a StaticEmbedding directory."""
+    with open(os.path.join(model_dir, "modules.json")) as f:
+        modules = json.load(f)
+    static = [m for m in modules if m["type"].endswith("StaticEmbedding")]
+    if not static:
+        raise ValueError(f"{model_dir}: modules.json has no StaticEmbedding module")
+    sub = os.path.join(model_dir, static[0]["path"])
+    spm_model = os.path.join(sub, SPM_NAME)
+    if not os.path.exists(spm_model):
+        raise ValueError(f"{model_dir}: no {SPM_NAME} beside the weights (needed to tokenise as in training)")
+    table = read_safetensors(os.path.join(sub, "model.safetensors"), "embedding.weight")
+    normalize = any(m["type"].endswith("Normalize") for m in modules)
+    return table, spm_model, normalize
+
+
+def dir_size(path):
+    total = 0
+    for root, _, files in os.walk(path):
+        for name in files:
+            total += os.path.getsize(os.path.join(root, name))
+    return total
+
+
+# --- The training corpus -------------------------------------------------------------------------
+
+def pair_files(corpus_dir):
+    """[(lang a, lang b, path)] of the DIR/<a>-<b>.tsv.zst files, sorted by name."""
+    out = []
+    for name in sorted(os.listdir(corpus_dir)):
+        if not name.endswith(".tsv.zst"):
+            continue
+        langs = name[: -len(".tsv.zst")].split("-")
+        if len(langs) != 2 or not all(langs):
+            continue
+        out.append((langs[0], langs[1], os.path.join(corpus_dir, name)))
+    if not out:
+        raise SystemExit(f"no <a>-<b>.tsv.zst files in {corpus_dir}")
+    return out
+
+
+def refuse_dev(path, who):
+    """The dev sets must never be training data (tokenizer or model)."""
+    if "dev" in os.path.realpath(path).split(os.sep):
+        raise SystemExit(f"{who}: {path} looks like a dev set directory: training reads training data only")
+
+
+def read_pairs(path):
+    """The (a, b) sentence pairs of one <a>-<b>.tsv.zst file, both sides stripped, empty sides dropped."""
+    import subprocess
+    raw = subprocess.run(["zstd", "-dcq", path], check=True, capture_output=True).stdout
+    pairs = []
+    for line in raw.decode("utf-8", "replace").split("\n"):
+        cols = line.split("\t")
+        if len(cols) < 2:
+            continue
+        a, b = cols[0].strip(), cols[1].strip()
+        if a and b:
+            pairs.append((a, b))
+    return pairs
+
+
+def temperature_quota(counts, total, alpha):
+    """How many of `total` items to draw from each group of size counts[i], proportionally to
+    counts[i]**alpha, never more than counts[i] (the excess goes to the other groups)."""
+    counts = np.asarray(counts, dtype=np.float64)
+    quota = np.zeros(len(counts))
+    free = counts > 0
+    left = min(float(total), counts.sum())
+    while left > 0.5 and free.any():
+        w = np.where(free, counts ** alpha, 0.0)
+        q = left * w / w.sum()
+        over = free & (q >= counts)
+        if not over.any():
+            quota[free] = q[free]
+            break
+        quota[over] = counts[over]
+        left -= counts[over].sum()
+        free &= ~over
+    # Integer quotas that add up to round(sum): floor, then the largest remainders get one more.
+    base = np.floor(quota).astype(np.int64)
+    rest = int(round(quota.sum())) - int(base.sum())
+    if rest > 0:
+        order = np.argsort(-(quota - base), kind="stable")
+        base[order[:rest]] += 1
+    return np.minimum(base, counts.astype(np.int64))
