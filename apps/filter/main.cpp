@@ -74,8 +74,8 @@ Expected<const Language*> lookup_language(const std::string& code, Language& sto
   auto found = find_language(code);
   if (found) return found;
   // Only ISO 639-3: every ISO 639-1 code is in the table, so an unknown two-letter code is a typo.
-  const bool well_formed = code.size() == 3 &&
-                           std::all_of(code.begin(), code.end(), [](char c) { return c >= 'a' && c <= 'z'; });
+  const bool well_formed =
+      code.size() == 3 && std::all_of(code.begin(), code.end(), [](char c) { return c >= 'a' && c <= 'z'; });
   if (!well_formed) return found.status();
   log.warn("language '{}' is not in bitmill's language table: the script and lang-id rules skip its side", code);
   storage = Language{code, "", "", ""};

@@ -1,0 +1,113 @@
+#!/usr/bin/python3
+"""Train the SentencePiece unigram tokenizer of a static sentence encoder (step 1 of the recipe).
+
+    scripts/train/tokenizer.py --corpus DIR --out PREFIX [--vocab 32000] [--pairs 400000]
+                               [--alpha 1.0] [--lowercase] [--seed 1234] [--threads 1]
+
+Writes PREFIX.model and PREFIX.vocab (spm_train's files) and PREFIX.json (the arguments, the
+sample size per language pair and the spm_train command line).
+
+The sample: --pairs sentence pairs drawn without replacement from the DIR/<a>-<b>.tsv.zst files,
+both sides of each pair becoming one input line of spm_train. How many pairs come from each
+language pair follows temperature sampling: proportional to n**alpha, where n is the number of
+pairs of that language pair (alpha 1: a uniform sample of all pairs; 0.5: smaller pairs get
+relatively more; 0: the same number from each pair; a pair never gives more than it has, the rest
+goes to the others). Language balance matters: a unigram vocabulary drawn from a uniform sample
+spends most pieces on the few big languages.
+
+--lowercase trains with spm's nmt_nfkc_cf rule (NFKC, then Unicode case folding). The folding is
+part of the model's normaliser (precompiled charsmap), so train.py, bitmill-embed (through the
+Precompiled normaliser of tokenizer.json) and anyone else tokenising with the model all fold case.
+
+Deterministic: the sample is drawn with --seed, spm_train runs with --random_seed and one thread
+by default (more threads make its EM sums nondeterministic). Only training data is read: a
+directory with "dev" in its path is refused.
+
+Needs /usr/bin/python3 with numpy and sentencepiece, spm_train (Debian package sentencepiece), zstd.
+"""
+import argparse
+import json
+import os
+import random
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+
+import numpy as np
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import st_export  # noqa: E402
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+DEFAULT_TRAIN = os.path.normpath(os.path.join(HERE, "..", "..", "..", "shared", "data", "train"))
+
+
+def log(msg):
+    print(f"tokenizer: {msg}", file=sys.stderr, flush=True)
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
+                                formatter_class=argparse.RawDescriptionHelpFormatter, epilog=__doc__)
+    p.add_argument("--corpus", default=DEFAULT_TRAIN, help="directory of <a>-<b>.tsv.zst (default: %(default)s)")
+    p.add_argument("--out", required=True, help="output prefix: PREFIX.model, PREFIX.vocab, PREFIX.json")
+    p.add_argument("--vocab", type=int, default=32000, help="vocabulary size (default %(default)s)")
+    p.add_argument("--pairs", type=int, default=400000, help="sentence pairs in the sample (default %(default)s)")
+    p.add_argument("--alpha", type=float, default=1.0,
+                   help="temperature exponent over language pairs (default %(default)s: uniform over pairs)")
+    p.add_argument("--lowercase", action="store_true", help="fold case (spm rule nmt_nfkc_cf)")
+    p.add_argument("--character-coverage", type=float, default=0.9995, help="spm_train (default %(default)s)")
+    p.add_argument("--seed", type=int, default=1234, help="seed of the sample and of spm_train")
+    p.add_argument("--threads", type=int, default=1, help="spm_train threads (default %(default)s: deterministic)")
+    args = p.parse_args()
+
+    st_export.refuse_dev(args.corpus, "tokenizer")
+    if shutil.which("spm_train") is None or shutil.which("zstd") is None:
+        sys.exit("tokenizer: spm_train and zstd are needed (Debian packages sentencepiece, zstd)")
+    t0 = time.time()
+    files = st_export.pair_files(args.corpus)
+    data = []
+    for a, b, path in files:
+        data.append(st_export.read_pairs(path))
+    counts = [len(d) for d in data]
+    quota = st_export.temperature_quota(counts, args.pairs, args.alpha)
+    log(f"{sum(counts)} pairs in {len(files)} files; sampling {int(quota.sum())} with alpha {args.alpha}")
+    rng = np.random.default_rng(args.seed)
+    lines = []
+    per_pair = {}
+    for (a, b, _), pairs, q in zip(files, data, quota):
+        if q == 0:
+            continue
+        idx = np.sort(rng.choice(len(pairs), size=int(q), replace=False))
+        for i in idx:
+            lines.append(pairs[i][0])
+            lines.append(pairs[i][1])
+        per_pair[f"{a}-{b}"] = int(q)
+    random.Random(args.seed).shuffle(lines)
+
+    spm_args = ["--model_type=unigram", f"--vocab_size={args.vocab}",
+                f"--character_coverage={args.character_coverage}", f"--random_seed={args.seed}",
+                f"--num_threads={args.threads}", "--input_sentence_size=0", "--max_sentence_length=4192",
+                "--normalization_rule_name=" + ("nmt_nfkc_cf" if args.lowercase else "nmt_nfkc"), "--minloglevel=1"]
+    out_dir = os.path.dirname(os.path.abspath(args.out))
+    os.makedirs(out_dir, exist_ok=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        sample = os.path.join(tmp, "sample.txt")
+        with open(sample, "w", encoding="utf-8") as f:
+            f.write("\n".join(lines) + "\n")
+        log(f"spm_train on {len(lines)} sentences: " + " ".join(spm_args))
+        subprocess.run(["spm_train", f"--input={sample}", f"--model_prefix={tmp}/spm"] + spm_args, check=True)
+        shutil.copy(f"{tmp}/spm.model", args.out + ".model")
+        shutil.copy(f"{tmp}/spm.vocab", args.out + ".vocab")
+    info = {"script": "scripts/train/tokenizer.py", "args": vars(args), "corpus": os.path.abspath(args.corpus),
+            "sample_pairs": int(quota.sum()), "sample_sentences": len(lines), "spm_train": spm_args,
+            "sample_per_language_pair": per_pair}
+    with open(args.out + ".json", "w") as f:
+        json.dump(info, f, indent=2)
+    log(f"wrote {args.out}.model ({os.path.getsize(args.out + '.model')} bytes) in {time.time() - t0:.0f} s")
+
+
+if __name__ == "__main__":
+    main()
