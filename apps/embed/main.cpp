@@ -9,6 +9,7 @@
 #include "bitmill/io/input_set.h"
 #include "bitmill/io/output_stream.h"
 #include "bitmill/kernels/kernels.h"
+#include "bitmill/util/data_dir.h"
 
 namespace {
 
@@ -28,10 +29,20 @@ struct Options {
   size_t column = 0;
 };
 
-Status run(const Options& o, Log& log) {
-  if (o.model.empty()) {
-    return invalid_argument("no default model is bundled yet: pass --model DIR (a sentence-transformers directory)");
-  }
+// The model directory: --model, else $BITMILL_MODEL, else the default model shipped beside the
+// program (share/bitmill/models/default: data/models/default in the source tree).
+Expected<std::string> model_dir(const Options& o) {
+  if (!o.model.empty()) return o.model;
+  if (const char* env = std::getenv("BITMILL_MODEL"); env != nullptr && *env != '\0') return std::string(env);
+  if (auto dir = find_shared_data("models/default")) return *dir;
+  return not_found(
+      "no default model found (share/bitmill/models/default beside the program): pass --model DIR or set "
+      "BITMILL_MODEL");
+}
+
+Status run(const Options& o_in, Log& log) {
+  Options o = o_in;
+  BITMILL_ASSIGN_OR_RETURN(o.model, model_dir(o_in));
   encoder::EmbedOptions eo;
   eo.prefix = o.prefix;
   eo.column = o.column;
@@ -79,7 +90,9 @@ int main(int argc, char** argv) {
                  "Hugging Face / sentence-transformers directory). Row i of the output is line i of the input.");
   app.add_option("inputs", o.inputs, "Input files, read in order; '-' or none for stdin")->type_name("INPUT...");
   app.add_option("-o,--output", o.output, "Embeddings (default: stdout, as .npy)")->type_name("OUT");
-  app.add_option("--model", o.model, "Model directory (config.json, model.safetensors, tokenizer files)")
+  app.add_option("--model", o.model,
+                 "Model directory (config.json, model.safetensors, tokenizer files); default: $BITMILL_MODEL, else "
+                 "the bundled default model")
       ->type_name("DIR")
       ->group("Model");
   cli::one_of(app.add_option("--dtype", o.dtype, "Precision of the output rows"), {"f32", "f16"})

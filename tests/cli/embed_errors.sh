@@ -4,8 +4,11 @@ ref=$CASES/../reference/encoder_reference.py
 /usr/bin/python3 "$ref" make m --arch bert --seed 7 >/dev/null || exit 1
 printf 'hello world\n' > in.txt
 check() { echo "exit=$1 out_exists=$([ -e out.npy ] && echo yes || echo no) tmp_left=$(ls | grep -c '\.tmp\.')"; }
-echo "--- no model"
-bitmill-embed -o out.npy in.txt; check $?
+echo "--- no --model, no BITMILL_MODEL, and no default model beside the program (a lone copy)"
+mkdir -p lone/bin && cp "$BIN/bitmill-embed" lone/bin/
+(unset BITMILL_MODEL; lone/bin/bitmill-embed -o out.npy in.txt); check $?
+echo "--- BITMILL_MODEL names a missing directory"
+BITMILL_MODEL=nowhere bitmill-embed -o out.npy in.txt; check $?
 echo "--- model directory missing"
 bitmill-embed --model nowhere -o out.npy in.txt; check $?
 echo "--- input missing"

@@ -25,6 +25,8 @@
 #include <utility>
 #include <vector>
 
+#include "bitmill/util/data_dir.h"
+
 namespace bitmill::filter {
 namespace {
 
@@ -410,12 +412,9 @@ std::unique_ptr<LanguageIdentifier> make_cld2_lid() { return std::make_unique<Cl
 
 std::optional<std::string> default_lid_model_path() {
   if (const char* env = std::getenv("BITMILL_LID_MODEL"); env != nullptr && *env != '\0') return std::string(env);
+  auto model = find_shared_data("lid.176.ftz");
   std::error_code ec;
-  const std::filesystem::path exe = std::filesystem::read_symlink("/proc/self/exe", ec);
-  if (ec || exe.empty()) return std::nullopt;
-  const std::filesystem::path model =
-      (exe.parent_path() / ".." / "share" / "bitmill" / "lid.176.ftz").lexically_normal();
-  if (std::filesystem::is_regular_file(model, ec)) return model.string();
+  if (model && std::filesystem::is_regular_file(*model, ec)) return model;
   return std::nullopt;
 }
 
