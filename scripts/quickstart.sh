@@ -1,29 +1,52 @@
 #!/usr/bin/env bash
-# Installs what is missing, builds bitmill into build/ and runs the main job on data/samples.
-# Until the encoder lands, the main job is exact deduplication of the sample bitext.
+# Installs what is missing, builds bitmill into build/ and runs the main job on data/samples:
+# mining German-English translation pairs out of sentences with distractors, with the bundled
+# default model (data/models/default), then filtering and deduplicating the result.
+#
+#   1. bitmill-embed    both sides of data/samples/mine/ (1000 German, 3000 English sentences)
+#   2. bitmill-mine     margin-based mining (ratio margin, k = 4, max retrieval)
+#   3. bitmill-eval     precision, recall and F1 against the 600 planted pairs (gold.tsv)
+#   4. bitmill-filter   rule-based filtering of the mined pairs, with the reasons
+#   5. bitmill-dedup    duplicates of the sample bitext data/samples/deu-eng.tsv
+# Outputs go to build/quickstart/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/install-deps.sh
-scripts/build.sh
+[ -n "${BITMILL_QUICKSTART_NO_SETUP:-}" ] || scripts/install-deps.sh
+[ -n "${BITMILL_QUICKSTART_NO_SETUP:-}" ] || scripts/build.sh
 bin=build/bin
 out=build/quickstart
 mkdir -p "$out"
-sample=data/samples/deu-eng.tsv
+mine=data/samples/mine
 
 echo
-echo "== 1. exact duplicates of whole pairs =="
-"$bin/bitmill-dedup" --key pair "$sample" -o "$out/deu-eng.exact.tsv" --removed "$out/removed.exact.tsv"
-echo "first removed pairs (each repeats an earlier pair exactly):"
-head -n 3 "$out/removed.exact.tsv" | sed 's/^/  /'
+echo "== 1. embed both sides with the default model =="
+"$bin/bitmill-embed" -o "$out/deu.npy" "$mine/deu.txt"
+"$bin/bitmill-embed" -o "$out/eng.npy" "$mine/eng.txt"
 
 echo
-echo "== 2. duplicates up to case and white space (NFKC case folding, folded spaces) =="
-"$bin/bitmill-dedup" --key pair --normalize nfkc-casefold --fold-whitespace "$sample" \
-  -o "$out/deu-eng.dedup.tsv.zst" --removed "$out/removed.normalized.tsv"
-echo "removed only by normalisation:"
-grep -vxF -f "$out/removed.exact.tsv" "$out/removed.normalized.tsv" | head -n 4 | sed 's/^/  [/; s/\t/] <TAB> [/; s/$/]/'
+echo "== 2. mine translation pairs (ratio margin, k = 4, max retrieval) =="
+"$bin/bitmill-mine" --src "$mine/deu.txt" --tgt "$mine/eng.txt" --src-emb "$out/deu.npy" --tgt-emb "$out/eng.npy" \
+  --ids -o "$out/mined.tsv"
+echo "top pairs (score, German line, English line):"
+head -n 8 "$out/mined.tsv" | awk -F'\t' '{ printf "  %.3f  %s  |  %s\n", $1, $4, $5 }'
 
 echo
-echo "kept pairs: $out/deu-eng.dedup.tsv.zst ($(zstd -dc "$out/deu-eng.dedup.tsv.zst" | wc -l) lines);"
-echo "audit files: $out/removed.exact.tsv, $out/removed.normalized.tsv"
-echo "next: man build/man/bitmill-dedup.1, or $bin/bitmill-dedup --help"
+echo "== 3. quality against the planted pairs =="
+"$bin/bitmill-eval" bucc -q --mined "$out/mined.tsv" --gold "$mine/gold.tsv" | tee "$out/f1.tsv" | column -t -s $'\t'
+
+echo
+echo "== 4. filter the mined pairs (rules and language ID; the reasons go to rejected.tsv) =="
+cut -f 4,5 "$out/mined.tsv" > "$out/mined.pairs.tsv"
+"$bin/bitmill-filter" --src-lang de --tgt-lang en --rejected "$out/rejected.tsv" -o "$out/clean.tsv" \
+  "$out/mined.pairs.tsv"
+echo "first rejections:"
+head -n 3 "$out/rejected.tsv" | awk -F'\t' '{ printf "  [%s] %s  |  %s\n", $3, $1, $2 }'
+
+echo
+echo "== 5. duplicates in data/samples/deu-eng.tsv, up to case and white space =="
+"$bin/bitmill-dedup" --key pair --normalize nfkc-casefold --fold-whitespace data/samples/deu-eng.tsv \
+  -o "$out/deu-eng.dedup.tsv.zst" --removed "$out/removed.tsv"
+
+echo
+echo "outputs in $out/: mined.tsv (all mined pairs), f1.tsv, clean.tsv and rejected.tsv, deu-eng.dedup.tsv.zst"
+echo "next: man build/man/bitmill-mine.1 (and embed, filter, dedup, eval)"
