@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <filesystem>
 
 #include "bitmill/base/log.h"
 #include "bitmill/base/progress.h"
@@ -18,6 +19,7 @@
 #include "bitmill/filter/web_rules.h"
 #include "bitmill/io/input_set.h"
 #include "bitmill/io/output_stream.h"
+#include "bitmill/util/data_dir.h"
 
 namespace {
 
@@ -146,8 +148,16 @@ Status run_filter_tool(const Options& o, Log& log) {
     bitext.emplace(std::move(f));
     if (config.enabled("semantic")) {
       if (o.model.empty()) return invalid_argument("the semantic rule needs --model DIR");
+      // "default" names the model bundled beside the program, as bitmill-embed's default.
+      std::string model = o.model;
+      if (model == "default" && !std::filesystem::exists(model)) {
+        auto dir = find_shared_data("models/default");
+        if (!dir)
+          return not_found("--model default: no bundled model beside the program (share/bitmill/models/default)");
+        model = *dir;
+      }
       BITMILL_ASSIGN_OR_RETURN(
-          semantic, SemanticScorer::load(o.model, config.get_bool("semantic", "margin"),
+          semantic, SemanticScorer::load(model, config.get_bool("semantic", "margin"),
                                          static_cast<size_t>(std::max(1LL, config.get_int("semantic", "k")))));
       fo.semantic = semantic.get();
       fo.min_score = config.get_double("semantic", "min-score");
@@ -255,7 +265,8 @@ int main(int argc, char** argv) {
       ->default_val(2)
       ->type_name("N")
       ->group("Bitext");
-  app.add_option("--model", o.model, "Sentence encoder (bitmill-embed's --model) for the semantic rule")
+  app.add_option("--model", o.model,
+                 "Sentence encoder (bitmill-embed's --model) for the semantic rule; 'default': the bundled model")
       ->type_name("DIR")
       ->group("Bitext");
   app.add_option("--min-score", o.min_score, "Reject pairs whose semantic score is below X (with --model)")
