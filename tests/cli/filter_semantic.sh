@@ -40,3 +40,8 @@ PY
 done
 echo "--- rejected rows name the rule"
 bitmill-filter -q --src-lang de --tgt-lang en --disable "$others" --model model --min-score 0.2 --rejected - -o /dev/null pairs.tsv | cut -f 3 | sort | uniq -c
+echo "--- the bundled model (--model default): translations kept, shuffled targets rejected"
+head -n 60 "$CASES/../../data/samples/deu-eng.tsv" | awk -F'\t' '!seen[$1]++' | head -n 20 > real.tsv
+awk -F'\t' 'BEGIN{OFS="\t"} {src[NR]=$1; tgt[NR]=$2} END {for (i = 1; i <= NR; i++) print src[i], tgt[(i + 6) % NR + 1]}' real.tsv > shuffled.tsv
+echo "translations kept: $(bitmill-filter -q --src-lang de --tgt-lang en --disable "$others" --model default real.tsv | wc -l) of 20"
+echo "shuffled kept: $(bitmill-filter -q --src-lang de --tgt-lang en --disable "$others" --model default shuffled.tsv | wc -l) of 20"
