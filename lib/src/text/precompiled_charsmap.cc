@@ -2,6 +2,7 @@
 
 #include <utf8proc.h>
 
+#include <atomic>
 #include <cstring>
 
 #include "text/hf_unicode.h"
@@ -15,7 +16,62 @@ uint32_t value_of(uint32_t unit) { return unit & ((1u << 31) - 1); }
 uint32_t label_of(uint32_t unit) { return unit & ((1u << 31) | 0xFF); }
 uint32_t offset_of(uint32_t unit) { return (unit >> 10) << ((unit & (1u << 9)) >> 6); }
 
+std::atomic<bool> g_simple_paths{false};
+
+// The grapheme-cluster state machine of utf8proc, as the ASCII shortcut of normalize() relies on it:
+// between two ASCII characters there is a boundary (but for CR LF), and after an ASCII character
+// the carried state is a function of that character alone, whatever came before. True when the
+// linked utf8proc behaves so (checked once per process); `after` gets that state per character.
+bool ascii_grapheme_rules(std::array<utf8proc_int32_t, 128>& after) {
+  static const auto checked = [] {
+    std::pair<bool, std::array<utf8proc_int32_t, 128>> r{true, {}};
+    for (utf8proc_int32_t c = 0; c < 128; ++c) {
+      utf8proc_int32_t state = 0;
+      utf8proc_grapheme_break_stateful('a', c, &state);
+      r.second[static_cast<size_t>(c)] = state;
+    }
+    // Characters of every break class (and sequences that leave special states) before the ASCII one.
+    static constexpr utf8proc_int32_t kBefore[][3] = {{'a', 0, 0},     {'\r', 0, 0},         {'\n', 0, 0},
+                                                      {1, 0, 0},       {0x0301, 0, 0},       {0x200D, 0, 0},
+                                                      {0x0903, 0, 0},  {0x0600, 0, 0},       {0x1100, 0, 0},
+                                                      {0x1161, 0, 0},  {0x11A8, 0, 0},       {0xAC00, 0, 0},
+                                                      {0xAC01, 0, 0},  {0x1F1E6, 0, 0},      {0x1F1E6, 0x1F1E6, 0},
+                                                      {0x1F600, 0, 0}, {0x1F600, 0x200D, 0}, {0x1F600, 0x0301, 0},
+                                                      {0x4E00, 0, 0},  {0x00AD, 0, 0},       {0x1F600, 0x0301, 0x200D},
+                                                      {0xE0001, 0, 0}, {0xFEFF, 0, 0},       {0x0E33, 0, 0},
+                                                      {0x0D4E, 0, 0}};
+    for (const auto& seq : kBefore) {
+      for (utf8proc_int32_t c = 0; c < 128; ++c) {
+        utf8proc_int32_t state = 0, prev = seq[0];
+        for (size_t k = 1; k < 3 && seq[k] != 0; ++k) {
+          utf8proc_grapheme_break_stateful(prev, seq[k], &state);
+          prev = seq[k];
+        }
+        utf8proc_grapheme_break_stateful(prev, c, &state);
+        if (state != r.second[static_cast<size_t>(c)]) r.first = false;
+      }
+    }
+    for (utf8proc_int32_t c = 0; c < 128; ++c) {
+      for (utf8proc_int32_t d = 0; d < 128; ++d) {
+        const bool want = !(c == '\r' && d == '\n');
+        utf8proc_int32_t first = 0, later = r.second[static_cast<size_t>(c)];
+        if (utf8proc_grapheme_break_stateful(c, d, &first) != want ||
+            utf8proc_grapheme_break_stateful(c, d, &later) != want || first != r.second[static_cast<size_t>(d)] ||
+            later != r.second[static_cast<size_t>(d)]) {
+          r.first = false;
+        }
+      }
+    }
+    return r;
+  }();
+  after = checked.second;
+  return checked.first;
+}
+
 }  // namespace
+
+void set_simple_paths_for_testing(bool on) { g_simple_paths.store(on); }
+bool simple_paths_for_testing() { return g_simple_paths.load(); }
 
 Expected<PrecompiledCharsmap> PrecompiledCharsmap::parse(std::string_view blob) {
   if (blob.size() <= 4) return data_error("too short (" + std::to_string(blob.size()) + " bytes)");
@@ -34,6 +90,12 @@ Expected<PrecompiledCharsmap> PrecompiledCharsmap::parse(std::string_view blob) 
                   static_cast<uint32_t>(u[3]) << 24;
   }
   m.normalized_.assign(blob.substr(4 + trie_bytes));
+  for (size_t c = 0; c < 128; ++c) {
+    const char ch = static_cast<char>(c);
+    const auto r = m.transform(std::string_view(&ch, 1));
+    m.ascii_[c] = r ? static_cast<uint64_t>(r->data() - m.normalized_.data()) << 32 | r->size() : kIdentity;
+  }
+  m.fast_ = !simple_paths_for_testing();
   return m;
 }
 
@@ -98,9 +160,28 @@ void PrecompiledCharsmap::normalize(std::string_view in, std::string& out, uint3
     return n;
   };
 
+  std::array<utf8proc_int32_t, 128> ascii_state;
+  const bool fast = fast_ && ascii_grapheme_rules(ascii_state);
+  const auto* bytes = reinterpret_cast<const unsigned char*>(in.data());
   size_t pos = 0;
   utf8proc_int32_t state = 0;  // carried across clusters, as utf8proc's own segmentation does
   while (pos < in.size()) {
+    if (fast && bytes[pos] < 0x80) {
+      // An ASCII character followed by another (but CR LF) or by the end is a cluster of its own,
+      // and utf8proc's state after the next one depends on that one alone: the call is skipped.
+      const unsigned char c = bytes[pos];
+      const bool last = pos + 1 == in.size();
+      if (last || (bytes[pos + 1] < 0x80 && !(c == '\r' && bytes[pos + 1] == '\n'))) {
+        const uint64_t a = ascii_[c];
+        const std::string_view r =
+            a == kIdentity ? in.substr(pos, 1) : std::string_view(normalized_).substr(a >> 32, a & 0xFFFFFFFF);
+        out.append(r);
+        if (consumed < limit) account(1, r);
+        if (!last) state = ascii_state[bytes[pos + 1]];
+        ++pos;
+        continue;
+      }
+    }
     // One extended grapheme cluster: [start, pos).
     const size_t start = pos;
     char32_t prev = next_code_point(in, pos);

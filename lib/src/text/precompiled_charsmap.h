@@ -12,9 +12,14 @@
 // whose first character is a key loses its remaining characters; that is what tokenizers does,
 // and what the models trained with it saw.
 //
+// normalize() takes a shortcut for ASCII characters followed by ASCII (each is its own cluster,
+// with a replacement looked up once at parse()), which must agree byte for byte with the plain
+// cluster-by-cluster walk (see set_simple_paths_for_testing).
+//
 // Thread safety: immutable after parse(); normalize() is const and re-entrant.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -42,6 +47,16 @@ class PrecompiledCharsmap {
  private:
   std::vector<uint32_t> units_;
   std::string normalized_;
+  // Per ASCII byte: its replacement as (offset in normalized_ << 32 | length), or kIdentity.
+  static constexpr uint64_t kIdentity = ~uint64_t{0};
+  std::array<uint64_t, 128> ascii_{};
+  bool fast_ = false;  // the ASCII shortcut is on (off in the tests' simple mode)
 };
+
+// Testing aid: while set, charsmaps parsed and tokenizers loaded afterwards run the simple code
+// instead of their fast paths (the ASCII shortcut above, the per-thread word cache), so that a test
+// can compare the two on the same input. Not for production use; atomic, any thread may set it.
+void set_simple_paths_for_testing(bool on);
+bool simple_paths_for_testing();
 
 }  // namespace bitmill::text::detail

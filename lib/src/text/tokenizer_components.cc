@@ -292,10 +292,22 @@ class ReplaceLiteral final : public NormalizerStep {
 class ReplaceRun final : public NormalizerStep {
  public:
   ReplaceRun(std::string unit, size_t min_run, std::string content)
-      : unit_(std::move(unit)), min_run_(min_run), content_(std::move(content)) {}
+      : unit_(std::move(unit)), min_run_(min_run), content_(std::move(content)) {
+    for (size_t i = 0; i < min_run_; ++i) shortest_.append(unit_);
+  }
 
   void apply(std::string& text, std::string& scratch, uint32_t& origin) const override {
     if (text.find(unit_) == std::string::npos) return;
+    if (text.find(shortest_) == std::string::npos) {
+      // No run to replace: the text stays, and the origin is what replaced_origin() gives when
+      // nothing matches, capped at the text's length.
+      uint32_t chars = 0;
+      for (size_t i = 0; i < text.size() && chars < origin; ++i) {
+        chars += (static_cast<unsigned char>(text[i]) & 0xC0) != 0x80;
+      }
+      origin = chars;
+      return;
+    }
     origin = replaced_origin(
         text, origin,
         [&](std::string_view s, size_t pos) -> size_t {
@@ -334,6 +346,7 @@ class ReplaceRun final : public NormalizerStep {
   std::string unit_;
   size_t min_run_;
   std::string content_;
+  std::string shortest_;  // min_run_ units: the shortest run that is replaced
 };
 
 class Precompiled final : public NormalizerStep {
@@ -423,34 +436,35 @@ class Metaspace final : public PreTokenizerStep {
 
   void split(const Pieces& in, Pieces& out) const override {
     out.clear();
-    std::string t;
     for (const auto& span : in.spans) {
       const std::string_view s = in.view(span);
-      t.clear();
+      // The piece is rewritten at the end of out.buf and the words are cut from there.
+      const size_t base = out.buf.size();
       const bool prepend = scheme_ == PrependScheme::kAlways || (scheme_ == PrependScheme::kFirst && span.origin > 0);
       // The prepended replacement takes the first character's alignment; ' ' -> replacement is 1:1.
       uint32_t origin = span.origin;
       if (prepend && s.front() != ' ' && !s.starts_with(rep_)) {
-        t.append(rep_);
+        out.buf.append(rep_);
         if (origin > 0) ++origin;
       }
-      for (char c : s) {
-        if (c == ' ') {
-          t.append(rep_);
-        } else {
-          t.push_back(c);
-        }
+      size_t from = 0;
+      for (size_t sp = s.find(' '); sp != std::string_view::npos; sp = s.find(' ', from)) {
+        out.buf.append(s, from, sp - from);
+        out.buf.append(rep_);
+        from = sp + 1;
       }
+      out.buf.append(s, from, std::string_view::npos);
+      const std::string_view t = std::string_view(out.buf).substr(base);
       if (!split_) {
-        out.add(t, origin);
+        out.add_range(base, out.buf.size(), origin);
         continue;
       }
       size_t begin = 0;
       for (size_t hit = t.find(rep_, 1); hit != std::string::npos; hit = t.find(rep_, hit + rep_.size())) {
-        out.add(std::string_view(t).substr(begin, hit - begin), origin_after(t, begin, origin));
+        out.add_range(base + begin, base + hit, origin_after(t, begin, origin));
         begin = hit;
       }
-      out.add(std::string_view(t).substr(begin), origin_after(t, begin, origin));
+      out.add_range(base + begin, out.buf.size(), origin_after(t, begin, origin));
     }
   }
 

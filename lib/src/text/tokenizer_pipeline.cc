@@ -1,8 +1,11 @@
 #include "text/tokenizer_pipeline.h"
 
+#include <algorithm>
 #include <array>
+#include <atomic>
 #include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <limits>
 
 #include "bitmill/text/utf8.h"
@@ -97,9 +100,93 @@ class AddedTokenSet {
   std::array<bool, 256> first_byte_{};
 };
 
+// The ids of recently seen words, per thread: a direct-mapped table of short words. Entries carry
+// the serial number of the tokenizer that wrote them, so tokenizers sharing a thread never see each
+// other's ids (serials are never reused, unlike addresses).
+class WordCache {
+ public:
+  static constexpr size_t kMaxBytes = 30, kMaxIds = 12;
+
+  // Appends the ids of `word` and returns true when cached.
+  bool lookup(uint64_t owner, std::string_view word, std::vector<int32_t>& ids) const {
+    if (slots_.empty() || word.size() > kMaxBytes) return false;
+    const Entry& e = slots_[slot_of(word)];
+    if (e.owner != owner || e.len != word.size() || std::memcmp(e.bytes, word.data(), word.size()) != 0) return false;
+    ids.insert(ids.end(), e.ids, e.ids + e.nids);
+    return true;
+  }
+
+  void store(uint64_t owner, std::string_view word, const int32_t* ids, size_t n) {
+    if (word.size() > kMaxBytes || n > kMaxIds) return;
+    if (slots_.empty()) slots_.resize(kSlots);
+    Entry& e = slots_[slot_of(word)];
+    e.owner = owner;
+    e.len = static_cast<uint8_t>(word.size());
+    e.nids = static_cast<uint8_t>(n);
+    std::memcpy(e.bytes, word.data(), word.size());
+    std::copy(ids, ids + n, e.ids);
+  }
+
+ private:
+  static constexpr size_t kSlots = 4096;  // a power of two
+  struct Entry {
+    uint64_t owner = 0;  // 0: empty
+    uint8_t len = 0, nids = 0;
+    char bytes[kMaxBytes];
+    int32_t ids[kMaxIds];
+  };
+
+  static size_t slot_of(std::string_view w) {
+    uint64_t h = 0x9E3779B97F4A7C15ull ^ w.size();
+    size_t i = 0;
+    for (; i + 8 <= w.size(); i += 8) {
+      uint64_t v;
+      std::memcpy(&v, w.data() + i, 8);
+      h = (h ^ v) * 0xFF51AFD7ED558CCDull;
+      h ^= h >> 32;
+    }
+    uint64_t v = 0;
+    std::memcpy(&v, w.data() + i, w.size() - i);
+    h = (h ^ v) * 0xC4CEB9FE1A85EC53ull;
+    h ^= h >> 29;
+    return static_cast<size_t>(h) & (kSlots - 1);
+  }
+
+  std::vector<Entry> slots_;  // allocated at the first store
+};
+
+// Working memory of encode(), one per thread and reused across calls (and tokenizers).
+struct EncodeScratch {
+  std::string norm, scratch;
+  Pieces pieces, words;
+  ModelScratch model;
+  WordCache cache;
+
+  // A very long line would otherwise pin its buffers' memory to the thread for good.
+  void trim() {
+    constexpr size_t kKeep = size_t{1} << 20;
+    if (norm.capacity() > kKeep) std::string().swap(norm);
+    if (scratch.capacity() > kKeep) std::string().swap(scratch);
+    if (pieces.buf.capacity() > kKeep || pieces.spans.capacity() > kKeep) pieces = Pieces();
+    if (words.buf.capacity() > kKeep || words.spans.capacity() > kKeep) words = Pieces();
+    if (model.score.capacity() > kKeep) model = ModelScratch();
+  }
+};
+
+EncodeScratch& thread_scratch() {
+  thread_local EncodeScratch s;
+  return s;
+}
+
+std::atomic<uint64_t> g_tokenizer_serial{0};
+
 class PipelineTokenizer final : public Tokenizer {
  public:
-  PipelineTokenizer(PipelineConfig c, size_t max_length) : c_(std::move(c)), max_length_(max_length) {
+  PipelineTokenizer(PipelineConfig c, size_t max_length)
+      : c_(std::move(c)),
+        max_length_(max_length),
+        serial_(++g_tokenizer_serial),
+        word_cache_(!simple_paths_for_testing()) {
     std::string scratch;
     for (const AddedToken& t : c_.added_tokens) {
       const int32_t model_id = c_.model->token_to_id(t.content);
@@ -138,9 +225,21 @@ class PipelineTokenizer final : public Tokenizer {
     // Tokens past the limit are cut anyway and earlier tokens never depend on later text, so
     // the work stops as soon as the limit is reached.
     const size_t limit = specials ? max_length_ - c_.suffix.size() : std::numeric_limits<size_t>::max();
-    std::string norm, scratch;
-    Pieces pieces, words;
-    ModelScratch model_scratch;
+    EncodeScratch& tls = thread_scratch();
+    std::string& norm = tls.norm;
+    std::string& scratch = tls.scratch;
+    Pieces& pieces = tls.pieces;
+    Pieces& words = tls.words;
+    auto tokenize_word = [&](std::string_view word) {
+      if (!word_cache_) {
+        c_.model->tokenize(word, ids, tls.model);
+        return;
+      }
+      if (tls.cache.lookup(serial_, word, ids)) return;
+      const size_t mark = ids.size();
+      c_.model->tokenize(word, ids, tls.model);
+      tls.cache.store(serial_, word, ids.data() + mark, ids.size() - mark);
+    };
     auto room = [&] { return ids.size() < limit; };
     auto on_token = [&](int32_t id) {
       ids.push_back(id);
@@ -164,7 +263,7 @@ class PipelineTokenizer final : public Tokenizer {
                   src = &words;
                 }
                 for (const auto& span : src->spans) {
-                  c_.model->tokenize(src->view(span), ids, model_scratch);
+                  tokenize_word(src->view(span));
                   if (!room()) return false;
                 }
                 return true;
@@ -172,6 +271,7 @@ class PipelineTokenizer final : public Tokenizer {
               on_token);
         },
         on_token);
+    tls.trim();
     if (ids.size() > limit) ids.resize(limit);
     if (specials) ids.insert(ids.end(), c_.suffix.begin(), c_.suffix.end());
     return Status::ok();
@@ -186,6 +286,8 @@ class PipelineTokenizer final : public Tokenizer {
  private:
   PipelineConfig c_;
   size_t max_length_;
+  uint64_t serial_;  // tells this tokenizer's entries in the per-thread word caches from others'
+  bool word_cache_;  // false in the tests' simple mode
   size_t vocab_size_ = 0;
   AddedTokenSet raw_, normalized_;
 };

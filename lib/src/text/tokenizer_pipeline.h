@@ -7,7 +7,10 @@
 //
 // Only ids are computed, no offsets or alignments (but for one count, see `origin` below), which
 // is what keeps this small and fast.
-// The components are immutable; per-call buffers live in the encode() call.
+// The components are immutable; per-call buffers live in a per-thread scratch area that encode()
+// reuses from call to call, together with a per-thread cache of the model's ids for frequent words
+// (a word's ids depend on the word alone, so the cache cannot change them; the tests compare the
+// tokenizer with and without it, see set_simple_paths_for_testing).
 #pragma once
 
 #include <cstddef>
@@ -55,6 +58,10 @@ struct Pieces {
     const auto b = static_cast<uint32_t>(buf.size());
     buf.append(s);
     spans.push_back({b, static_cast<uint32_t>(buf.size()), origin});
+  }
+  // Adds the piece buf[begin, end), already written; empty pieces are dropped.
+  void add_range(size_t begin, size_t end, uint32_t origin) {
+    if (begin < end) spans.push_back({static_cast<uint32_t>(begin), static_cast<uint32_t>(end), origin});
   }
   std::string_view view(const Span& s) const { return std::string_view(buf).substr(s.begin, s.end - s.begin); }
 };

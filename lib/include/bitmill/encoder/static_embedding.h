@@ -3,11 +3,13 @@
 // (torch.nn.EmbeddingBag, mode "mean"), then L2 normalisation when the model has a Normalize
 // module. Tokens come from tokenizer.json without special tokens and without truncation, as
 // StaticEmbedding.tokenize does. A sentence without tokens (an empty line) gets the zero vector,
-// as EmbeddingBag gives for an empty bag.
+// as EmbeddingBag gives for an empty bag. The rows are summed in f32 in token order on every CPU
+// (AVX2/F16C or scalar), so the output bits do not depend on the machine's ISA or thread count.
 //
 // Thread safety: immutable after load(); embed() may run on any number of threads.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <vector>
@@ -34,6 +36,8 @@ class StaticEmbedding {
   const model::TensorInfo* table_ = nullptr;
   size_t vocab_ = 0, dim_ = 0;
   bool normalize_ = false;
+  // acc[0..dim) += one table row (in the table's dtype), picked at load for the dtype and CPU.
+  void (*add_row_)(const std::byte* row, size_t dim, float* acc) = nullptr;
 };
 
 }  // namespace bitmill::encoder
