@@ -44,6 +44,67 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 DEFAULT_TRAIN = os.path.normpath(os.path.join(HERE, "..", "..", "..", "shared", "data", "train"))
 
 
+# Transliteration of Cyrillic and Greek (lower case, after diacritics are gone) into Latin, so
+# that names and cognates share pieces across scripts ("Путин" and "Putin", Serbian in either
+# script). Latin letters with a caron become the same digraphs as their Cyrillic counterparts.
+CYRILLIC = dict(zip("абвгдезиклмнопрстуфхцыэ", "abvgdeziklmnoprstufhcye"))
+CYRILLIC.update({"ж": "zh", "ч": "ch", "ш": "sh", "щ": "shch", "ъ": "", "ь": "", "ю": "ju", "я": "ja",
+                 "й": "j", "і": "i", "є": "je", "ґ": "g", "ђ": "dj", "ј": "j", "љ": "lj", "њ": "nj",
+                 "ћ": "c", "џ": "dz", "ѕ": "dz"})
+GREEK = dict(zip("αβγδεζηικλμνξοπρσςτυφω", "avgdeziiklmnxoprsstyfo"))
+GREEK.update({"θ": "th", "χ": "ch", "ψ": "ps"})
+LATIN_SPECIAL = {"č": "ch", "š": "sh", "ž": "zh", "đ": "dj", "ł": "l", "ø": "o", "æ": "ae", "œ": "oe",
+                 "þ": "th", "ð": "d", "ı": "i", "ħ": "h"}
+FOLD_SPECIAL = {"đ": "d", "ł": "l", "ø": "o", "æ": "ae", "œ": "oe", "þ": "th", "ð": "d", "ı": "i", "ħ": "h"}
+DELETE = {0x00AD, 0x200B, 0x2060, 0xFEFF}  # soft hyphen, zero-width space, word joiner, BOM
+
+
+def fold_char(c, translit):
+    """The normalised form of one code point: NFKC, case folding, diacritics of Latin, Greek and
+    Cyrillic letters removed, optionally Cyrillic and Greek transliterated."""
+    import unicodedata
+    cat = unicodedata.category(c)
+    if ord(c) in DELETE or (cat == "Cc" and c not in "\t\n\r"):
+        return ""
+    if c == "\t":
+        return " "
+    s = unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", c).casefold())
+    out = []
+    for ch in s:
+        if translit and ch in "йč šž".replace(" ", ""):
+            out.append(CYRILLIC.get(ch) or LATIN_SPECIAL[ch])
+            continue
+        special = (LATIN_SPECIAL if translit else FOLD_SPECIAL).get(ch)
+        if special is not None:
+            out.append(special)
+            continue
+        base = unicodedata.normalize("NFD", ch)
+        if base and unicodedata.name(base[0], "").startswith(("LATIN", "GREEK", "CYRILLIC")):
+            base = "".join(x for x in base if not 0x300 <= ord(x) <= 0x36F)
+            ch = unicodedata.normalize("NFC", base)
+        elif len(base) == 1 and 0x300 <= ord(base) <= 0x36F:
+            ch = ""  # a combining diacritic on its own (decomposed input)
+        if translit:
+            ch = "".join(CYRILLIC.get(x, GREEK.get(x, x)) for x in ch)
+        out.append(ch)
+    return "".join(out)
+
+
+def normalization_rules(path, translit):
+    """Writes spm_train's --normalization_rule_tsv for fold_char (one rule per code point it changes)."""
+    n = 0
+    with open(path, "w", encoding="ascii") as f:
+        for cp in range(0x110000):
+            if cp == 0 or 0xD800 <= cp <= 0xDFFF or cp == 0x2581:
+                continue
+            c = chr(cp)
+            t = fold_char(c, translit)
+            if t != c:
+                f.write("%X\t%s\n" % (cp, " ".join("%X" % ord(x) for x in t)))
+                n += 1
+    return n
+
+
 def log(msg):
     print(f"tokenizer: {msg}", file=sys.stderr, flush=True)
 
@@ -57,7 +118,11 @@ def main():
     p.add_argument("--pairs", type=int, default=400000, help="sentence pairs in the sample (default %(default)s)")
     p.add_argument("--alpha", type=float, default=1.0,
                    help="temperature exponent over language pairs (default %(default)s: uniform over pairs)")
-    p.add_argument("--lowercase", action="store_true", help="fold case (spm rule nmt_nfkc_cf)")
+    p.add_argument("--normalize", choices=["nmt_nfkc", "nmt_nfkc_cf", "fold", "fold-translit"], default="nmt_nfkc",
+                   help="nmt_nfkc: spm's default; nmt_nfkc_cf: and case folding; fold: NFKC, case folding and "
+                        "no diacritics on Latin, Greek and Cyrillic letters; fold-translit: fold, and Cyrillic and "
+                        "Greek written in Latin letters (default %(default)s)")
+    p.add_argument("--lowercase", action="store_true", help="same as --normalize nmt_nfkc_cf")
     p.add_argument("--character-coverage", type=float, default=0.9995, help="spm_train (default %(default)s)")
     p.add_argument("--seed", type=int, default=1234, help="seed of the sample and of spm_train")
     p.add_argument("--threads", type=int, default=1, help="spm_train threads (default %(default)s: deterministic)")
@@ -90,10 +155,19 @@ def main():
     spm_args = ["--model_type=unigram", f"--vocab_size={args.vocab}",
                 f"--character_coverage={args.character_coverage}", f"--random_seed={args.seed}",
                 f"--num_threads={args.threads}", "--input_sentence_size=0", "--max_sentence_length=4192",
-                "--normalization_rule_name=" + ("nmt_nfkc_cf" if args.lowercase else "nmt_nfkc"), "--minloglevel=1"]
+                "--minloglevel=1"]
+    if args.lowercase:
+        args.normalize = "nmt_nfkc_cf"
     out_dir = os.path.dirname(os.path.abspath(args.out))
     os.makedirs(out_dir, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
+        if args.normalize.startswith("fold"):
+            rules = os.path.join(tmp, "rules.tsv")
+            n = normalization_rules(rules, args.normalize == "fold-translit")
+            log(f"{n} normalisation rules ({args.normalize})")
+            spm_args.append(f"--normalization_rule_tsv={rules}")
+        else:
+            spm_args.append(f"--normalization_rule_name={args.normalize}")
         sample = os.path.join(tmp, "sample.txt")
         with open(sample, "w", encoding="utf-8") as f:
             f.write("\n".join(lines) + "\n")

@@ -33,9 +33,10 @@ and dimension, trained longer); its embeddings are projected onto their first --
 axes when the dimensions differ. --distill-weight and --contrastive-weight mix both losses.
 
 Stopping: --steps N, or --minutes M of training (corpus loading and tokenisation not counted).
-With --minutes the step count is fixed after 50 steps from the measured speed, so that the
-learning-rate schedule is a function of the step only; the card records the step count, and
-rerunning with --steps N reproduces the model.
+The card records the step count; rerunning a --minutes run with --steps N reproduces it exactly
+with the constant schedule (with --schedule linear the decay of a --minutes run follows the clock,
+of a --steps run the step: the same shape, not the same numbers). Prefer --steps for a recipe:
+the speed of a CPU shared with other jobs varies several-fold.
 
 Determinism: numpy and torch are seeded with --seed; given the same corpus, tokenizer, arguments,
 step count, torch build and --threads, the result is the same (CPU runs: bit-identical in our
@@ -69,7 +70,6 @@ sys.path.insert(0, HERE)
 import st_export  # noqa: E402
 
 ROOT = os.path.normpath(os.path.join(HERE, "..", ".."))
-CALIBRATION_STEPS = 50
 
 
 def log(msg):
@@ -156,14 +156,15 @@ def load_corpus(corpus_dir, spm_model, cache_dir, threads):
 class Sampler:
     """Batches of pair indices: language pairs drawn by temperature, pairs in a shuffled order."""
 
-    def __init__(self, corpus, usable, alpha, group, seed):
+    def __init__(self, corpus, usable, alpha, group, seed, eng_boost=1.0):
         self.rng = np.random.default_rng(seed)
         self.group = group
         self.members = []
         for k in range(len(corpus.names)):
             self.members.append(np.flatnonzero((corpus.lp == k) & usable))
         n = np.array([len(m) for m in self.members], dtype=np.float64)
-        w = np.where(n > 0, n ** alpha, 0.0)
+        eng = np.array([eng_boost if "eng" in name.split("-") else 1.0 for name in corpus.names])
+        w = np.where(n > 0, n ** alpha * eng, 0.0)
         self.p = w / w.sum()
         self.perm = [self.rng.permutation(m) for m in self.members]
         self.cursor = [0] * len(self.members)
@@ -317,11 +318,13 @@ def parse_args():
     p.add_argument("--margin", type=float, default=0.0, help="additive margin on the true pair (default 0)")
     p.add_argument("--lr", type=float, default=0.01, help="SparseAdam learning rate (default %(default)s)")
     p.add_argument("--schedule", choices=["constant", "linear"], default="constant",
-                   help="learning rate: constant, or linear decay to 0 from step max(warmup, 50) (default %(default)s)")
+                   help="learning rate: constant, or linear decay to 0 after the warm-up (default %(default)s)")
     p.add_argument("--warmup", type=int, default=0, help="linear warm-up steps (default 0)")
     p.add_argument("--init-std", type=float, default=1.0, help="std of the N(0, s) initial vectors (default 1)")
     p.add_argument("--alpha", type=float, default=1.0,
                    help="language-pair sampling exponent: p ~ n**alpha (default %(default)s: uniform over pairs)")
+    p.add_argument("--eng-boost", type=float, default=1.0,
+                   help="multiply the sampling weight of language pairs with English by this (default 1)")
     p.add_argument("--group", type=int, default=1, help="pairs per same-language-pair run in a batch (default 1)")
     p.add_argument("--english-only", action="store_true", help="train on the pairs with English only")
     p.add_argument("--teacher", help="static teacher model directory: distillation (see above)")
@@ -336,6 +339,8 @@ def parse_args():
     p.add_argument("--eval-every", type=int, default=0, help="held-out retrieval check every N steps (0: off)")
     p.add_argument("--heldout", type=int, default=2000, help="training pairs with English kept out for --eval-every")
     p.add_argument("--log-every", type=int, default=100)
+    p.add_argument("--export-at", default="",
+                   help="comma-separated steps at which to also export OUT-stepN (for learning curves)")
     p.add_argument("--dtype", choices=["f32", "f16"], default="f16", help="exported weights (default %(default)s)")
     p.add_argument("--no-normalize", action="store_true", help="export without the Normalize module")
     p.add_argument("--cache", default=os.path.join(os.environ.get("TMPDIR", "/tmp"), "bitmill-train-cache"),
@@ -351,12 +356,12 @@ def parse_args():
     return args
 
 
-def lr_factor(step, total, args):
+def lr_factor(step, progress, args):
+    """Warm-up over --warmup steps; with --schedule linear, then a linear decay to 0 over the rest
+    of the run (progress: the fraction of the run done, in steps or in time)."""
     f = min(1.0, (step + 1) / args.warmup) if args.warmup else 1.0
-    if args.schedule == "linear" and total:
-        start = max(args.warmup, CALIBRATION_STEPS)
-        if step >= start:
-            f *= max(0.0, 1.0 - (step - start) / max(1, total - start))
+    if args.schedule == "linear" and step >= args.warmup:
+        f *= max(0.0, 1.0 - progress)
     return f
 
 
@@ -393,7 +398,7 @@ def main():
         if len(teacher.corpus.sa) != len(corpus.sa) or not np.array_equal(teacher.corpus.lp, corpus.lp):
             sys.exit("train: the teacher's reading of the corpus does not line up with the student's")
         usable &= teacher.corpus.valid()
-    sampler = Sampler(corpus, usable, args.alpha, args.group, args.seed)
+    sampler = Sampler(corpus, usable, args.alpha, args.group, args.seed, args.eng_boost)
     log(f"{int(usable.sum())} training pairs in {int((sampler.p > 0).sum())} language pairs; "
         f"largest sampling weights: " + ", ".join(f"{names[k]} {sampler.p[k]:.3f}" for k in np.argsort(-sampler.p)[:5]))
 
@@ -412,18 +417,22 @@ def main():
     table = weight.to(device)
     opt = RowAdam(table, args.lr)
 
-    total = args.steps or 0
+    export_at = {int(x) for x in args.export_at.split(",") if x}
     step, t_start, seen = 0, time.time(), 0
     t_log, losses = t_start, []
     while True:
-        if args.minutes is not None and step == CALIBRATION_STEPS and not total:
-            per_step = (time.time() - t_start) / CALIBRATION_STEPS
-            total = max(CALIBRATION_STEPS, int(args.minutes * 60 / per_step))
-            log(f"{per_step * 1000:.1f} ms per step: {total} steps for {args.minutes:g} minutes "
-                f"(rerun with --steps {total} to reproduce)")
-        if total and step >= total:
-            break
-        opt.lr = args.lr * lr_factor(step, total, args)
+        elapsed = time.time() - t_start
+        if args.steps is not None:
+            if step >= args.steps:
+                break
+            progress = (step - args.warmup) / max(1, args.steps - args.warmup)
+        else:
+            if elapsed >= args.minutes * 60:
+                break
+            # The decay follows the clock (the step count is not known in advance): such a run is
+            # reproduced by --steps only up to the schedule's shape.
+            progress = elapsed / (args.minutes * 60)
+        opt.lr = args.lr * lr_factor(step, progress, args)
         idx = sampler.batch(args.batch)
         sa, sb = corpus.sa[idx], corpus.sb[idx]
         (u, v), rows, leaf = embed_batch(table, corpus, (sa, sb), device)
@@ -444,10 +453,15 @@ def main():
         losses.append(float(loss))
         if step % args.log_every == 0:
             now = time.time()
-            log(f"step {step}{'/' + str(total) if total else ''} loss {np.mean(losses):.4f} "
+            log(f"step {step}{'/' + str(args.steps) if args.steps else ''} loss {np.mean(losses):.4f} "
                 f"lr {opt.lr:.2g} {args.log_every * args.batch / (now - t_log):.0f} pairs/s "
                 f"[{(now - t_start) / 60:.1f} min]")
             t_log, losses = now, []
+        if step in export_at:
+            d = os.path.normpath(args.out) + f"-step{step}"
+            st_export.write_static_model(d, args.tokenizer, table.float().cpu().numpy(), args.dtype,
+                                         not args.no_normalize)
+            log(f"step {step}: exported {d}")
         if args.eval_every and step % args.eval_every == 0:
             h = heldout
             a = np.where(heldout_swap, corpus.sb[h], corpus.sa[h])

@@ -11,6 +11,7 @@
 
 Standard library only; Debian's /usr/bin/python3.
 """
+import argparse
 import json
 import os
 import re
@@ -150,3 +151,23 @@ def write_json(path, obj):
         json.dump(obj, f, indent=1, sort_keys=True, ensure_ascii=False)
         f.write("\n")
     os.replace(tmp, path)
+
+
+def extractor_args(doc):
+    """The command line every extractor takes: --root (unpacked packages), --iso639 (code table),
+    --out (pairs directory), --stats (JSON)."""
+    ap = argparse.ArgumentParser(description=doc, formatter_class=argparse.RawDescriptionHelpFormatter)
+    for name in ("--root", "--iso639", "--out", "--stats"):
+        ap.add_argument(name, required=True)
+    return ap.parse_args()
+
+
+def add_translated(writer, iso, english, text, st):
+    """Adds the aligned English/`iso` sentence pairs of one translated block to `writer`, counting
+    st["pairs"]; a block equal to its English source counts in st["untranslated"] instead."""
+    if text == english:
+        st["untranslated"] += 1
+        return
+    for a, b in aligned_sentences(english, text):
+        if writer.add("eng", a, iso, b):
+            st["pairs"] += 1

@@ -16,13 +16,14 @@ Per entry (msgctxt ignored; for plural entries the singular msgid and msgstr[0])
   "~File", and "(_F)" suffixes of CJK translations), markup tags are stripped and entities
   decoded;
 - a multi-line entry is paired line by line when both sides have the same number of non-empty
-  lines (command-line --help texts), else joined into one line.
+  lines (command-line --help texts), else joined into one line;
+- each pair is then split into sentences when both sides have the same number of sentences
+  (common.aligned_sentences; the game and help texts have paragraphs of several sentences).
 The catalog's charset (from its header) decodes the msgstr.
 
 Output: OUT_DIR/<a>-<b>.tsv per language pair with English, and STATS.json: per package the
 catalogs, languages, entries and the pairs written, and the skip counts.
 """
-import argparse
 import html
 import os
 import re
@@ -103,12 +104,7 @@ def words(s):
 
 
 def main():
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--root", required=True)
-    ap.add_argument("--iso639", required=True)
-    ap.add_argument("--out", required=True)
-    ap.add_argument("--stats", required=True)
-    args = ap.parse_args()
+    args = common.extractor_args(__doc__)
     langs = common.LangMap(args.iso639)
     writer = common.PairWriter(args.out)
     stats = {"packages": {}}
@@ -159,8 +155,9 @@ def main():
                     if words(x) < 3:
                         st["skipped"]["few_words"] += 1
                         continue
-                    if writer.add("eng", x, iso, y):
-                        st["pairs"] += 1
+                    for sx, sy in common.aligned_sentences(common.one_line(x), common.one_line(y)):
+                        if writer.add("eng", sx, iso, sy):
+                            st["pairs"] += 1
         st["languages"] = sorted(st["languages"])
         stats["packages"][pkg] = st
         common.log(PROG, f"{pkg}: {st['catalogs']} catalogs, {len(st['languages'])} languages, "
