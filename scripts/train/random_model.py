@@ -27,19 +27,20 @@ Needs: /usr/bin/python3 with numpy and sentencepiece (Debian python3-numpy,
 python3-sentencepiece), spm_train, zstd.
 """
 import argparse
-import base64
 import glob
 import json
 import os
 import random
 import shutil
-import struct
 import subprocess
 import sys
 import tempfile
 
 import numpy as np
 import sentencepiece as spm
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from st_export import tokenizer_json, write_safetensors  # noqa: E402  (the shared export code)
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 DEFAULT_TRAIN = os.path.normpath(os.path.join(HERE, "..", "..", "..", "shared", "data", "train"))
@@ -71,93 +72,6 @@ def balanced_sample(train_dir, per_lang, seed):
         sents = list(langs[lang])
         sample[lang] = rng.sample(sents, min(per_lang, len(sents)))
     return sample
-
-
-def proto_fields(buf):
-    """(field number, wire type, value) of a serialised protobuf message; enough for ModelProto."""
-    i = 0
-
-    def varint():
-        nonlocal i
-        v = shift = 0
-        while True:
-            b = buf[i]
-            i += 1
-            v |= (b & 0x7F) << shift
-            shift += 7
-            if b < 0x80:
-                return v
-
-    while i < len(buf):
-        key = varint()
-        field, wire = key >> 3, key & 7
-        if wire == 0:
-            yield field, wire, varint()
-        elif wire == 1:
-            yield field, wire, buf[i:i + 8]
-            i += 8
-        elif wire == 2:
-            n = varint()
-            yield field, wire, buf[i:i + n]
-            i += n
-        elif wire == 5:
-            yield field, wire, buf[i:i + 4]
-            i += 4
-        else:
-            raise ValueError(f"protobuf wire type {wire} not handled")
-
-
-def normalizer_spec(model_path):
-    """NormalizerSpec (ModelProto field 3): precompiled_charsmap (2) and the whitespace flags."""
-    spec = {"charsmap": b"", "add_dummy_prefix": True, "remove_extra_whitespaces": True}
-    for field, _, value in proto_fields(open(model_path, "rb").read()):
-        if field == 3:
-            for f, _, v in proto_fields(value):
-                if f == 2:
-                    spec["charsmap"] = bytes(v)
-                elif f == 3:
-                    spec["add_dummy_prefix"] = bool(v)
-                elif f == 4:
-                    spec["remove_extra_whitespaces"] = bool(v)
-    return spec
-
-
-def tokenizer_json(model_path):
-    """The SentencePiece unigram model as tokenizers' JSON, as transformers' SpmConverter writes it."""
-    sp = spm.SentencePieceProcessor(model_file=model_path)
-    spec = normalizer_spec(model_path)
-    vocab = [[sp.id_to_piece(i), float(sp.get_score(i))] for i in range(sp.get_piece_size())]
-    specials = [i for i in range(sp.get_piece_size()) if sp.is_control(i) or sp.is_unknown(i)]
-    normalizers = []
-    if spec["charsmap"]:
-        normalizers.append({"type": "Precompiled",
-                            "precompiled_charsmap": base64.b64encode(spec["charsmap"]).decode()})
-    if spec["remove_extra_whitespaces"]:
-        normalizers.append({"type": "Strip", "strip_left": True, "strip_right": True})
-        normalizers.append({"type": "Replace", "pattern": {"Regex": " {2,}"}, "content": " "})
-    metaspace = {"type": "Metaspace", "replacement": "\u2581",
-                 "prepend_scheme": "always" if spec["add_dummy_prefix"] else "never", "split": True}
-    return {
-        "version": "1.0", "truncation": None, "padding": None,
-        "added_tokens": [{"id": i, "content": sp.id_to_piece(i), "single_word": False, "lstrip": False,
-                          "rstrip": False, "normalized": False, "special": True} for i in specials],
-        "normalizer": {"type": "Sequence", "normalizers": normalizers},
-        "pre_tokenizer": metaspace,
-        "post_processor": None,
-        "decoder": metaspace,
-        "model": {"type": "Unigram", "unk_id": sp.unk_id(), "vocab": vocab, "byte_fallback": False},
-    }
-
-
-def write_safetensors(path, name, arr):
-    """One F32 tensor in the safetensors format (8-byte header length, JSON header, data)."""
-    data = np.ascontiguousarray(arr, dtype="<f4").tobytes()
-    header = {name: {"dtype": "F32", "shape": list(arr.shape), "data_offsets": [0, len(data)]},
-              "__metadata__": {"format": "pt"}}
-    raw = json.dumps(header).encode()
-    raw += b" " * ((8 - len(raw) % 8) % 8)
-    with open(path, "wb") as f:
-        f.write(struct.pack("<Q", len(raw)) + raw + data)
 
 
 def main():
