@@ -9,7 +9,8 @@
 #            (every language of the suite), aligned with Translation-en by Description-md5, then
 #            by paragraph, list item and sentence (scripts/train/corpus/ddtp.py)
 #   gettext  the .mo catalogs of the packages in scripts/train/corpus/gettext-packages.txt and of
-#            every libreoffice-l10n-*: msgid/msgstr pairs of 3 words or more (gettext_mo.py)
+#            every libreoffice-l10n-*: msgid/msgstr pairs of 3 words or more, split into
+#            sentences when both sides have as many (gettext_mo.py)
 #   lohelp   the LibreOffice help (libreoffice-help-*): paragraphs paired by page and paragraph
 #            id with the en-US help, then split into sentences (lohelp.py)
 #   debref   the Debian Reference (debian-reference-*): text blocks paired by position with the
@@ -54,6 +55,8 @@
 # skips finished steps: an interrupted build resumes. A rerun reuses the apt lists and packages
 # already fetched into CORPUS_DIR/work; remove work/apt and work/debs to fetch newer ones. A
 # CORPUS_DIR built with other options is refused. Network is needed for the Debian sources only.
+# Cost (bookworm, one core): about 23 minutes, 560 MB of .deb files and 70 MB of apt lists
+# downloaded, 3.5 GB in CORPUS_DIR/work; the result is about 6.3M pairs, 200 MB (see the manifest).
 # Needs: apt, dpkg-deb, zstd, /usr/bin/python3 (standard library), bitmill-filter, bitmill-dedup.
 # Progress goes to standard error; timings to CORPUS_DIR/work/timings.tsv.
 set -euo pipefail

@@ -240,7 +240,8 @@ Expected<BitextFilter> BitextFilter::create(const RuleConfig& config, const Lang
     BITMILL_RETURN_IF_ERROR(check_range("lang-id", "min-prob", v, 0, 1));
     BITMILL_ASSIGN_OR_RETURN(f.scripts_[s], parse_scripts(l.scripts));
     // A language outside the table (see the tool's lookup) has no scripts and no LID label.
-    p.lid_side[s] = find_language(l.iso639_3).has_value();
+    // Nor does a language the identifier cannot name (lid.176 has no Klingon or Zulu label).
+    p.lid_side[s] = find_language(l.iso639_3).has_value() && (lid == nullptr || lid->can_name(l));
     p.format_junk[s] = count_format && !uses_format_characters(l.scripts);
   }
   p.lid_min_chars = config.get_int("lang-id", "min-chars");

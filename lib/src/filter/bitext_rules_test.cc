@@ -35,6 +35,8 @@ class ScriptedLid final : public LanguageIdentifier {
     }
   }
   std::string_view engine() const override { return "scripted"; }
+  // Like lid.176, it has no Klingon label.
+  bool can_name(const Language& lang) const override { return lang.iso639_3 != "tlh"; }
 };
 
 struct Case {
@@ -227,6 +229,18 @@ TEST_CASE("bitext rules: a language outside the table skips script and lang-id o
   CHECK(f->check("Azul fell-awen, Это.", "Hello everyone, this.", true, scratch) == 0);
   // The English side is still judged.
   CHECK(first_failed(f->check("Azul fell-awen.", "[fr:0.9] Bonjour tout le monde.", true, scratch)) == "lang-id");
+}
+
+TEST_CASE("bitext rules: a language the identifier cannot name skips lang-id on its side") {
+  ScriptedLid lid;
+  RuleConfig config(FilterMode::kBitext);
+  REQUIRE(config.set("numbers=off").is_ok());
+  auto f = BitextFilter::create(config, **find_language("tlh"), **find_language("en"), &lid);
+  REQUIRE(f.has_value());
+  BitextScratch scratch;
+  // The scripted identifier calls the Klingon side English; without can_name it would fail.
+  CHECK(f->check("nuqneH, jIyaj.", "[en:0.99] Hello, I understand.", true, scratch) == 0);
+  CHECK(first_failed(f->check("nuqneH, jIyaj.", "[fr:0.99] Bonjour, je comprends.", true, scratch)) == "lang-id");
 }
 
 TEST_CASE("bitext rules: parameters out of range are errors naming them") {

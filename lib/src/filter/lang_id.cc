@@ -312,6 +312,13 @@ class FastTextLid final : public LanguageIdentifier {
     out.resize(n);
   }
 
+  bool can_name(const Language& lang) const override {
+    for (const Label& l : labels_) {
+      if (l.language != nullptr && same_language(lang, *l.language)) return true;
+    }
+    return false;
+  }
+
   std::string_view engine() const override { return "fasttext"; }
 
  private:
@@ -368,6 +375,13 @@ class Cld2Lid final : public LanguageIdentifier {
       set_guess(out, n++, langs_[l].language, langs_[l].label, static_cast<float>(r.percent3[i]) / 100.0f * scale);
     }
     out.resize(n);
+  }
+
+  bool can_name(const Language& lang) const override {
+    for (const auto& l : langs_) {
+      if (l.language != nullptr && same_language(lang, *l.language)) return true;
+    }
+    return false;
   }
 
   std::string_view engine() const override { return "cld2"; }

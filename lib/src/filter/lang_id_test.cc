@@ -320,3 +320,31 @@ TEST_CASE("default_lid_model_path prefers BITMILL_LID_MODEL, then the build tree
 
 }  // namespace
 }  // namespace bitmill::filter
+
+namespace bitmill::filter {
+namespace {
+
+TEST_CASE("can_name: the languages an engine has labels for") {
+  auto ft = open_test_model();
+  if (!ft) return;
+  auto cld2 = make_cld2_lid();
+  struct Row {
+    const char* code;
+    bool fasttext, cld2;
+  };
+  // lid.176 has no Klingon, Zulu or Kinyarwanda label; CLD2's full tables have all three. Both
+  // name German, Esperanto, Chinese and (through the Danish/Norwegian group) Bokmål.
+  const Row rows[] = {
+      {"deu", true, true},  {"epo", true, true},  {"zho", true, true},  {"nob", true, true},
+      {"tlh", false, true}, {"zul", false, true}, {"kin", false, true},
+  };
+  for (const Row& r : rows) {
+    CAPTURE(r.code);
+    const Language& l = **find_language(r.code);
+    CHECK(ft->can_name(l) == r.fasttext);
+    CHECK(cld2->can_name(l) == r.cld2);
+  }
+}
+
+}  // namespace
+}  // namespace bitmill::filter

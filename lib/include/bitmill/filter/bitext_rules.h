@@ -43,7 +43,8 @@ class BitextFilter {
  public:
   // `lid` may be null only when the lang-id rule is off; it must outlive the filter. A language
   // that find_language() does not know (a bare entry made by the caller: code only, no scripts)
-  // is judged by every rule but `script` and `lang-id`.
+  // is judged by every rule but `script` and `lang-id`; a language `lid` cannot name
+  // (LanguageIdentifier::can_name) skips `lang-id` on its side.
   // Errors: a parameter out of range (invalid_argument naming RULE.PARAM).
   static Expected<BitextFilter> create(const RuleConfig& config, const Language& src, const Language& tgt,
                                        const LanguageIdentifier* lid);

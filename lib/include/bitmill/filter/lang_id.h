@@ -69,6 +69,10 @@ class LanguageIdentifier {
   // guesses. Thread safe: const and re-entrant, called from many threads at once.
   virtual void identify(std::string_view text, size_t k, std::vector<LangGuess>& out) const = 0;
   virtual std::string_view engine() const = 0;  // "fasttext" or "cld2"
+  // Whether some label of the engine names `lang` (or a language same_language() groups with it):
+  // a language the engine cannot output would fail every check against it (Klingon, Zulu and
+  // Kinyarwanda with lid.176). Linear in the labels: call it once, not per text.
+  virtual bool can_name(const Language& lang) const = 0;
 };
 
 // fastText model (lid.176.ftz or .bin, or any fastText supervised model whose labels are language
