@@ -210,6 +210,24 @@ def pair_files(corpus_dir):
     return out
 
 
+def corpus_files(specs, who):
+    """[(lang a, lang b, path, weight)] of corpus specs "DIR" or "DIR:WEIGHT" (weight default 1): the
+    pair files of several corpora, each file a group of its own (the same language pair in two
+    corpora is two groups, which the samplers weight separately)."""
+    out = []
+    for spec in specs:
+        path, weight = spec, 1.0
+        head, sep, tail = spec.rpartition(":")
+        if sep and head:
+            try:
+                path, weight = head, float(tail)
+            except ValueError:
+                pass
+        refuse_dev(path, who)
+        out.extend((a, b, f, weight) for a, b, f in pair_files(path))
+    return out
+
+
 def refuse_dev(path, who):
     """The dev sets must never be training data (tokenizer or model)."""
     if "dev" in os.path.realpath(path).split(os.sep):
@@ -231,15 +249,16 @@ def read_pairs(path):
     return pairs
 
 
-def temperature_quota(counts, total, alpha):
+def temperature_quota(counts, total, alpha, weights=None):
     """How many of `total` items to draw from each group of size counts[i], proportionally to
-    counts[i]**alpha, never more than counts[i] (the excess goes to the other groups)."""
+    weights[i] * counts[i]**alpha, never more than counts[i] (the excess goes to the other groups)."""
     counts = np.asarray(counts, dtype=np.float64)
+    weights = np.ones(len(counts)) if weights is None else np.asarray(weights, dtype=np.float64)
     quota = np.zeros(len(counts))
     free = counts > 0
     left = min(float(total), counts.sum())
     while left > 0.5 and free.any():
-        w = np.where(free, counts ** alpha, 0.0)
+        w = np.where(free, weights * counts ** alpha, 0.0)
         q = left * w / w.sum()
         over = free & (q >= counts)
         if not over.any():

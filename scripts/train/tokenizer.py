@@ -112,7 +112,9 @@ def log(msg):
 def main():
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
                                 formatter_class=argparse.RawDescriptionHelpFormatter, epilog=__doc__)
-    p.add_argument("--corpus", default=DEFAULT_TRAIN, help="directory of <a>-<b>.tsv.zst (default: %(default)s)")
+    p.add_argument("--corpus", action="append",
+                   help="directory of <a>-<b>.tsv.zst, or DIR:WEIGHT; repeat to mix corpora (each file's sampling "
+                        "weight is multiplied by its corpus's WEIGHT; default: " + DEFAULT_TRAIN + ")")
     p.add_argument("--out", required=True, help="output prefix: PREFIX.model, PREFIX.vocab, PREFIX.json")
     p.add_argument("--vocab", type=int, default=32000, help="vocabulary size (default %(default)s)")
     p.add_argument("--pairs", type=int, default=400000, help="sentence pairs in the sample (default %(default)s)")
@@ -127,29 +129,29 @@ def main():
     p.add_argument("--seed", type=int, default=1234, help="seed of the sample and of spm_train")
     p.add_argument("--threads", type=int, default=1, help="spm_train threads (default %(default)s: deterministic)")
     args = p.parse_args()
+    args.corpus = args.corpus or [DEFAULT_TRAIN]
 
-    st_export.refuse_dev(args.corpus, "tokenizer")
     if shutil.which("spm_train") is None or shutil.which("zstd") is None:
         sys.exit("tokenizer: spm_train and zstd are needed (Debian packages sentencepiece, zstd)")
     t0 = time.time()
-    files = st_export.pair_files(args.corpus)
+    files = st_export.corpus_files(args.corpus, "tokenizer")
     data = []
-    for a, b, path in files:
+    for a, b, path, _ in files:
         data.append(st_export.read_pairs(path))
     counts = [len(d) for d in data]
-    quota = st_export.temperature_quota(counts, args.pairs, args.alpha)
+    quota = st_export.temperature_quota(counts, args.pairs, args.alpha, [f[3] for f in files])
     log(f"{sum(counts)} pairs in {len(files)} files; sampling {int(quota.sum())} with alpha {args.alpha}")
     rng = np.random.default_rng(args.seed)
     lines = []
     per_pair = {}
-    for (a, b, _), pairs, q in zip(files, data, quota):
+    for (a, b, _, _), pairs, q in zip(files, data, quota):
         if q == 0:
             continue
         idx = np.sort(rng.choice(len(pairs), size=int(q), replace=False))
         for i in idx:
             lines.append(pairs[i][0])
             lines.append(pairs[i][1])
-        per_pair[f"{a}-{b}"] = int(q)
+        per_pair[f"{a}-{b}"] = per_pair.get(f"{a}-{b}", 0) + int(q)
     random.Random(args.seed).shuffle(lines)
 
     spm_args = ["--model_type=unigram", f"--vocab_size={args.vocab}",
@@ -175,7 +177,7 @@ def main():
         subprocess.run(["spm_train", f"--input={sample}", f"--model_prefix={tmp}/spm"] + spm_args, check=True)
         shutil.copy(f"{tmp}/spm.model", args.out + ".model")
         shutil.copy(f"{tmp}/spm.vocab", args.out + ".vocab")
-    info = {"script": "scripts/train/tokenizer.py", "args": vars(args), "corpus": os.path.abspath(args.corpus),
+    info = {"script": "scripts/train/tokenizer.py", "args": vars(args), "corpus": [os.path.abspath(c) for c in args.corpus],
             "sample_pairs": int(quota.sum()), "sample_sentences": len(lines), "spm_train": spm_args,
             "sample_per_language_pair": per_pair}
     with open(args.out + ".json", "w") as f:

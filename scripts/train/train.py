@@ -82,8 +82,9 @@ class Corpus:
     """Tokenised pairs: sentence s has pieces tokens[offsets[s]:offsets[s + 1]]; pair i is
     (sa[i], sb[i]) of language pair lp[i] (an index into names). Identical strings share an id."""
 
-    def __init__(self, tokens, offsets, sa, sb, lp, names):
+    def __init__(self, tokens, offsets, sa, sb, lp, names, weights=None):
         self.tokens, self.offsets, self.sa, self.sb, self.lp, self.names = tokens, offsets, sa, sb, lp, names
+        self.weights = np.ones(len(names)) if weights is None else np.asarray(weights, dtype=np.float64)
 
     def valid(self):
         """Pairs whose sides both have pieces (an empty bag is the zero vector: it teaches nothing)."""
@@ -110,18 +111,19 @@ def corpus_key(files, spm_model):
     return h.hexdigest()[:20]
 
 
-def load_corpus(corpus_dir, spm_model, cache_dir, threads):
-    files = st_export.pair_files(corpus_dir)
-    key = corpus_key(files, spm_model)
+def load_corpus(corpus_specs, spm_model, cache_dir, threads):
+    files = st_export.corpus_files(corpus_specs, "train")
+    key = corpus_key([f[:3] for f in files], spm_model)
     cache = os.path.join(cache_dir, f"corpus-{key}.npz") if cache_dir else None
     if cache and os.path.exists(cache):
         z = np.load(cache)
         log(f"tokenised corpus from the cache {cache}")
-        return Corpus(z["tokens"], z["offsets"], z["sa"], z["sb"], z["lp"], [str(n) for n in z["names"]])
+        return Corpus(z["tokens"], z["offsets"], z["sa"], z["sb"], z["lp"], [str(n) for n in z["names"]],
+                      [f[3] for f in files])
     t0 = time.time()
     ids = {}  # sentence -> id, insertion ordered
     sa, sb, lp, names = [], [], [], []
-    for a, b, path in files:
+    for a, b, path, _ in files:
         pairs = st_export.read_pairs(path)
         k = len(names)
         names.append(f"{a}-{b}")
@@ -144,7 +146,7 @@ def load_corpus(corpus_dir, spm_model, cache_dir, threads):
     offsets = np.cumsum(lens)
     sa, sb, lp = np.array(sa, dtype=np.int64), np.array(sb, dtype=np.int64), np.array(lp, dtype=np.int32)
     log(f"tokenised in {time.time() - t0:.0f} s: {len(tokens)} pieces, {len(tokens) / max(1, len(sents)):.1f} per sentence")
-    corpus = Corpus(tokens, offsets, sa, sb, lp, names)
+    corpus = Corpus(tokens, offsets, sa, sb, lp, names, [f[3] for f in files])
     if cache:
         os.makedirs(cache_dir, exist_ok=True)
         tmp = cache + f".tmp{os.getpid()}.npz"
@@ -164,7 +166,7 @@ class Sampler:
             self.members.append(np.flatnonzero((corpus.lp == k) & usable))
         n = np.array([len(m) for m in self.members], dtype=np.float64)
         eng = np.array([eng_boost if "eng" in name.split("-") else 1.0 for name in corpus.names])
-        w = np.where(n > 0, n ** alpha * eng, 0.0)
+        w = np.where(n > 0, n ** alpha * eng * corpus.weights, 0.0)
         self.p = w / w.sum()
         self.perm = [self.rng.permutation(m) for m in self.members]
         self.cursor = [0] * len(self.members)
@@ -306,7 +308,9 @@ class Teacher:
 def parse_args():
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
                                 formatter_class=argparse.RawDescriptionHelpFormatter, epilog=__doc__)
-    p.add_argument("--corpus", required=True, help="directory of <a>-<b>.tsv.zst pair files")
+    p.add_argument("--corpus", required=True, action="append",
+                   help="directory of <a>-<b>.tsv.zst pair files, or DIR:WEIGHT; repeat to mix corpora (a file's "
+                        "sampling weight n**alpha is multiplied by its corpus's WEIGHT, default 1)")
     p.add_argument("--tokenizer", required=True, help="SentencePiece model (scripts/train/tokenizer.py)")
     p.add_argument("--out", required=True, help="model directory to write (must not exist or be empty)")
     stop = p.add_mutually_exclusive_group(required=True)
@@ -367,7 +371,6 @@ def lr_factor(step, progress, args):
 
 def main():
     args = parse_args()
-    st_export.refuse_dev(args.corpus, "train")
     if os.path.exists(args.out) and os.listdir(args.out):
         sys.exit(f"train: {args.out} exists and is not empty")
     torch.set_num_threads(args.threads)
