@@ -490,6 +490,21 @@ def main():
             print(f.read())
 
 
+def tokenizer_command(tok):
+    """The tokenizer.py command line recorded in its PREFIX.json: lists as repeated options, flags bare."""
+    words = ["scripts/train/tokenizer.py"]
+    for k, v in (tok or {}).get("args", {}).items():
+        flag = "--" + k.replace("_", "-")
+        if v is True:
+            words.append(flag)
+        elif isinstance(v, list):
+            for item in v:
+                words += [flag, shlex.quote(str(item))]
+        elif v not in (False, None):
+            words += [flag, shlex.quote(str(v))]
+    return " ".join(words)
+
+
 def write_card(args, vocab, steps, seen, train_s, size, device):
     tok_info = os.path.splitext(args.tokenizer)[0] + ".json"
     tok = None
@@ -510,7 +525,7 @@ on translation pairs; see `scripts/train/README.md` for the recipe. {size / 1e6:
 
 ## Recipe
 
-Tokenizer: `{" ".join(["scripts/train/tokenizer.py"] + [f"--{k.replace('_', '-')} {v}" for k, v in (tok or {}).get("args", {}).items() if v not in (False, None)])}`
+Tokenizer: `{tokenizer_command(tok)}`
 
 Training ({steps} steps, {seen} pairs, {train_s / 60:.1f} min on {device}, torch {torch.__version__}, {args.threads} threads):
 
