@@ -1,6 +1,6 @@
 # The bundled default model through bitmill-embed against an independent reference: Python's
 # sentencepiece on the model's own spm_unigram.model (its normaliser included), then the mean of
-# the safetensors rows, L2-normalised, in NumPy. Catches a tokenizer.json, normaliser or pooling
+# the safetensors rows (read by scripts/train/st_export.py), L2-normalised, in NumPy. Catches a tokenizer.json, normaliser or pooling
 # that drifts from what the model was trained with.
 set -e
 model=$CASES/../../data/models/default
@@ -18,20 +18,16 @@ EOF
 bitmill-embed -q --model "$model" -t 1 -o got1.npy texts.txt
 bitmill-embed -q --model "$model" -t 2 --batch-tokens 64 -o got2.npy texts.txt
 $py - "$model" <<'PY'
-import json, struct, sys
+import os, sys
 import numpy as np
 import sentencepiece as spm
 
 model = sys.argv[1]
-sp = spm.SentencePieceProcessor(model_file=f"{model}/0_StaticEmbedding/spm_unigram.model")
-with open(f"{model}/0_StaticEmbedding/model.safetensors", "rb") as f:
-    n = struct.unpack("<Q", f.read(8))[0]
-    header = json.loads(f.read(n))
-    blob = f.read()
-(name, info), = [(k, v) for k, v in header.items() if k != "__metadata__"]
-dtype = {"F16": np.float16, "F32": np.float32}[info["dtype"]]
-b, e = info["data_offsets"]
-table = np.frombuffer(blob[b:e], dtype=dtype).reshape(info["shape"]).astype(np.float32)
+sys.path.insert(0, os.path.join(os.environ["CASES"], "..", "..", "scripts", "train"))
+import st_export  # the safetensors reader of the training scripts (Python, not bitmill's C++)
+
+table, spm_model, _ = st_export.load_static_model(model)
+sp = spm.SentencePieceProcessor(model_file=spm_model)
 
 texts = open("texts.txt", encoding="utf-8").read().split("\n")[:-1]
 ref = np.zeros((len(texts), table.shape[1]), dtype=np.float32)
