@@ -103,7 +103,7 @@ const std::vector<RuleSpec>& bitext_rule_specs() {
        FilterMode::kBitext,
        false,
        "the sides do not mean the same: sentence-embedding score below the threshold (needs --model)",
-       {{"min-score", P::kDouble, "0.3", "least cosine similarity (or margin score with --margin: try about 0.9)"},
+       {{"min-score", P::kDouble, "0.2", "least cosine similarity (or margin score with --margin: try about 0.9)"},
         {"margin", P::kBool, "false", "score with the ratio margin against the batch's k nearest neighbours"},
         {"k", P::kInt, "4", "neighbours for the margin"}}},
   };
