@@ -60,6 +60,16 @@ def load(path, default=None):
         return json.load(f)
 
 
+def load_tsv(path, keys):
+    """The rows of a work-file TSV (name, sha256, count) as dicts with `keys`; the last column an int."""
+    rows = []
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            cols = line.rstrip("\n").split("\t")
+            rows.append(dict(zip(keys, cols[:-1] + [int(cols[-1])])))
+    return rows
+
+
 def sha256(path):
     h = hashlib.sha256()
     with open(path, "rb") as f:
@@ -119,11 +129,7 @@ def main():
         st = {"description": DESCRIPTION[src], "licence": LICENCE[src]}
         raw = os.path.join(work, "raw", src)
         if src == "train":
-            files = []
-            with open(os.path.join(raw, "_files.tsv"), encoding="utf-8") as f:
-                for line in f:
-                    name, digest, lines = line.rstrip("\n").split("\t")
-                    files.append({"file": name, "sha256": digest, "lines": int(lines)})
+            files = load_tsv(os.path.join(raw, "_files.tsv"), ("file", "sha256", "lines"))
             st["input_files"] = len(files)
             st["input_digest"] = hashlib.sha256(
                 "".join(f"{x['file']}\t{x['sha256']}\n" for x in files).encode()).hexdigest()
@@ -144,12 +150,7 @@ def main():
                 with open(mp, encoding="utf-8") as f:
                     st["packages_missing_from_suite"] = [x.strip() for x in f if x.strip()]
             if src == "ddtp":
-                lists = []
-                with open(os.path.join(raw, "_lists.tsv"), encoding="utf-8") as f:
-                    for line in f:
-                        n, d, size = line.rstrip("\n").split("\t")
-                        lists.append({"list": n, "sha256": d, "bytes": int(size)})
-                st["apt_lists"] = lists
+                st["apt_lists"] = load_tsv(os.path.join(raw, "_lists.tsv"), ("list", "sha256", "bytes"))
                 with open(os.path.join(raw, "_release.txt"), encoding="utf-8") as f:
                     st["release"] = dict(
                         (k.strip(), v.strip()) for k, v in (x.split(":", 1) for x in f if ":" in x))
