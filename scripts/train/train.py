@@ -158,7 +158,7 @@ def load_corpus(corpus_specs, spm_model, cache_dir, threads):
 class Sampler:
     """Batches of pair indices: language pairs drawn by temperature, pairs in a shuffled order."""
 
-    def __init__(self, corpus, usable, alpha, group, seed, eng_boost=1.0):
+    def __init__(self, corpus, usable, alpha, group, seed, eng_boost=1.0, pair_weights=None):
         self.rng = np.random.default_rng(seed)
         self.group = group
         self.members = []
@@ -166,16 +166,34 @@ class Sampler:
             self.members.append(np.flatnonzero((corpus.lp == k) & usable))
         n = np.array([len(m) for m in self.members], dtype=np.float64)
         eng = np.array([eng_boost if "eng" in name.split("-") else 1.0 for name in corpus.names])
-        w = np.where(n > 0, n ** alpha * eng * corpus.weights, 0.0)
+        pw = np.array([(pair_weights or {}).get(name, 1.0) for name in corpus.names])
+        w = np.where(n > 0, n ** alpha * eng * pw * corpus.weights, 0.0)
         self.p = w / w.sum()
+        self.topics = [None] * len(self.members)
         self.perm = [self.rng.permutation(m) for m in self.members]
         self.cursor = [0] * len(self.members)
+
+    def set_topics(self, k, labels):
+        """Pairs of file k come in runs of one topic (label) from now on: the pair order becomes the
+        topics in a random order, each topic's pairs shuffled, so a run of --group pairs mostly
+        shares a topic and its in-batch negatives are near misses rather than random sentences."""
+        self.topics[k] = labels
+        self.perm[k] = self.order(k)
+        self.cursor[k] = 0
+
+    def order(self, k):
+        if self.topics[k] is None:
+            return self.rng.permutation(self.members[k])
+        labels = self.topics[k]
+        rank = self.rng.permutation(int(labels.max()) + 1)[labels]
+        key = rank.astype(np.float64) + self.rng.random(len(labels))
+        return self.members[k][np.argsort(key, kind="stable")]
 
     def take(self, k, count):
         out = []
         while count > 0:
             if self.cursor[k] >= len(self.perm[k]):
-                self.perm[k] = self.rng.permutation(self.members[k])
+                self.perm[k] = self.order(k)
                 self.cursor[k] = 0
             c = min(count, len(self.perm[k]) - self.cursor[k])
             out.append(self.perm[k][self.cursor[k]:self.cursor[k] + c])
@@ -303,6 +321,29 @@ class Teacher:
         return F.normalize(x @ self.proj, dim=-1) if self.proj is not None else x
 
 
+def assign_topics(sampler, corpus, table, group, seed, device):
+    """k-means (faiss) of each language pair's English side (the second side when neither is English)
+    under `table`, n // group clusters, for Sampler.set_topics. Files under 4 runs keep a plain order."""
+    import faiss
+    faiss.omp_set_num_threads(torch.get_num_threads())
+    t0 = time.time()
+    done = 0
+    for k, members in enumerate(sampler.members):
+        if len(members) < 4 * group or sampler.p[k] == 0:
+            continue
+        a, b = corpus.names[k].split("-")
+        sids = corpus.sa[members] if a == "eng" else corpus.sb[members]
+        x = np.concatenate([embed(table, corpus, sids[i:i + 65536], device).cpu().numpy()
+                            for i in range(0, len(sids), 65536)]).astype(np.float32)
+        km = faiss.Kmeans(x.shape[1], len(members) // group, niter=8, seed=seed, spherical=True,
+                          max_points_per_centroid=32, verbose=False)
+        km.train(x)
+        _, labels = km.index.search(x, 1)
+        sampler.set_topics(k, labels[:, 0].astype(np.int64))
+        done += len(members)
+    log(f"topic batches: {done} pairs clustered in {time.time() - t0:.0f} s")
+
+
 # --- Main ------------------------------------------------------------------------------------------
 
 def parse_args():
@@ -329,6 +370,13 @@ def parse_args():
                    help="language-pair sampling exponent: p ~ n**alpha (default %(default)s: uniform over pairs)")
     p.add_argument("--eng-boost", type=float, default=1.0,
                    help="multiply the sampling weight of language pairs with English by this (default 1)")
+    p.add_argument("--pair-weight", action="append", default=[], metavar="PAIRS:W",
+                   help="multiply the sampling weight of these language pairs (comma-separated, e.g. "
+                        "deu-eng,ces-eng:4) by W; repeatable")
+    p.add_argument("--topic-batches", action="store_true",
+                   help="with --group: cluster each language pair's pairs by the English (else second) side's "
+                        "embedding under the starting table (k-means, one cluster per --group pairs) and draw "
+                        "the runs of a batch cluster by cluster (hard in-batch negatives; best with --init)")
     p.add_argument("--group", type=int, default=1, help="pairs per same-language-pair run in a batch (default 1)")
     p.add_argument("--english-only", action="store_true", help="train on the pairs with English only")
     p.add_argument("--teacher", help="static teacher model directory: distillation (see above)")
@@ -357,6 +405,19 @@ def parse_args():
         args.contrastive_weight = 0.0 if args.teacher else 1.0
     if args.batch % args.group:
         p.error("--batch must be a multiple of --group")
+    args.pair_weights = {}
+    for spec in args.pair_weight:
+        pairs, _, w = spec.rpartition(":")
+        try:
+            weight = float(w)
+        except ValueError:
+            weight = -1.0
+        if not pairs or weight < 0:
+            p.error(f"--pair-weight expects PAIRS:W with W >= 0, not '{spec}'")
+        for name in pairs.split(","):
+            if name.count("-") != 1 or name.split("-") != sorted(name.split("-")):
+                p.error(f"--pair-weight: '{name}' is not a language pair in file-name order (like deu-eng)")
+            args.pair_weights[name] = weight
     return args
 
 
@@ -401,7 +462,10 @@ def main():
         if len(teacher.corpus.sa) != len(corpus.sa) or not np.array_equal(teacher.corpus.lp, corpus.lp):
             sys.exit("train: the teacher's reading of the corpus does not line up with the student's")
         usable &= teacher.corpus.valid()
-    sampler = Sampler(corpus, usable, args.alpha, args.group, args.seed, args.eng_boost)
+    unknown = sorted(set(args.pair_weights) - set(names))
+    if unknown:
+        sys.exit(f"train: --pair-weight names language pairs the corpus does not have: {', '.join(unknown)}")
+    sampler = Sampler(corpus, usable, args.alpha, args.group, args.seed, args.eng_boost, args.pair_weights)
     log(f"{int(usable.sum())} training pairs in {int((sampler.p > 0).sum())} language pairs; "
         f"largest sampling weights: " + ", ".join(f"{names[k]} {sampler.p[k]:.3f}" for k in np.argsort(-sampler.p)[:5]))
 
@@ -418,6 +482,8 @@ def main():
     else:
         weight = torch.randn(vocab, args.dim, generator=torch.Generator().manual_seed(args.seed)) * args.init_std
     table = weight.to(device)
+    if args.topic_batches:
+        assign_topics(sampler, corpus, table, args.group, args.seed, device)
     opt = RowAdam(table, args.lr)
 
     export_at = {int(x) for x in args.export_at.split(",") if x}
@@ -456,7 +522,7 @@ def main():
         losses.append(float(loss))
         if step % args.log_every == 0:
             now = time.time()
-            log(f"step {step}{'/' + str(args.steps) if args.steps else ''} loss {np.mean(losses):.4f} "
+            log(f"step {step}{'/' + str(args.steps) if args.steps is not None else ''} loss {np.mean(losses):.4f} "
                 f"lr {opt.lr:.2g} {args.log_every * args.batch / (now - t_log):.0f} pairs/s "
                 f"[{(now - t_start) / 60:.1f} min]")
             t_log, losses = now, []
@@ -512,7 +578,7 @@ def write_card(args, vocab, steps, seen, train_s, size, device):
         with open(tok_info) as f:
             tok = json.load(f)
     argv = " ".join(shlex.quote(a) for a in sys.argv)
-    rerun = argv if args.steps else argv.replace(f"--minutes {args.minutes:g}", f"--steps {steps}")
+    rerun = argv if args.steps is not None else argv.replace(f"--minutes {args.minutes:g}", f"--steps {steps}")
     info = {"args": vars(args), "steps": steps, "pairs_seen": seen, "train_seconds": round(train_s, 1),
             "vocab": vocab, "size_bytes": size, "device": str(device), "torch": torch.__version__,
             "tokenizer": tok}
