@@ -321,22 +321,23 @@ class Teacher:
         return F.normalize(x @ self.proj, dim=-1) if self.proj is not None else x
 
 
-def assign_topics(sampler, corpus, table, group, seed, device):
+def assign_topics(sampler, corpus, table, size, seed, device):
     """k-means (faiss) of each language pair's English side (the second side when neither is English)
-    under `table`, n // group clusters, for Sampler.set_topics. Files under 4 runs keep a plain order."""
+    under `table`, n // size clusters, for Sampler.set_topics. Files under 4 clusters keep a plain
+    order."""
     import faiss
     faiss.omp_set_num_threads(torch.get_num_threads())
     t0 = time.time()
     done = 0
     for k, members in enumerate(sampler.members):
-        if len(members) < 4 * group or sampler.p[k] == 0:
+        if len(members) < 4 * size or sampler.p[k] == 0:
             continue
         a, b = corpus.names[k].split("-")
         sids = corpus.sa[members] if a == "eng" else corpus.sb[members]
         x = np.concatenate([embed(table, corpus, sids[i:i + 65536], device).cpu().numpy()
                             for i in range(0, len(sids), 65536)]).astype(np.float32)
-        km = faiss.Kmeans(x.shape[1], len(members) // group, niter=8, seed=seed, spherical=True,
-                          max_points_per_centroid=32, verbose=False)
+        km = faiss.Kmeans(x.shape[1], len(members) // size, niter=8, seed=seed, spherical=True,
+                          max_points_per_centroid=32, min_points_per_centroid=1, verbose=False)
         km.train(x)
         _, labels = km.index.search(x, 1)
         sampler.set_topics(k, labels[:, 0].astype(np.int64))
@@ -377,6 +378,8 @@ def parse_args():
                    help="with --group: cluster each language pair's pairs by the English (else second) side's "
                         "embedding under the starting table (k-means, one cluster per --group pairs) and draw "
                         "the runs of a batch cluster by cluster (hard in-batch negatives; best with --init)")
+    p.add_argument("--topic-size", type=int, default=0,
+                   help="pairs per k-means cluster of --topic-batches (default: --group)")
     p.add_argument("--group", type=int, default=1, help="pairs per same-language-pair run in a batch (default 1)")
     p.add_argument("--english-only", action="store_true", help="train on the pairs with English only")
     p.add_argument("--teacher", help="static teacher model directory: distillation (see above)")
@@ -483,7 +486,7 @@ def main():
         weight = torch.randn(vocab, args.dim, generator=torch.Generator().manual_seed(args.seed)) * args.init_std
     table = weight.to(device)
     if args.topic_batches:
-        assign_topics(sampler, corpus, table, args.group, args.seed, device)
+        assign_topics(sampler, corpus, table, args.topic_size or args.group, args.seed, device)
     opt = RowAdam(table, args.lr)
 
     export_at = {int(x) for x in args.export_at.split(",") if x}
