@@ -376,7 +376,7 @@ def parse_args():
                         "deu-eng,ces-eng:4) by W; repeatable")
     p.add_argument("--topic-batches", action="store_true",
                    help="with --group: cluster each language pair's pairs by the English (else second) side's "
-                        "embedding under the starting table (k-means, one cluster per --group pairs) and draw "
+                        "embedding under the starting table (k-means, one cluster per --topic-size pairs) and draw "
                         "the runs of a batch cluster by cluster (hard in-batch negatives; best with --init)")
     p.add_argument("--topic-size", type=int, default=0,
                    help="pairs per k-means cluster of --topic-batches (default: --group)")
@@ -408,6 +408,10 @@ def parse_args():
         args.contrastive_weight = 0.0 if args.teacher else 1.0
     if args.batch % args.group:
         p.error("--batch must be a multiple of --group")
+    if args.topic_batches and args.group < 2:
+        p.error("--topic-batches needs --group > 1 (a batch's runs are what share a topic)")
+    if args.topic_size < 0:
+        p.error("--topic-size must be >= 0")
     args.pair_weights = {}
     for spec in args.pair_weight:
         pairs, _, w = spec.rpartition(":")

@@ -4,8 +4,8 @@
 # stored numbers:
 # - the same command twice gives byte-identical weights (the recipe's reproducibility claim);
 # - training works: the trained model retrieves the right English line for the German training
-#   lines far more often (>= 50%, >= 5x) than its own random starting table (same tokenizer, --steps 0), measured
-#   on bitmill-embed's vectors, not train.py's;
+#   lines far more often (>= 50%, >= 5x) than its own random starting table (same tokenizer,
+#   --steps 0), measured on bitmill-embed's vectors, not train.py's;
 # - bad --pair-weight values are refused with a clear error and no model directory.
 set -e
 py=/usr/bin/python3
@@ -35,22 +35,27 @@ for m in init a; do
   bitmill-embed -q --model $m -t 1 -o $m.eng.npy eng.txt
 done
 $py - <<'PY'
+import sys
 import numpy as np
 acc = {}
 for m in ("init", "a"):
     s, e = np.load(f"{m}.deu.npy").astype(np.float32), np.load(f"{m}.eng.npy").astype(np.float32)
     acc[m] = float((np.argmax(s @ e.T, axis=1) == np.arange(len(s))).mean())
 print(f"retrieval deu->eng on the training lines: trained {acc['a']:.1%}, starting table {acc['init']:.1%}",
-      file=__import__("sys").stderr)
+      file=sys.stderr)
 print("trained model retrieves >= 50% and >= 5x its starting table:",
       "yes" if acc["a"] >= 0.5 and acc["a"] >= 5 * acc["init"] else "NO")
 PY
 
-for spec in eng-deu:2 deu-fra:2 deu-eng:x deu-eng:-1; do
+bad_args() {
   set +e
-  run --out bad --steps 1 --pair-weight "$spec" 2> bad.log
+  run --out bad --steps 1 "$@" 2> bad.log
   rc=$?
   set -e
-  echo "--pair-weight $spec: exit $rc, $(grep -o 'error: .*\|train: .*pair.*' bad.log | tail -n 1 | sed 's/.*error: //; s/^train: //')"
+  echo "$*: exit $rc, $(grep -o 'error: .*\|train: .*pair.*' bad.log | tail -n 1 | sed 's/.*error: //; s/^train: //')"
   [ ! -e bad ] || echo "  but a model directory was left behind"
+}
+for spec in eng-deu:2 deu-fra:2 deu-eng:x deu-eng:-1; do
+  bad_args --pair-weight "$spec"
 done
+bad_args --group 1 --topic-batches
