@@ -137,6 +137,9 @@ def prf(kept):
 def num(v):
     s = repr(v)
     return s[:-2] if s.endswith(".0") else s
+def short_between(lo, hi):
+    mid = lo + (hi - lo) / 2
+    return next(v for v in (float("%.*g" % (d, mid)) for d in range(1, 18)) if lo < v < hi)
 rows = []
 at = prf([p for p, sc in best.items() if sc > 1.2])
 top = None
@@ -144,8 +147,9 @@ cuts = sorted(set(best.values()), reverse=True)
 for i, cut in enumerate(cuts):
     r = prf([p for p, sc in best.items() if sc >= cut])
     if top is None or r[4] > top[1][4]:
-        # reported as a --threshold value: the midpoint to the next lower score (LASER's bucc.py)
-        top = ((cut + cuts[i + 1]) / 2 if i + 1 < len(cuts) else math.nextafter(cut, -math.inf), r)
+        # reported as a --threshold value: the midpoint to the next lower score (LASER's bucc.py),
+        # rounded to the fewest significant digits that stay strictly between the two
+        top = (short_between(cuts[i + 1], cut) if i + 1 < len(cuts) else math.nextafter(cut, -math.inf), r)
 assert prf([p for p, sc in best.items() if sc > top[0]]) == top[1]  # strict > keeps the same pairs
 with open("want.tsv", "w") as f:
     f.write("at_threshold\t1.2\t%.2f\t%.2f\t%.2f\t%d\n" % at[:4])

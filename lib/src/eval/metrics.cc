@@ -1,8 +1,12 @@
 #include "bitmill/eval/metrics.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
+#include <charconv>
 #include <cmath>
 #include <limits>
+#include <string>
 
 namespace bitmill::eval {
 
@@ -28,6 +32,25 @@ Prf at_threshold(const std::vector<Judged>& pairs, size_t gold, std::optional<do
   return r;
 }
 
+namespace {
+
+// The number with the fewest significant digits strictly between lo and hi (lo < hi), found by
+// rounding their midpoint to 1, 2, ... 17 digits: a --threshold that users can read and type,
+// keeping the same pairs as the midpoint itself (which it is at 17 digits, when lo and hi are
+// adjacent enough to need them).
+double short_between(double lo, double hi) {
+  const double mid = lo + (hi - lo) / 2;
+  for (int digits = 1; digits <= 17; ++digits) {
+    const std::string text = fmt::format("{:.{}g}", mid, digits);
+    double v = 0;
+    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+    if (ec == std::errc() && end == text.data() + text.size() && lo < v && v < hi) return v;
+  }
+  return mid;
+}
+
+}  // namespace
+
 std::optional<Cut> best_threshold(std::vector<Judged> pairs, size_t gold) {
   if (pairs.empty()) return std::nullopt;
   std::sort(pairs.begin(), pairs.end(), [](const Judged& a, const Judged& b) { return a.score > b.score; });
@@ -42,9 +65,12 @@ std::optional<Cut> best_threshold(std::vector<Judged> pairs, size_t gold) {
     }
     // Strictly better only: scores come in decreasing order, so the highest cut keeps a tie.
     if (!best || cur.f1() > best->prf.f1()) {
-      const double below = i < pairs.size() ? (cut + pairs[i].score) / 2 : cut;
-      // The midpoint of two adjacent doubles may round up to the cut itself.
-      best = Cut{cut, below < cut ? below : std::nextafter(cut, -std::numeric_limits<double>::infinity()), cur};
+      const double next = i < pairs.size() ? pairs[i].score : cut;
+      // Between two adjacent doubles there is nothing: just below the cut then, as with no lower score.
+      const double strict = next < cut && std::nextafter(next, cut) < cut
+                                ? short_between(next, cut)
+                                : std::nextafter(cut, -std::numeric_limits<double>::infinity());
+      best = Cut{cut, strict, cur};
     }
   }
   return best;

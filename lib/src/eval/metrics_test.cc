@@ -104,6 +104,24 @@ TEST_CASE("best_threshold: the cut with the best F1 over distinct scores, kept a
     }
   }
   CHECK(!best_threshold({}, 3).has_value());
+
+  // The --threshold is short: the fewest digits strictly between the cut and the next score.
+  struct Short {
+    double cut, next, strict;
+  };
+  for (const Short& c : std::vector<Short>{{1.25, 1.15, 1.2},
+                                           {2.1131105, 2.0912971, 2.1},
+                                           {1.2398487, 1.2398486, 1.23984865},
+                                           {-0.5, -0.75, -0.6},
+                                           {1.0, 0.0, 0.5},
+                                           {1.0, std::nextafter(1.0, 0.0), std::nextafter(1.0, 0.0)}}) {
+    CAPTURE(c.cut);
+    const auto b = best_threshold({{c.cut, true}, {c.next, false}}, 1);
+    REQUIRE(b.has_value());
+    CHECK(b->threshold == c.cut);
+    CHECK(b->strict == c.strict);
+    CHECK(at_threshold({{c.cut, true}, {c.next, false}}, 1, b->strict).pairs == 1);
+  }
   const auto five = best_threshold(kFive, 5);
   CHECK(five->prf.precision() == 75.0);
   CHECK(five->prf.recall() == 60.0);

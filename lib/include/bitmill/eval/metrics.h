@@ -38,9 +38,10 @@ Prf at_threshold(const std::vector<Judged>& pairs, size_t gold, std::optional<do
 
 struct Cut {
   double threshold = 0;  // pairs with score >= threshold are kept
-  // A --threshold value (kept: score > strict) that keeps the same pairs: the midpoint between the
-  // cut and the next lower score, as LASER's bucc.py reports it; just below the cut when no lower
-  // score exists.
+  // A --threshold value (kept: score > strict) that keeps the same pairs: the number with the fewest
+  // significant digits between the cut and the next lower score (their midpoint, which LASER's
+  // bucc.py reports, rounded as far as it stays strictly between them); just below the cut when no
+  // lower score exists.
   double strict = 0;
   Prf prf;
 };
