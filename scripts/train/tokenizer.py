@@ -164,17 +164,18 @@ def main():
     os.makedirs(out_dir, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
         if args.normalize.startswith("fold"):
-            rules = os.path.join(tmp, "rules.tsv")
-            n = normalization_rules(rules, args.normalize == "fold-translit")
+            n = normalization_rules(os.path.join(tmp, "rules.tsv"), args.normalize == "fold-translit")
             log(f"{n} normalisation rules ({args.normalize})")
-            spm_args.append(f"--normalization_rule_tsv={rules}")
+            spm_args.append("--normalization_rule_tsv=rules.tsv")
         else:
             spm_args.append(f"--normalization_rule_name={args.normalize}")
         sample = os.path.join(tmp, "sample.txt")
         with open(sample, "w", encoding="utf-8") as f:
             f.write("\n".join(lines) + "\n")
         log(f"spm_train on {len(lines)} sentences: " + " ".join(spm_args))
-        subprocess.run(["spm_train", f"--input={sample}", f"--model_prefix={tmp}/spm"] + spm_args, check=True)
+        # Paths relative to the temporary directory: spm_train records its input and output paths in
+        # the model, and a random directory name there would make reruns differ byte-wise.
+        subprocess.run(["spm_train", "--input=sample.txt", "--model_prefix=spm"] + spm_args, check=True, cwd=tmp)
         shutil.copy(f"{tmp}/spm.model", args.out + ".model")
         shutil.copy(f"{tmp}/spm.vocab", args.out + ".vocab")
     info = {"script": "scripts/train/tokenizer.py", "args": vars(args), "corpus": [os.path.abspath(c) for c in args.corpus],
