@@ -138,7 +138,7 @@ def num(v):
     s = repr(v)
     return s[:-2] if s.endswith(".0") else s
 def short_between(lo, hi):
-    mid = lo + (hi - lo) / 2
+    mid = lo / 2 + hi / 2
     return next(v for v in (float("%.*g" % (d, mid)) for d in range(1, 18)) if lo < v < hi)
 rows = []
 at = prf([p for p, sc in best.items() if sc > 1.2])

@@ -37,16 +37,16 @@ namespace {
 // The number with the fewest significant digits strictly between lo and hi (lo < hi), found by
 // rounding their midpoint to 1, 2, ... 17 digits: a --threshold that users can read and type,
 // keeping the same pairs as the midpoint itself (which it is at 17 digits, when lo and hi are
-// adjacent enough to need them).
+// close enough to need them). Needs a double strictly between lo and hi.
 double short_between(double lo, double hi) {
-  const double mid = lo + (hi - lo) / 2;
+  const double mid = lo / 2 + hi / 2;  // no overflow at the ends of the double range
   for (int digits = 1; digits <= 17; ++digits) {
     const std::string text = fmt::format("{:.{}g}", mid, digits);
     double v = 0;
     const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
     if (ec == std::errc() && end == text.data() + text.size() && lo < v && v < hi) return v;
   }
-  return mid;
+  return std::nextafter(hi, lo);  // not reached: 17 digits give the midpoint back
 }
 
 }  // namespace

@@ -114,7 +114,8 @@ TEST_CASE("best_threshold: the cut with the best F1 over distinct scores, kept a
                                            {1.2398487, 1.2398486, 1.23984865},
                                            {-0.5, -0.75, -0.6},
                                            {1.0, 0.0, 0.5},
-                                           {1.0, std::nextafter(1.0, 0.0), std::nextafter(1.0, 0.0)}}) {
+                                           {1.0, std::nextafter(1.0, 0.0), std::nextafter(1.0, 0.0)},
+                                           {1.7e308, -1.7e308, 0.0}}) {
     CAPTURE(c.cut);
     const auto b = best_threshold({{c.cut, true}, {c.next, false}}, 1);
     REQUIRE(b.has_value());
