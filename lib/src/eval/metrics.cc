@@ -55,6 +55,7 @@ std::optional<Cut> best_threshold(std::vector<Judged> pairs, size_t gold) {
   if (pairs.empty()) return std::nullopt;
   std::sort(pairs.begin(), pairs.end(), [](const Judged& a, const Judged& b) { return a.score > b.score; });
   std::optional<Cut> best;
+  double best_next = 0;  // the next lower score after the best cut (the cut itself when none)
   Prf cur;
   cur.gold = gold;
   for (size_t i = 0; i < pairs.size();) {
@@ -65,14 +66,16 @@ std::optional<Cut> best_threshold(std::vector<Judged> pairs, size_t gold) {
     }
     // Strictly better only: scores come in decreasing order, so the highest cut keeps a tie.
     if (!best || cur.f1() > best->prf.f1()) {
-      const double next = i < pairs.size() ? pairs[i].score : cut;
-      // Between two adjacent doubles there is nothing: just below the cut then, as with no lower score.
-      const double strict = next < cut && std::nextafter(next, cut) < cut
-                                ? short_between(next, cut)
-                                : std::nextafter(cut, -std::numeric_limits<double>::infinity());
-      best = Cut{cut, strict, cur};
+      best = Cut{cut, 0, cur};
+      best_next = i < pairs.size() ? pairs[i].score : cut;
     }
   }
+  // The --threshold value once, for the winner only (the search may improve many times).
+  // Between two adjacent doubles there is nothing: just below the cut then, as with no lower score.
+  const double cut = best->threshold;
+  best->strict = best_next < cut && std::nextafter(best_next, cut) < cut
+                     ? short_between(best_next, cut)
+                     : std::nextafter(cut, -std::numeric_limits<double>::infinity());
   return best;
 }
 
