@@ -21,6 +21,8 @@
 #include <faiss/index_factory.h>
 #include <faiss/index_io.h>
 #include <fmt/format.h>
+#include <tbb/blocked_range.h>
+#include <tbb/parallel_for.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -40,10 +42,53 @@ constexpr float kNoSim = -std::numeric_limits<float>::infinity();
 constexpr int64_t kNoIdx = std::numeric_limits<int64_t>::max();
 // Queries per FAISS call: fixed, so that no result depends on how many queries a caller passes.
 constexpr size_t kSearchBatch = 4096;
+// Queries per FAISS call within search(). FAISS's matrix products run on OpenBLAS, whose results
+// differ in the last bits with its own thread count on some CPUs (seen on AMD Zen 5), so every call
+// runs on one thread over a fixed slice of the queries, and the slices run in parallel: the bits of
+// a similarity then depend on the queries, never on the thread count.
+constexpr size_t kSearchSlice = 1024;
 // Search defaults raised from FAISS's at creation; 128 probes is what stopes mines with
 // (stopes/pipelines/bitext/conf/mine_indexes/base.yaml, num_probe: 128).
 constexpr size_t kDefaultNprobe = 128;
 constexpr int kDefaultEfSearch = 128;
+
+// OpenBLAS's thread count (process-wide), set to one for the lifetime of the guard. Looked up at
+// run time, as in set_thread_limit: the reference BLAS has no such functions.
+class SingleThreadedBlas {
+ public:
+  SingleThreadedBlas() {
+    get_ = reinterpret_cast<GetThreads>(::dlsym(RTLD_DEFAULT, "openblas_get_num_threads"));
+    set_ = reinterpret_cast<SetThreads>(::dlsym(RTLD_DEFAULT, "openblas_set_num_threads"));
+    if (get_ != nullptr && set_ != nullptr) {
+      saved_ = get_();
+      set_(1);
+    }
+  }
+  ~SingleThreadedBlas() {
+    if (get_ != nullptr && set_ != nullptr) set_(saved_);
+  }
+  SingleThreadedBlas(const SingleThreadedBlas&) = delete;
+  SingleThreadedBlas& operator=(const SingleThreadedBlas&) = delete;
+
+ private:
+  using GetThreads = int (*)();
+  using SetThreads = void (*)(int);
+  GetThreads get_ = nullptr;
+  SetThreads set_ = nullptr;
+  int saved_ = 1;
+};
+
+// OpenMP's thread count for the calling thread, set to one for the lifetime of the guard.
+class SingleThreadedOmp {
+ public:
+  SingleThreadedOmp() : saved_(omp_get_max_threads()) { omp_set_num_threads(1); }
+  ~SingleThreadedOmp() { omp_set_num_threads(saved_); }
+  SingleThreadedOmp(const SingleThreadedOmp&) = delete;
+  SingleThreadedOmp& operator=(const SingleThreadedOmp&) = delete;
+
+ private:
+  int saved_;
+};
 
 const faiss::IndexIDMap* as_id_map(const faiss::Index* ix) { return dynamic_cast<const faiss::IndexIDMap*>(ix); }
 
@@ -351,13 +396,25 @@ Status search(const FaissIndex& index, const float* x, size_t n, size_t k, const
     BITMILL_ASSIGN_OR_RETURN(params, tree.build(top, p));
   }
   const auto fk = static_cast<faiss::Index::idx_t>(k);
-  try {
-    for (size_t b = 0; b < n; b += kSearchBatch) {
-      const size_t m = std::min(kSearchBatch, n - b);
-      top->search(static_cast<faiss::Index::idx_t>(m), x + b * index.dim(), fk, sims + b * k, ids + b * k, params);
-    }
-  } catch (const std::exception& e) {
-    return internal_error(index.name() + ": search failed: " + faiss_message(e));
+  const size_t slices = (n + kSearchSlice - 1) / kSearchSlice;
+  std::vector<std::string> errors(slices);  // one per slice, so that the first is reported
+  {
+    SingleThreadedBlas blas;
+    tbb::parallel_for(tbb::blocked_range<size_t>(0, slices, 1), [&](const tbb::blocked_range<size_t>& r) {
+      SingleThreadedOmp omp;
+      for (size_t sl = r.begin(); sl != r.end(); ++sl) {
+        const size_t b = sl * kSearchSlice, m = std::min(kSearchSlice, n - b);
+        try {
+          top->search(static_cast<faiss::Index::idx_t>(m), x + b * index.dim(), fk, sims + b * k, ids + b * k,
+                      params);
+        } catch (const std::exception& e) {
+          errors[sl] = faiss_message(e);
+        }
+      }
+    });
+  }
+  for (const std::string& e : errors) {
+    if (!e.empty()) return internal_error(index.name() + ": search failed: " + e);
   }
   std::vector<std::pair<float, int64_t>> row(k);
   for (size_t i = 0; i < n; ++i) {
