@@ -405,8 +405,7 @@ Status search(const FaissIndex& index, const float* x, size_t n, size_t k, const
       for (size_t sl = r.begin(); sl != r.end(); ++sl) {
         const size_t b = sl * kSearchSlice, m = std::min(kSearchSlice, n - b);
         try {
-          top->search(static_cast<faiss::Index::idx_t>(m), x + b * index.dim(), fk, sims + b * k, ids + b * k,
-                      params);
+          top->search(static_cast<faiss::Index::idx_t>(m), x + b * index.dim(), fk, sims + b * k, ids + b * k, params);
         } catch (const std::exception& e) {
           errors[sl] = faiss_message(e);
         }
