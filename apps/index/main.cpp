@@ -19,7 +19,8 @@
 #include "bitmill/index/recall.h"
 #include "bitmill/io/embeddings.h"
 #include "bitmill/io/output_stream.h"
-#include "bitmill/mine/knn.h"
+#include "bitmill/vectors/neighbors.h"
+#include "bitmill/vectors/row_set.h"
 
 namespace {
 
@@ -309,15 +310,15 @@ Status run_search(const Options& o, Log& log) {
   BITMILL_ASSIGN_OR_RETURN(EmbeddingMatrix q,
                            EmbeddingMatrix::open(o.queries, dim, o.emb_dtype == "f16" ? VecType::kF16 : VecType::kF32));
   BITMILL_ASSIGN_OR_RETURN(auto out, OutputStream::open(o.output.empty() ? "-" : o.output));
-  mine::Neighbors nb;
+  vectors::Neighbors nb;
   index::SearchStats st;
-  BITMILL_RETURN_IF_ERROR(index::search_knn(ix, mine::RowSet{&q, nullptr}, {}, o.k, nb, &st));
+  BITMILL_RETURN_IF_ERROR(index::search_knn(ix, vectors::RowSet{&q, nullptr}, {}, o.k, nb, &st));
   std::string buf;
   for (size_t i = 0; i < nb.rows; ++i) {
     buf.clear();
     for (size_t t = 0; t < nb.k; ++t) {
       const int64_t id = nb.idx_row(i)[t];
-      if (id == std::numeric_limits<int64_t>::max()) break;  // padding: fewer than k found
+      if (id == vectors::kNoIdx) break;  // padding: fewer than k found
       fmt::format_to(std::back_inserter(buf), "{}\t{}\t{}\t{}\n", i, t + 1, id, nb.sim_row(i)[t]);
     }
     BITMILL_RETURN_IF_ERROR(out->write(buf));

@@ -54,7 +54,7 @@ struct Side {
   mine::Sentences text;
   EmbeddingMatrix emb;        // not opened by `merge` unless given
   std::vector<int64_t> rows;  // line numbers of the mined rows; empty = every line
-  mine::RowSet set() const { return mine::RowSet{&emb, rows.empty() ? nullptr : &rows}; }
+  vectors::RowSet set() const { return vectors::RowSet{&emb, rows.empty() ? nullptr : &rows}; }
   size_t positions() const { return rows.empty() ? text.size() : rows.size(); }
   size_t line_of(int64_t i) const { return rows.empty() ? static_cast<size_t>(i) : static_cast<size_t>(rows[i]); }
 };
@@ -173,13 +173,14 @@ Expected<mine::MineOptions> mine_options(const Options& o) {
 
 // k-NN both ways over FAISS indexes: the source rows searched in the target index (forward) and the
 // target rows in the source index (backward). Each index must hold its side's rows, ids = lines.
-Status index_knn(const Options& o, const Side& src, const Side& tgt, mine::Neighbors& fwd, mine::Neighbors& bwd,
+Status index_knn(const Options& o, const Side& src, const Side& tgt, vectors::Neighbors& fwd, vectors::Neighbors& bwd,
                  Log& log) {
   const auto start = Clock::now();
   if (o.src_index.empty() || o.tgt_index.empty()) return invalid_argument("--src-index and --tgt-index go together");
   if (o.unify) return invalid_argument("--unify needs the exact search: an index holds every line's row");
   index::set_thread_limit(cli::thread_count(o.common));
-  auto search = [&](const std::string& path, const Side& queries, const Side& indexed, mine::Neighbors& out) -> Status {
+  auto search = [&](const std::string& path, const Side& queries, const Side& indexed,
+                    vectors::Neighbors& out) -> Status {
     BITMILL_ASSIGN_OR_RETURN(index::FaissIndex idx, index::FaissIndex::load(path));
     // Stored on this loaded copy: FAISS 1.7.3 applies a per-search efSearch only in part.
     BITMILL_RETURN_IF_ERROR(idx.store_params(o.search));
@@ -215,7 +216,7 @@ Status run_mine(const Options& o, bool score_mode, Log& log) {
   }
   BITMILL_ASSIGN_OR_RETURN(auto out, OutputStream::open(o.output));
 
-  mine::Neighbors fwd, bwd;
+  vectors::Neighbors fwd, bwd;
   if (!o.src_index.empty()) {
     BITMILL_RETURN_IF_ERROR(index_knn(o, src, tgt, fwd, bwd, log));
   } else {
@@ -314,7 +315,7 @@ Status run_shard(const Options& o, const CLI::App& app, Log& log) {
     log.info("shard {} already done: {}", shard.to_string(), path);
     return Status::ok();
   }
-  mine::Neighbors fwd, bwd;
+  vectors::Neighbors fwd, bwd;
   BITMILL_RETURN_IF_ERROR(mine::knn_shard(job.src.set(), job.tgt.set(), knn_options(o), shard, fwd, bwd));
   BITMILL_RETURN_IF_ERROR(mine::write_knn_shard(path, shard, in, fwd, bwd));
   log.info("shard {}: {} of {} source rows x {} target rows (k = {}): {} [{}]", shard.to_string(),
@@ -356,7 +357,7 @@ Status run_merge(const Options& o, Log& log) {
   if (!diff.empty()) return data_error(shards.path(0) + ": does not match this merge: computed " + diff);
   BITMILL_ASSIGN_OR_RETURN(auto out, OutputStream::open(o.output));
 
-  mine::Neighbors fwd, bwd;
+  vectors::Neighbors fwd, bwd;
   BITMILL_RETURN_IF_ERROR(shards.merge(fwd, bwd));
   log.debug("merged {} shards of {} x {} rows (k = {}{}): {}", shards.count(), in.src_positions, in.tgt_positions, in.k,
             in.unify ? ", unified" : "", Progress::format_duration(seconds_since(start)));

@@ -4,14 +4,14 @@
 
 namespace bitmill::eval {
 
-std::vector<int64_t> retrieve_cosine(const mine::Neighbors& lists) {
+std::vector<int64_t> retrieve_cosine(const vectors::Neighbors& lists) {
   std::vector<int64_t> out(lists.rows, -1);
   if (lists.k == 0) return out;
   for (size_t i = 0; i < lists.rows; ++i) out[i] = lists.idx_row(i)[0];
   return out;
 }
 
-std::vector<int64_t> retrieve_margin(const mine::Neighbors& lists, const mine::Neighbors& other, mine::Margin m) {
+std::vector<int64_t> retrieve_margin(const vectors::Neighbors& lists, const vectors::Neighbors& other, mine::Margin m) {
   std::vector<int64_t> out(lists.rows, -1);
   for (size_t i = 0; i < lists.rows; ++i) {
     const float mean_i = lists.mean(i);
@@ -35,7 +35,7 @@ size_t count_self(const std::vector<int64_t>& retrieved) {
   return n;
 }
 
-RetrievalCounts score_retrieval(const mine::Neighbors& fwd, const mine::Neighbors& bwd, mine::Margin m) {
+RetrievalCounts score_retrieval(const vectors::Neighbors& fwd, const vectors::Neighbors& bwd, mine::Margin m) {
   RetrievalCounts c;
   c.n = fwd.rows;
   c.k = fwd.k;
@@ -58,8 +58,8 @@ Expected<RetrievalCounts> evaluate_aligned(const EmbeddingMatrix& x, const Embed
   if (k == 0) return invalid_argument("k must be at least 1");
   mine::KnnOptions ko;
   ko.k = k;
-  mine::Neighbors fwd, bwd;
-  BITMILL_RETURN_IF_ERROR(mine::knn_both(mine::RowSet{&x, nullptr}, mine::RowSet{&y, nullptr}, ko, fwd, bwd));
+  vectors::Neighbors fwd, bwd;
+  BITMILL_RETURN_IF_ERROR(mine::knn_both(vectors::RowSet{&x, nullptr}, vectors::RowSet{&y, nullptr}, ko, fwd, bwd));
   return score_retrieval(fwd, bwd, mine::Margin::kRatio);
 }
 

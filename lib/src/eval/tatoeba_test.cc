@@ -15,8 +15,8 @@ namespace {
 using testing::TempDir;
 using testing::write_npy;
 
-mine::Neighbors make(size_t rows, size_t k, std::vector<float> sim, std::vector<int64_t> idx) {
-  mine::Neighbors n;
+vectors::Neighbors make(size_t rows, size_t k, std::vector<float> sim, std::vector<int64_t> idx) {
+  vectors::Neighbors n;
   n.rows = rows;
   n.k = k;
   n.sim = std::move(sim);
@@ -56,7 +56,7 @@ TEST_CASE("retrieval on a hub: cosine fails once, the ratio margin recovers it")
 TEST_CASE("margin ties go to the first candidate; a translation outside the k candidates is an error") {
   struct Row {
     const char* what;
-    mine::Neighbors lists, other;
+    vectors::Neighbors lists, other;
     std::vector<int64_t> want;
   };
   const std::vector<Row> rows = {

@@ -38,8 +38,8 @@
 namespace bitmill::index {
 namespace {
 
-constexpr float kNoSim = -std::numeric_limits<float>::infinity();
-constexpr int64_t kNoIdx = std::numeric_limits<int64_t>::max();
+using vectors::kNoIdx;
+using vectors::kNoSim;
 // Queries per FAISS call: fixed, so that no result depends on how many queries a caller passes.
 constexpr size_t kSearchBatch = 4096;
 // Queries per FAISS call within search(). FAISS's matrix products run on OpenBLAS, whose results
@@ -437,8 +437,8 @@ Status search(const FaissIndex& index, const float* x, size_t n, size_t k, const
   return Status::ok();
 }
 
-Status search_knn(const FaissIndex& index, const mine::RowSet& queries, const SearchParams& p, size_t k,
-                  mine::Neighbors& out, SearchStats* stats) {
+Status search_knn(const FaissIndex& index, const vectors::RowSet& queries, const SearchParams& p, size_t k,
+                  vectors::Neighbors& out, SearchStats* stats) {
   if (k == 0) return invalid_argument("k must be at least 1");
   const EmbeddingMatrix& m = *queries.matrix;
   if (m.dim() != index.dim()) {

@@ -149,9 +149,9 @@ TEST_CASE("index: search_knn orders ties by id, pads short lists, and uses the r
   auto qm = EmbeddingMatrix::open(dir.file("q.npy"));
   REQUIRE(qm.has_value());
   const std::vector<int64_t> subset = {1, 0};
-  mine::Neighbors nb;
+  vectors::Neighbors nb;
   SearchStats st;
-  REQUIRE(search_knn(ix, mine::RowSet{&*qm, &subset}, {}, 3, nb, &st).is_ok());
+  REQUIRE(search_knn(ix, vectors::RowSet{&*qm, &subset}, {}, 3, nb, &st).is_ok());
   CHECK(nb.rows == 2);
   CHECK(nb.k == 3);
   CHECK(std::vector<int64_t>(nb.idx.begin(), nb.idx.begin() + 3) == std::vector<int64_t>{0, 1, 2});
@@ -162,7 +162,7 @@ TEST_CASE("index: search_knn orders ties by id, pads short lists, and uses the r
   CHECK(st.short_rows == 0);
 
   // k above the rows: k_eff = rows.
-  REQUIRE(search_knn(ix, mine::RowSet{&*qm, nullptr}, {}, 50, nb).is_ok());
+  REQUIRE(search_knn(ix, vectors::RowSet{&*qm, nullptr}, {}, 50, nb).is_ok());
   CHECK(nb.k == 6);
   CHECK(std::vector<int64_t>(nb.idx.begin() + 12, nb.idx.end()) == std::vector<int64_t>{0, 1, 2, 3, 4, 5});
 
@@ -174,7 +174,7 @@ TEST_CASE("index: search_knn orders ties by id, pads short lists, and uses the r
   REQUIRE(train_index(*ivf, *set, 100).is_ok());
   REQUIRE(add_rows(*ivf, *set, {}).has_value());
   auto tm = EmbeddingMatrix::open(dir.file("two.npy"));
-  REQUIRE(search_knn(*ivf, mine::RowSet{&*tm, nullptr}, {1, 0}, 70, nb, &st).is_ok());
+  REQUIRE(search_knn(*ivf, vectors::RowSet{&*tm, nullptr}, {1, 0}, 70, nb, &st).is_ok());
   CHECK(nb.k == 70);
   CHECK(st.short_rows == 100);
   for (size_t i = 0; i < nb.rows; ++i) {
@@ -182,14 +182,14 @@ TEST_CASE("index: search_knn orders ties by id, pads short lists, and uses the r
     CHECK(nb.sim[i * 70 + 69] == kNoSim);
     CHECK(nb.idx[i * 70] == static_cast<int64_t>(i));  // each row finds itself first
   }
-  REQUIRE(search_knn(*ivf, mine::RowSet{&*tm, nullptr}, {2, 0}, 70, nb, &st).is_ok());
+  REQUIRE(search_knn(*ivf, vectors::RowSet{&*tm, nullptr}, {2, 0}, 70, nb, &st).is_ok());
   CHECK(st.short_rows == 0);
 
   // Errors: dimensions, k.
   write_npy(dir.file("q5.npy"), gaussian(2, 5, 1), 2, 5);
   auto q5 = EmbeddingMatrix::open(dir.file("q5.npy"));
-  CHECK(search_knn(ix, mine::RowSet{&*q5, nullptr}, {}, 3, nb).code() == StatusCode::kDataError);
-  CHECK(search_knn(ix, mine::RowSet{&*qm, nullptr}, {}, 0, nb).code() == StatusCode::kInvalidArgument);
+  CHECK(search_knn(ix, vectors::RowSet{&*q5, nullptr}, {}, 3, nb).code() == StatusCode::kDataError);
+  CHECK(search_knn(ix, vectors::RowSet{&*qm, nullptr}, {}, 0, nb).code() == StatusCode::kInvalidArgument);
 }
 
 TEST_CASE("index: search parameters reach HNSW and PCA+IVF+PQ indexes through their wrappers") {
@@ -203,7 +203,7 @@ TEST_CASE("index: search parameters reach HNSW and PCA+IVF+PQ indexes through th
   const std::vector<float> queries = testing::gaussian(200, d, 6, 1.0f);
   write_npy(dir.file("q.npy"), queries, 200, d);
   auto qm = EmbeddingMatrix::open(dir.file("q.npy"));
-  const mine::RowSet qs{&*qm, nullptr};
+  const vectors::RowSet qs{&*qm, nullptr};
   for (const std::string factory : {"HNSW16", "PCA16,IVF32,PQ8x4"}) {
     INFO(factory);
     auto ix = FaissIndex::create(factory, d);
@@ -213,7 +213,7 @@ TEST_CASE("index: search parameters reach HNSW and PCA+IVF+PQ indexes through th
     CHECK(ix->has_id_map() == !ix->is_ivf());
     const SearchParams low = ix->is_ivf() ? SearchParams{1, 0} : SearchParams{0, 1};
     const SearchParams high = ix->is_ivf() ? SearchParams{32, 0} : SearchParams{0, 200};
-    mine::Neighbors a, b, c;
+    vectors::Neighbors a, b, c;
     REQUIRE(ix->store_params(low).is_ok());
     REQUIRE(search_knn(*ix, qs, {}, 10, a).is_ok());
     REQUIRE(ix->store_params(high).is_ok());

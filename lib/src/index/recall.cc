@@ -5,15 +5,15 @@
 #include <algorithm>
 #include <limits>
 
+#include "bitmill/vectors/neighbors.h"
 #include "index/faiss_util.h"
-#include "mine/neighbor_order.h"
 
 namespace bitmill::index {
 namespace {
 
-using mine::better;
-using mine::kNoIdx;
-using mine::kNoSim;
+using vectors::better;
+using vectors::kNoIdx;
+using vectors::kNoSim;
 
 }  // namespace
 
@@ -42,7 +42,7 @@ Status exact_knn(const EmbeddingSet& emb, const RowSelection& sel, const float* 
         if (bi[q * kb + t] < 0) continue;
         const float v = bs[q * kb + t];
         const int64_t id = rows[static_cast<size_t>(bi[q * kb + t])];
-        if (better(v, id, s[k - 1], d[k - 1])) mine::insert(s, d, k, v, id);
+        if (better(v, id, s[k - 1], d[k - 1])) vectors::insert(s, d, k, v, id);
       }
     }
     return Status::ok();

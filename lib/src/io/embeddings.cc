@@ -3,9 +3,9 @@
 #include <charconv>
 #include <cstring>
 #include <string_view>
+#include <vector>
 
 #include "bitmill/kernels/kernels.h"
-#include "bitmill/model/safetensors.h"
 #include "bitmill/util/half.h"
 
 namespace bitmill {

@@ -12,9 +12,15 @@
 #include <mutex>
 
 #include "bitmill/kernels/kernels.h"
-#include "mine/neighbor_order.h"
+#include "bitmill/vectors/neighbors.h"
 
 namespace bitmill::mine {
+
+using vectors::better;
+using vectors::insert;
+using vectors::kNoIdx;
+using vectors::kNoSim;
+
 namespace {
 
 // Merges `rows` local lists (sorted, k entries each, kNoIdx-padded) into the global ones.
@@ -429,14 +435,6 @@ Status knn_both(const RowSet& x, const RowSet& y, const KnnOptions& o, Neighbors
     knn_f32(x, y, o, inv_x, inv_y, fwd, bwd);
   }
   return Status::ok();
-}
-
-float Neighbors::mean(size_t i) const {
-  if (k == 0) return 0.0f;
-  // Sequential f32 sum then one division: numpy's mean over k < 8 f32 values does the same.
-  float sum = 0.0f;
-  for (size_t j = 0; j < k; ++j) sum += sim[i * k + j];
-  return sum / static_cast<float>(k);
 }
 
 float similarity(const RowSet& x, size_t i, const RowSet& y, size_t j, bool normalize) {

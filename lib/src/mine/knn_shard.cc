@@ -19,9 +19,15 @@
 #include "bitmill/io/output_stream.h"
 #include "bitmill/util/hash.h"
 #include "bitmill/util/mapped_file.h"
-#include "mine/neighbor_order.h"
+#include "bitmill/vectors/neighbors.h"
 
 namespace bitmill::mine {
+
+using vectors::better;
+using vectors::insert;
+using vectors::kNoIdx;
+using vectors::kNoSim;
+
 namespace {
 
 // The lists are written and read as the machine's f32 and i64: little-endian is the file format.

@@ -29,12 +29,12 @@
 namespace bitmill::eval {
 
 // For each row of `lists`, the index it retrieves by cosine: its first neighbour.
-std::vector<int64_t> retrieve_cosine(const mine::Neighbors& lists);
+std::vector<int64_t> retrieve_cosine(const vectors::Neighbors& lists);
 
 // For each row of `lists`, its neighbour with the best margin score, the neighbourhood means
 // coming from `lists` (this row) and `other` (the neighbour's row): for source rows, lists = fwd
 // and other = bwd; for target rows the other way round.
-std::vector<int64_t> retrieve_margin(const mine::Neighbors& lists, const mine::Neighbors& other, mine::Margin m);
+std::vector<int64_t> retrieve_margin(const vectors::Neighbors& lists, const vectors::Neighbors& other, mine::Margin m);
 
 // The number of rows i with retrieved[i] == i.
 size_t count_self(const std::vector<int64_t>& retrieved);
@@ -47,7 +47,7 @@ struct RetrievalCounts {
 };
 
 // The counts from the k-NN lists of knn_both(x, y) (fwd) and of y over x (bwd).
-RetrievalCounts score_retrieval(const mine::Neighbors& fwd, const mine::Neighbors& bwd,
+RetrievalCounts score_retrieval(const vectors::Neighbors& fwd, const vectors::Neighbors& bwd,
                                 mine::Margin m = mine::Margin::kRatio);
 
 // Exact k-NN both ways, then score_retrieval() with the ratio margin. Errors (naming the files):

@@ -29,7 +29,8 @@
 #include <string>
 
 #include "bitmill/base/status.h"
-#include "bitmill/mine/knn.h"
+#include "bitmill/vectors/neighbors.h"
+#include "bitmill/vectors/row_set.h"
 
 namespace faiss {
 struct Index;
@@ -107,7 +108,7 @@ class FaissIndex {
 // Searches n query rows x (n x dim f32, already L2-normalised) for their k best vectors:
 // sims/ids get n x k entries, each row by decreasing similarity, equal similarities by increasing
 // id. Where FAISS finds fewer than k (an IVF search whose probed lists hold fewer vectors, or
-// k > size()), the row ends with padding: sim -infinity and id INT64_MAX, as mine/knn.cc pads.
+// k > size()), the row ends with padding: sim -infinity and id INT64_MAX, as vectors/neighbors.h pads.
 // Queries are searched in fixed batches, so results do not depend on n or on the thread count.
 // Errors (invalid argument): k == 0, a parameter the index does not have, an ef_search other than
 // the stored one, an untrained index.
@@ -124,8 +125,8 @@ struct SearchStats {
 // in search(): idx are the index's ids (global rows of the files it was built from).
 // Padding (sim -inf, idx INT64_MAX) can remain in a row of an approximate index; mine_pairs()
 // expects none, so a caller mining from an index checks stats->short_rows (or raises nprobe).
-Status search_knn(const FaissIndex& index, const mine::RowSet& queries, const SearchParams& p, size_t k,
-                  mine::Neighbors& out, SearchStats* stats = nullptr);
+Status search_knn(const FaissIndex& index, const vectors::RowSet& queries, const SearchParams& p, size_t k,
+                  vectors::Neighbors& out, SearchStats* stats = nullptr);
 
 // Limits FAISS's OpenMP threads and OpenBLAS's threads (when FAISS runs on OpenBLAS) for the
 // whole process: a tool calls it once with its -t value, as oneTBB's limit is set in cli::run.

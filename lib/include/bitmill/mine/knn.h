@@ -32,19 +32,13 @@
 
 #include "bitmill/base/status.h"
 #include "bitmill/io/embeddings.h"
+#include "bitmill/vectors/neighbors.h"
+#include "bitmill/vectors/row_set.h"
 
 namespace bitmill::mine {
 
-struct Neighbors {
-  size_t rows = 0, k = 0;    // k is k_eff
-  std::vector<float> sim;    // rows x k, decreasing per row
-  std::vector<int64_t> idx;  // rows x k, indices into the other side
-
-  const float* sim_row(size_t i) const { return &sim[i * k]; }
-  const int64_t* idx_row(size_t i) const { return &idx[i * k]; }
-  // Mean similarity of row i's k neighbours (0 when k == 0), accumulated in double.
-  float mean(size_t i) const;
-};
+using vectors::Neighbors;
+using vectors::RowSet;
 
 enum class KnnMethod { kAuto, kF32, kInt8 };
 
@@ -64,16 +58,6 @@ struct KnnOptions {
 struct KnnStats {
   KnnMethod method = KnnMethod::kF32;
   uint64_t scored = 0;  // int8: pairs scored in f32 (the rest were ruled out by their bound)
-};
-
-// A read-only view of the rows to search: an embedding matrix, optionally restricted to a subset
-// of its rows in a given order (--unify keeps each distinct sentence's first row).
-struct RowSet {
-  const EmbeddingMatrix* matrix = nullptr;
-  const std::vector<int64_t>* subset = nullptr;  // null: all rows
-
-  size_t size() const { return subset != nullptr ? subset->size() : matrix->rows(); }
-  size_t source_row(size_t i) const { return subset != nullptr ? static_cast<size_t>((*subset)[i]) : i; }
 };
 
 // Forward lists (for each row of x, its neighbours in y) and backward lists (for each row of y,
