@@ -3,7 +3,7 @@
 # encoder layers (X[M x K] * W^T with W stored N x K, M = 512..2048 tokens, hidden 384 and 768)
 # and on one attention head reading Q, K and V in place from a fused QKV output.
 #
-# Builds the bitmill_sgemm_bench target (bench/sgemm_bench.cpp, built only when OpenBLAS's
+# Builds the bitmill_sgemm_bench target (lib/src/kernels/sgemm_bench.cc, built only when OpenBLAS's
 # development files are installed: `apt-get install libopenblas-dev`) and runs it with OpenBLAS
 # pinned to one thread. Prints GFLOP/s of each and the ratio bitmill / OpenBLAS per shape, and the
 # geometric mean of the ratios.
@@ -55,7 +55,7 @@ if ! cmake --build "$BUILD" --target help 2>/dev/null | grep -q bitmill_sgemm_be
   # Reconfigure once: OpenBLAS may have been installed since the last configure.
   cmake "$BUILD" >&2
   cmake --build "$BUILD" --target help 2>/dev/null | grep -q bitmill_sgemm_bench ||
-    die "no bitmill_sgemm_bench target: install libopenblas-dev (and check that CMakeLists.txt has add_subdirectory(bench))"
+    die "no bitmill_sgemm_bench target: install libopenblas-dev (lib/CMakeLists.txt builds it when pkg-config finds openblas)"
 fi
 cmake --build "$BUILD" -j "${BITMILL_JOBS:-$(nproc)}" --target bitmill_sgemm_bench >&2
 

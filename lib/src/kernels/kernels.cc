@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "kernels/kernels_impl.h"
+#include "kernels/kernels_testing.h"
 
 namespace bitmill::kernels {
 namespace {

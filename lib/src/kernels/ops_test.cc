@@ -8,9 +8,9 @@
 #include <string>
 #include <vector>
 
-#include "bitmill/kernels/kernels.h"
 #include "bitmill/util/half.h"
 #include "kernels/kernels_impl.h"
+#include "kernels/kernels_testing.h"
 
 namespace bitmill::kernels {
 namespace {

@@ -7,7 +7,7 @@
 #include <random>
 #include <vector>
 
-#include "bitmill/kernels/kernels.h"
+#include "kernels/kernels_testing.h"
 
 namespace bitmill::kernels {
 namespace {

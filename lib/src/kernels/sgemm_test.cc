@@ -10,7 +10,7 @@
 #include <utility>
 #include <vector>
 
-#include "bitmill/kernels/kernels.h"
+#include "kernels/kernels_testing.h"
 
 namespace bitmill::kernels {
 namespace {

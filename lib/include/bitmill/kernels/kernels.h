@@ -4,7 +4,8 @@
 // files (*_scalar.cc, *_avx2.cc); the int8 product of the exact k-NN search has an AVX-512 VNNI one
 // too (*_avx512.cc), and at that level every other kernel runs its AVX2 code. active_isa() picks
 // the level at run time from the CPU, and the environment variable BITMILL_ISA=scalar|avx2|avx512
-// overrides the choice (a request above what the CPU has gets the best it has). Results of the two agree exactly on
+// overrides the choice (a request above what the CPU has gets the best it has). Tests and benchmarks
+// call a given ISA's code through the private header kernels/kernels_testing.h. Results of the two agree exactly on
 // integer-valued inputs (sums of small integers are exact in f32 whatever the order) and to rounding otherwise.
 //
 // All matrices are row-major with explicit leading dimensions (elements between row starts).
@@ -37,9 +38,6 @@ Isa parse_isa_env(const char* value, Isa detected);
 // With beta == 0, C is not read (it may hold NaN).
 void sgemm(bool trans_a, bool trans_b, size_t m, size_t n, size_t k, float alpha, const float* a, size_t lda,
            const float* b, size_t ldb, float beta, float* c, size_t ldc);
-// The same on a given ISA (for tests and benchmarks); an ISA the CPU lacks runs as kScalar.
-void sgemm_isa(Isa isa, bool trans_a, bool trans_b, size_t m, size_t n, size_t k, float alpha, const float* a,
-               size_t lda, const float* b, size_t ldb, float beta, float* c, size_t ldc);
 
 // op(B) (k x n) packed once into the layout an ISA's GEMM reads, for a B that multiplies many
 // different A, as a Linear layer's weight does every batch. sgemm_packed skips the pass over B
@@ -70,10 +68,8 @@ class PackedB {
   float* data_ = nullptr;  // owned; aligned for the ISA's vector loads
 };
 
-// Packs op(B), with B and trans_b as for sgemm, for the active ISA or a given one (an ISA the CPU
-// lacks packs for kScalar).
+// Packs op(B), with B and trans_b as for sgemm, for the active ISA.
 PackedB pack_b(bool trans_b, size_t k, size_t n, const float* b, size_t ldb);
-PackedB pack_b_isa(Isa isa, bool trans_b, size_t k, size_t n, const float* b, size_t ldb);
 
 // C[m x b.n()] = alpha * op(A) * B + beta * C, with op(A) m x b.k(): sgemm's contract, run on the
 // packed B's ISA. Agrees with sgemm_isa on that ISA as the ISAs agree with each other: exactly on
@@ -127,9 +123,8 @@ class PackedQ8 {
 };
 
 // Quantises and packs W, stored n x k with leading dimension ldw (row j is output j's weights),
-// for the active ISA or a given one (an ISA the CPU lacks packs for kScalar). k <= kQ8MaxK.
+// for the active ISA. k <= kQ8MaxK.
 PackedQ8 pack_q8(size_t k, size_t n, const float* w, size_t ldw);
-PackedQ8 pack_q8_isa(Isa isa, size_t k, size_t n, const float* w, size_t ldw);
 
 // C[m x b.n()] = quantised A[m x b.k()] times the quantised W^T, dequantised as above; C is only
 // written. Runs on the packed weight's ISA.
@@ -166,10 +161,9 @@ class PackedS8 {
   void* data_ = nullptr;  // owned; the ISA's layout
 };
 
-// Packs B (n x k, leading dimension ldb) for the active ISA or a given one (one the CPU lacks packs
-// for kScalar; AVX2 has no int8 product of its own and packs for kScalar too).
+// Packs B (n x k, leading dimension ldb) for the active ISA (AVX2 has no int8 product of its own and
+// packs for kScalar).
 PackedS8 pack_s8(size_t k, size_t n, const int8_t* b, size_t ldb);
-PackedS8 pack_s8_isa(Isa isa, size_t k, size_t n, const int8_t* b, size_t ldb);
 
 // C[m x b.n()] = A[m x b.k()] * B^T exactly; C is only written. Runs on the packed B's ISA.
 void s8gemm_packed(size_t m, const int8_t* a, size_t lda, const PackedS8& b, int32_t* c, size_t ldc);
@@ -179,8 +173,6 @@ void s8gemm_packed(size_t m, const int8_t* a, size_t lda, const PackedS8& b, int
 // a >= row_cut or a >= col_cut[j]. Writes them to hits (room for n) and returns how many.
 size_t s8_hits(const int32_t* c, size_t n, float row_scale, const float* col_scale, float row_cut, const float* col_cut,
                uint32_t* hits);
-size_t s8_hits_isa(Isa isa, const int32_t* c, size_t n, float row_scale, const float* col_scale, float row_cut,
-                   const float* col_cut, uint32_t* hits);
 
 // Quantises x[0, k) as a Linear layer's activations are (see above): q[0, k) and *scale. Returns
 // the Euclidean norm of the error x - scale * q, computed in double and rounded up, so that it
@@ -193,13 +185,11 @@ float quantize_row_q8(const float* x, size_t k, int8_t* q, float* scale);
 // then (l, l + 16), (l, l + 8), (l, l + 4), (l, l + 2) and (l, l + 1). 64 lanes are 8 independent
 // AVX2 chains, enough to hide the FMA latency (with 2 chains a 1024-d product takes 4x longer).
 float dot_f32(const float* a, const float* b, size_t n);
-float dot_f32_isa(Isa isa, const float* a, const float* b, size_t n);
 
 // dot_f32(a, b', n) with b'[p] = float(b[p]) * b_scale, where b holds f32 values or IEEE halves
 // (2-byte little-endian, any alignment): the same bits, without materialising b'. The k-NN search
 // scores rows straight from the mapped embedding file with this.
 float dot_f32_scaled(const float* a, const void* b, bool b_is_half, float b_scale, size_t n);
-float dot_f32_scaled_isa(Isa isa, const float* a, const void* b, bool b_is_half, float b_scale, size_t n);
 
 // x[rows x cols] (leading dimension ld) <- LayerNorm(x) * gamma + beta, per row, with the biased
 // variance and eps inside the square root, as torch.nn.LayerNorm.
@@ -221,12 +211,5 @@ void add_bias(float* x, size_t rows, size_t cols, size_t ld, const float* bias);
 // out[0, n) = the IEEE half-precision values at `in` (2-byte little-endian, any alignment), exactly
 // (subnormals, infinities and NaN included).
 void f16_to_f32(const void* in, float* out, size_t n);
-
-// Per-ISA entry points of the ops, for tests; an ISA the CPU lacks runs as kScalar.
-void layer_norm_isa(Isa isa, float* x, size_t rows, size_t cols, size_t ld, const float* gamma, const float* beta,
-                    float eps);
-void gelu_erf_isa(Isa isa, float* x, size_t n);
-void softmax_rows_isa(Isa isa, float* x, size_t rows, size_t cols, size_t ld, size_t valid);
-void f16_to_f32_isa(Isa isa, const void* in, float* out, size_t n);
 
 }  // namespace bitmill::kernels

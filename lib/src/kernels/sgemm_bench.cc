@@ -18,7 +18,7 @@
 #include <string>
 #include <vector>
 
-#include "bitmill/kernels/kernels.h"
+#include "kernels/kernels_testing.h"
 
 namespace {
 
