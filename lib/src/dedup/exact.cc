@@ -1,15 +1,12 @@
 #include "bitmill/dedup/exact.h"
 
-#include <tbb/concurrent_queue.h>
-#include <tbb/parallel_pipeline.h>
 #include <unistd.h>
 
-#include <atomic>
-#include <mutex>
-#include <optional>
+#include <algorithm>
 
 #include "bitmill/util/external_sort.h"
 #include "bitmill/util/hash.h"
+#include "bitmill/util/ordered_pipeline.h"
 #include "dedup/flat_hash_set.h"
 
 namespace bitmill::dedup {
@@ -20,7 +17,6 @@ struct Work {
   LineBlock block;
   std::vector<H> hashes;
   uint64_t raw_bytes = 0;  // input bytes consumed when the block was read
-  Status error;
 };
 
 // A spill record: the key hash and the line's ordinal. Ordinals are unique, so the order is total.
@@ -47,54 +43,13 @@ class Engine {
         set_(initial_slots(opts.memory_bytes)) {}
 
   Expected<ExactStats> run() {
-    const size_t tokens = std::max<size_t>(2, opts_.threads * 2);
-    tbb::concurrent_queue<Work<H>*> pool;
-    std::vector<std::unique_ptr<Work<H>>> owned;
-    Status read_error;
-
-    tbb::parallel_pipeline(
-        tokens,
-        tbb::make_filter<void, Work<H>*>(tbb::filter_mode::serial_in_order, [&](tbb::flow_control& fc) -> Work<H>* {
-          if (failed_.load(std::memory_order_relaxed)) {
-            fc.stop();
-            return nullptr;
-          }
-          Work<H>* w = nullptr;
-          if (!pool.try_pop(w)) {
-            owned.push_back(std::make_unique<Work<H>>());
-            w = owned.back().get();
-          }
-          auto more = inputs_.next_block(w->block);
-          if (!more.has_value() || !*more) {
-            if (!more.has_value()) read_error = more.status();
-            pool.push(w);
-            fc.stop();
-            return nullptr;
-          }
-          w->raw_bytes = inputs_.raw_bytes_read();
-          w->error = Status::ok();
-          return w;
-        }) & tbb::make_filter<Work<H>*, Work<H>*>(tbb::filter_mode::parallel, [&](Work<H>* w) -> Work<H>* {
-          hash_block(*w);
-          return w;
-        }) & tbb::make_filter<Work<H>*, void>(tbb::filter_mode::serial_in_order, [&](Work<H>* w) {
-          if (!failed_.load(std::memory_order_relaxed)) {
-            Status s = w->error.is_ok() ? decide(*w) : w->error;
-            if (!s.is_ok()) {
-              error_ = s;
-              failed_.store(true, std::memory_order_relaxed);
-            }
-          }
-          pool.push(w);
-        }));
-
-    if (!error_.is_ok()) return error_;
-    if (!read_error.is_ok()) return read_error;
+    BITMILL_RETURN_IF_ERROR(run_ordered_pipeline<Work<H>>(
+        std::max<size_t>(2, opts_.threads * 2), [&](Work<H>& w) { return read_block(w); },
+        [&](Work<H>& w) { return hash_block(w); }, [&](Work<H>& w) { return decide(w); }));
     if (spill_) BITMILL_RETURN_IF_ERROR(finish_spill());
     return stats_;
   }
 
- private:
   // A table that starts small enough for tiny budgets (tests force the spill path with a few KiB).
   static size_t initial_slots(uint64_t memory) {
     size_t slots = 16;
@@ -113,20 +68,26 @@ class Engine {
     uint64_t lines = 0;
   };
 
-  void hash_block(Work<H>& w) {
+  Expected<bool> read_block(Work<H>& w) {
+    BITMILL_ASSIGN_OR_RETURN(bool more, inputs_.next_block(w.block));
+    w.raw_bytes = inputs_.raw_bytes_read();
+    return more;
+  }
+
+  Status hash_block(Work<H>& w) {
     const LineBlock& b = w.block;
     w.hashes.resize(b.size());
     std::string buf;
     std::string_view key;
     for (size_t i = 0; i < b.size(); ++i) {
       if (!keys_.extract(b.line(i), buf, key)) {
-        w.error = data_error(inputs_.names()[b.input] + ":" + std::to_string(b.numbers[i]) + ": --key " +
-                             (opts_.key == KeyField::kTgt ? "tgt" : "pair") +
-                             " needs a second tab-separated column, and this line has no tab");
-        return;
+        return data_error(inputs_.names()[b.input] + ":" + std::to_string(b.numbers[i]) + ": --key " +
+                          (opts_.key == KeyField::kTgt ? "tgt" : "pair") +
+                          " needs a second tab-separated column, and this line has no tab");
       }
       w.hashes[i] = FlatHashSet<H>::sanitize(hash_as<H>(key));
     }
+    return Status::ok();
   }
 
   Status write_span(OutputStream* out, const LineBlock& b, size_t from, size_t to) {
@@ -271,8 +232,6 @@ class Engine {
   FlatHashSet<H> set_;
   std::unique_ptr<Spill> spill_;
   ExactStats stats_;
-  Status error_;
-  std::atomic<bool> failed_{false};
 };
 
 }  // namespace

@@ -1,13 +1,10 @@
 #include "bitmill/encoder/embed_run.h"
 
-#include <tbb/concurrent_queue.h>
-#include <tbb/parallel_pipeline.h>
-
 #include <algorithm>
-#include <atomic>
 #include <numeric>
 
 #include "bitmill/util/half.h"
+#include "bitmill/util/ordered_pipeline.h"
 #include "bitmill/util/temp_file.h"
 
 namespace bitmill::encoder {
@@ -20,7 +17,6 @@ struct Chunk {
   uint64_t raw_bytes = 0;
   uint64_t tokens = 0;
   uint64_t empty = 0;
-  Status error;
 };
 
 // Reads lines from an InputSet across block boundaries.
@@ -46,6 +42,40 @@ class LineSource {
   LineBlock block_;
   size_t pos_ = 0;
 };
+
+// The text of `line` to embed: the whole line, or its --column.
+Expected<std::string_view> embedded_text(std::string_view line, const std::string& file, uint64_t number,
+                                         const EmbedOptions& o) {
+  if (o.column == 0) return line;
+  size_t start = 0;
+  for (size_t k = 1; k < o.column && start != std::string_view::npos; ++k) {
+    const size_t tab = line.find('\t', start);
+    start = tab == std::string_view::npos ? tab : tab + 1;
+  }
+  if (start == std::string_view::npos) {
+    return data_error(file + ":" + std::to_string(number) + ": no column " + std::to_string(o.column) + " (--column)");
+  }
+  return line.substr(start, line.find('\t', start) - start);
+}
+
+// Fills c.texts with the next chunk_lines lines (fewer at the end of the input, none past it).
+Status read_chunk(LineSource& source, const EmbedOptions& o, Chunk& c) {
+  c.texts.clear();
+  c.empty = 0;
+  std::string_view line;
+  const std::string* file = nullptr;
+  uint64_t number = 0;
+  while (c.texts.size() < o.chunk_lines) {
+    BITMILL_ASSIGN_OR_RETURN(bool more, source.next(line, file, number));
+    if (!more) break;
+    BITMILL_ASSIGN_OR_RETURN(std::string_view text, embedded_text(line, *file, number, o));
+    if (text.empty()) ++c.empty;
+    std::string s = o.prefix;
+    s.append(text);
+    c.texts.push_back(std::move(s));
+  }
+  return Status::ok();
+}
 
 Status encode_chunk(const SentenceEncoder& enc, const EmbedOptions& o, Chunk& c) {
   const size_t n = c.texts.size(), dim = enc.dim();
@@ -124,83 +154,23 @@ Expected<EmbedStats> run_embed(InputSet& inputs, const SentenceEncoder& enc, Out
   RowWriter writer(out, npy && !in_place ? &spool : nullptr, o.dtype);
 
   LineSource source(inputs);
-  tbb::concurrent_queue<Chunk*> pool;
-  std::vector<std::unique_ptr<Chunk>> owned;
-  Status read_error, error;
-  std::atomic<bool> failed{false};
-
-  tbb::parallel_pipeline(
+  const Status run = run_ordered_pipeline<Chunk>(
       std::max<size_t>(2, o.threads * 2),
-      tbb::make_filter<void, Chunk*>(tbb::filter_mode::serial_in_order, [&](tbb::flow_control& fc) -> Chunk* {
-        if (failed.load()) {
-          fc.stop();
-          return nullptr;
-        }
-        Chunk* c = nullptr;
-        if (!pool.try_pop(c)) {
-          owned.push_back(std::make_unique<Chunk>());
-          c = owned.back().get();
-        }
-        c->texts.clear();
-        c->error = Status::ok();
-        c->empty = 0;
-        std::string_view line;
-        const std::string* file = nullptr;
-        uint64_t number = 0;
-        while (c->texts.size() < o.chunk_lines) {
-          auto more = source.next(line, file, number);
-          if (!more.has_value()) {
-            read_error = more.status();
-            break;
-          }
-          if (!*more) break;
-          std::string_view text = line;
-          if (o.column > 0) {
-            size_t start = 0;
-            for (size_t k = 1; k < o.column && start != std::string_view::npos; ++k) {
-              const size_t tab = line.find('\t', start);
-              start = tab == std::string_view::npos ? tab : tab + 1;
-            }
-            if (start == std::string_view::npos) {
-              read_error = data_error(*file + ":" + std::to_string(number) + ": no column " + std::to_string(o.column) +
-                                      " (--column)");
-              break;
-            }
-            text = line.substr(start, line.find('\t', start) - start);
-          }
-          if (text.empty()) ++c->empty;
-          std::string s = o.prefix;
-          s.append(text);
-          c->texts.push_back(std::move(s));
-        }
-        if (!read_error.is_ok() || c->texts.empty()) {
-          pool.push(c);
-          fc.stop();
-          return nullptr;
-        }
-        c->raw_bytes = inputs.raw_bytes_read();
-        return c;
-      }) & tbb::make_filter<Chunk*, Chunk*>(tbb::filter_mode::parallel, [&](Chunk* c) -> Chunk* {
-        c->error = encode_chunk(enc, o, *c);
-        return c;
-      }) & tbb::make_filter<Chunk*, void>(tbb::filter_mode::serial_in_order, [&](Chunk* c) {
-        if (!failed.load()) {
-          Status s = c->error.is_ok() ? writer.write(c->rows.data(), c->rows.size()) : c->error;
-          if (!s.is_ok()) {
-            error = s;
-            failed.store(true);
-          } else {
-            stats.sentences += c->texts.size();
-            stats.tokens += c->tokens;
-            stats.empty += c->empty;
-            if (progress != nullptr) progress->update(stats.sentences, c->raw_bytes);
-          }
-        }
-        pool.push(c);
-      }));
-
-  if (!error.is_ok()) return error;
-  if (!read_error.is_ok()) return read_error;
+      [&](Chunk& c) -> Expected<bool> {
+        BITMILL_RETURN_IF_ERROR(read_chunk(source, o, c));
+        c.raw_bytes = inputs.raw_bytes_read();
+        return !c.texts.empty();
+      },
+      [&](Chunk& c) { return encode_chunk(enc, o, c); },
+      [&](Chunk& c) -> Status {
+        BITMILL_RETURN_IF_ERROR(writer.write(c.rows.data(), c.rows.size()));
+        stats.sentences += c.texts.size();
+        stats.tokens += c.tokens;
+        stats.empty += c.empty;
+        if (progress != nullptr) progress->update(stats.sentences, c.raw_bytes);
+        return Status::ok();
+      });
+  if (!run.is_ok()) return run;
   if (npy) {
     const std::string header = npy_header(stats.sentences, stats.dim, o.dtype);
     if (in_place) {
