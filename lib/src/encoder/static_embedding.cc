@@ -9,6 +9,7 @@
 #endif
 
 #include "bitmill/kernels/kernels.h"
+#include "bitmill/kernels/l2_norm.h"
 #include "bitmill/util/half.h"
 
 namespace bitmill::encoder {
@@ -116,12 +117,7 @@ void StaticEmbedding::embed(const std::vector<const std::vector<int32_t>*>& seqs
       const float inv = 1.0f / static_cast<float>(ids.size());
       for (size_t i = 0; i < dim_; ++i) row[i] *= inv;
     }
-    if (normalize_) {
-      double ss = 0;
-      for (size_t i = 0; i < dim_; ++i) ss += static_cast<double>(row[i]) * static_cast<double>(row[i]);
-      const float inv = 1.0f / std::max(static_cast<float>(std::sqrt(ss)), 1e-12f);
-      for (size_t i = 0; i < dim_; ++i) row[i] *= inv;
-    }
+    if (normalize_) kernels::l2_normalize_torch(row, dim_);
   }
 }
 

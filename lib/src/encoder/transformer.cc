@@ -9,6 +9,7 @@
 #include <tbb/parallel_for.h>
 
 #include "bitmill/kernels/kernels.h"
+#include "bitmill/kernels/l2_norm.h"
 #include "bitmill/model/safetensors.h"
 #include "bitmill/util/half.h"
 
@@ -300,12 +301,7 @@ void TransformerEncoder::embed(const std::vector<const std::vector<int32_t>*>& s
   }
   if (W.normalize) {
     for (size_t s = 0; s < seqs.size(); ++s) {
-      float* r = &cur[s * width];
-      double ss = 0;
-      for (size_t i = 0; i < width; ++i) ss += static_cast<double>(r[i]) * static_cast<double>(r[i]);
-      // torch.nn.functional.normalize: x / max(||x||, 1e-12)
-      const float inv = 1.0f / std::max(static_cast<float>(std::sqrt(ss)), 1e-12f);
-      for (size_t i = 0; i < width; ++i) r[i] *= inv;
+      kernels::l2_normalize_torch(&cur[s * width], width);
     }
   }
   std::memcpy(out, cur.data(), cur.size() * sizeof(float));

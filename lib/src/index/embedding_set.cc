@@ -7,7 +7,7 @@
 #include <atomic>
 #include <limits>
 
-#include "index/normalize.h"
+#include "bitmill/kernels/l2_norm.h"
 
 namespace bitmill::index {
 
@@ -64,7 +64,7 @@ Status EmbeddingSet::read_normalized(std::span<const int64_t> ids, float* out) c
           static_cast<size_t>(std::upper_bound(offsets_.begin(), offsets_.end(), id) - offsets_.begin()) - 1;
       float* o = out + i * d;
       files_[f].row_f32(id - offsets_[f], o);
-      if (!normalize_row(o, d)) {
+      if (!kernels::l2_normalize(o, d)) {
         int64_t cur = bad.load();
         while (ids[i] < cur && !bad.compare_exchange_weak(cur, ids[i])) {
         }

@@ -32,8 +32,8 @@
 #include <vector>
 
 #include "bitmill/io/output_stream.h"
+#include "bitmill/kernels/l2_norm.h"
 #include "index/faiss_util.h"
-#include "index/normalize.h"
 
 namespace bitmill::index {
 namespace {
@@ -460,7 +460,7 @@ Status search_knn(const FaissIndex& index, const vectors::RowSet& queries, const
     for (size_t i = 0; i < rows; ++i) {
       const size_t src = queries.source_row(b + i);
       m.row_f32(src, &x[i * d]);
-      if (!normalize_row(&x[i * d], d)) {
+      if (!kernels::l2_normalize(&x[i * d], d)) {
         return data_error(m.path() + ": row " + std::to_string(src) +
                           " (0-based) holds a NaN or an infinity, or overflows");
       }

@@ -12,6 +12,7 @@
 #include <mutex>
 
 #include "bitmill/kernels/kernels.h"
+#include "bitmill/kernels/l2_norm.h"
 #include "bitmill/vectors/neighbors.h"
 
 namespace bitmill::mine {
@@ -55,15 +56,14 @@ Status inverse_norms(const RowSet& r, bool normalize, std::vector<float>& inv) {
     for (size_t i = b.begin(); i != b.end(); ++i) {
       const size_t src = r.source_row(i);
       r.matrix->row_f32(src, row.data());
-      double ss = 0;
-      for (float v : row) ss += static_cast<double>(v) * static_cast<double>(v);
+      const double ss = kernels::sum_of_squares(row.data(), row.size());
       if (!std::isfinite(ss)) {
         size_t cur = bad.load();
         while (src < cur && !bad.compare_exchange_weak(cur, src)) {
         }
         continue;
       }
-      if (normalize && ss > 0) inv[i] = static_cast<float>(1.0 / std::sqrt(ss));
+      if (normalize) inv[i] = kernels::inverse_l2_norm(ss);
     }
   });
   if (bad.load() != std::numeric_limits<size_t>::max()) {
@@ -442,13 +442,8 @@ float similarity(const RowSet& x, size_t i, const RowSet& y, size_t j, bool norm
   std::vector<float> a(d), b(d);
   x.matrix->row_f32(x.source_row(i), a.data());
   y.matrix->row_f32(y.source_row(j), b.data());
-  double na = 0, nb = 0;
-  for (size_t c = 0; c < d; ++c) {
-    na += static_cast<double>(a[c]) * static_cast<double>(a[c]);
-    nb += static_cast<double>(b[c]) * static_cast<double>(b[c]);
-  }
-  const float sa = normalize && na > 0 ? static_cast<float>(1.0 / std::sqrt(na)) : 1.0f;
-  const float sb = normalize && nb > 0 ? static_cast<float>(1.0 / std::sqrt(nb)) : 1.0f;
+  const float sa = normalize ? kernels::inverse_l2_norm(kernels::sum_of_squares(a.data(), d)) : 1.0f;
+  const float sb = normalize ? kernels::inverse_l2_norm(kernels::sum_of_squares(b.data(), d)) : 1.0f;
   // Scaled as load_tile scales, then the int8 method's dot product: the same bits as its lists.
   for (size_t c = 0; c < d; ++c) {
     a[c] *= sa;
