@@ -82,23 +82,33 @@ class FdReader {
   uint64_t bytes_ = 0;
 };
 
-class PlainInput final : public InputStream {
+// What every input stream reads from: a file descriptor, its name and its size when known; the
+// subclasses decode (or not) what it gives.
+class FdInput : public InputStream {
  public:
-  PlainInput(std::unique_ptr<FdReader> r, std::optional<uint64_t> size) : r_(std::move(r)), size_(size) {}
-  Expected<size_t> read(char* buf, size_t n) override { return r_->read_some(buf, n); }
+  FdInput(std::unique_ptr<FdReader> r, std::optional<uint64_t> size) : r_(std::move(r)), size_(size) {}
   const std::string& name() const override { return r_->name(); }
   uint64_t raw_bytes_read() const override { return r_->bytes(); }
   std::optional<uint64_t> raw_size() const override { return size_; }
-  Compression compression() const override { return Compression::kNone; }
+
+ protected:
+  FdReader& raw() { return *r_; }
 
  private:
   std::unique_ptr<FdReader> r_;
   std::optional<uint64_t> size_;
 };
 
-class GzipInput final : public InputStream {
+class PlainInput final : public FdInput {
  public:
-  GzipInput(std::unique_ptr<FdReader> r, std::optional<uint64_t> size) : r_(std::move(r)), size_(size), in_(kRawChunk) {
+  using FdInput::FdInput;
+  Expected<size_t> read(char* buf, size_t n) override { return raw().read_some(buf, n); }
+  Compression compression() const override { return Compression::kNone; }
+};
+
+class GzipInput final : public FdInput {
+ public:
+  GzipInput(std::unique_ptr<FdReader> r, std::optional<uint64_t> size) : FdInput(std::move(r), size), in_(kRawChunk) {
     std::memset(&z_, 0, sizeof(z_));
     ok_init_ = inflateInit2(&z_, 15 + 16) == Z_OK;
   }
@@ -113,7 +123,7 @@ class GzipInput final : public InputStream {
       // zlib may hold decoded bytes back when the output filled up, so more input is read only
       // after a call that left output space unused.
       if (z_.avail_in == 0 && need_input_) {
-        BITMILL_ASSIGN_OR_RETURN(size_t got, r_->read_some(in_.data(), in_.size()));
+        BITMILL_ASSIGN_OR_RETURN(size_t got, raw().read_some(in_.data(), in_.size()));
         if (got == 0) {
           if (in_member_) return data_error(name() + ": truncated gzip stream (unexpected end of file)");
           done_ = true;
@@ -141,14 +151,9 @@ class GzipInput final : public InputStream {
     }
     return n - z_.avail_out;
   }
-  const std::string& name() const override { return r_->name(); }
-  uint64_t raw_bytes_read() const override { return r_->bytes(); }
-  std::optional<uint64_t> raw_size() const override { return size_; }
   Compression compression() const override { return Compression::kGzip; }
 
  private:
-  std::unique_ptr<FdReader> r_;
-  std::optional<uint64_t> size_;
   std::vector<char> in_;
   z_stream z_;
   bool ok_init_ = false;
@@ -157,10 +162,10 @@ class GzipInput final : public InputStream {
   bool done_ = false;
 };
 
-class ZstdInput final : public InputStream {
+class ZstdInput final : public FdInput {
  public:
   ZstdInput(std::unique_ptr<FdReader> r, std::optional<uint64_t> size)
-      : r_(std::move(r)), size_(size), in_(ZSTD_DStreamInSize()), dctx_(ZSTD_createDCtx()) {}
+      : FdInput(std::move(r), size), in_(ZSTD_DStreamInSize()), dctx_(ZSTD_createDCtx()) {}
   ~ZstdInput() override { ZSTD_freeDCtx(dctx_); }
 
   Expected<size_t> read(char* buf, size_t n) override {
@@ -175,7 +180,7 @@ class ZstdInput final : public InputStream {
           if (last_ != 0) return data_error(name() + ": truncated zstd stream (unexpected end of file)");
           break;
         }
-        BITMILL_ASSIGN_OR_RETURN(size_t got, r_->read_some(in_.data(), in_.size()));
+        BITMILL_ASSIGN_OR_RETURN(size_t got, raw().read_some(in_.data(), in_.size()));
         if (got == 0) {
           eof_ = true;
           continue;
@@ -189,14 +194,9 @@ class ZstdInput final : public InputStream {
     }
     return out.pos;
   }
-  const std::string& name() const override { return r_->name(); }
-  uint64_t raw_bytes_read() const override { return r_->bytes(); }
-  std::optional<uint64_t> raw_size() const override { return size_; }
   Compression compression() const override { return Compression::kZstd; }
 
  private:
-  std::unique_ptr<FdReader> r_;
-  std::optional<uint64_t> size_;
   std::vector<char> in_;
   ZSTD_DCtx* dctx_;
   ZSTD_inBuffer ibuf_{nullptr, 0, 0};

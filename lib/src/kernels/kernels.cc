@@ -23,21 +23,52 @@ bool use_avx512(Isa isa) { return isa >= Isa::kAvx512 && cpu_supports(Isa::kAvx5
 // 64 bytes: a cache line, which also satisfies the 32-byte aligned loads of the AVX2 kernel.
 constexpr std::align_val_t kPackedAlignment{64};
 
-float* allocate_packed(size_t floats) {
-  return floats == 0 ? nullptr : static_cast<float*>(::operator new[](floats * sizeof(float), kPackedAlignment));
-}
+void* allocate_aligned(size_t bytes) { return bytes == 0 ? nullptr : ::operator new[](bytes, kPackedAlignment); }
 
-void free_packed(float* p) {
-  if (p != nullptr) ::operator delete[](p, kPackedAlignment);
-}
-
-void* allocate_bytes(size_t bytes) { return bytes == 0 ? nullptr : ::operator new[](bytes, kPackedAlignment); }
-
-void free_bytes(void* p) {
+void free_aligned(void* p) {
   if (p != nullptr) ::operator delete[](p, kPackedAlignment);
 }
 
 }  // namespace
+
+PackedStorage::~PackedStorage() { release(); }
+
+PackedStorage::PackedStorage(PackedStorage&& other) noexcept
+    : isa(other.isa),
+      k(std::exchange(other.k, 0)),
+      n(std::exchange(other.n, 0)),
+      data(std::exchange(other.data, nullptr)),
+      scales(std::exchange(other.scales, nullptr)) {}
+
+PackedStorage& PackedStorage::operator=(PackedStorage&& other) noexcept {
+  if (this != &other) {
+    release();
+    isa = other.isa;
+    k = std::exchange(other.k, 0);
+    n = std::exchange(other.n, 0);
+    data = std::exchange(other.data, nullptr);
+    scales = std::exchange(other.scales, nullptr);
+  }
+  return *this;
+}
+
+void PackedStorage::release() {
+  free_aligned(data);
+  free_aligned(scales);
+  data = nullptr;
+  scales = nullptr;
+}
+
+void PackedStorage::allocate_data(size_t bytes) {
+  free_aligned(data);
+  data = allocate_aligned(bytes);
+}
+
+void PackedStorage::allocate_scales(size_t count) {
+  free_aligned(scales);
+  scales = static_cast<float*>(allocate_aligned(count * sizeof(float)));
+  if (scales != nullptr) std::memset(scales, 0, count * sizeof(float));
+}
 
 void sgemm_isa(Isa isa, bool trans_a, bool trans_b, size_t m, size_t n, size_t k, float alpha, const float* a,
                size_t lda, const float* b, size_t ldb, float beta, float* c, size_t ldc) {
@@ -53,38 +84,19 @@ void sgemm(bool trans_a, bool trans_b, size_t m, size_t n, size_t k, float alpha
   sgemm_isa(active_isa(), trans_a, trans_b, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
 }
 
-PackedB::PackedB() = default;
-
-PackedB::~PackedB() { free_packed(data_); }
-
-PackedB::PackedB(PackedB&& other) noexcept
-    : isa_(other.isa_),
-      k_(std::exchange(other.k_, 0)),
-      n_(std::exchange(other.n_, 0)),
-      data_(std::exchange(other.data_, nullptr)) {}
-
-PackedB& PackedB::operator=(PackedB&& other) noexcept {
-  if (this != &other) {
-    free_packed(data_);
-    isa_ = other.isa_;
-    k_ = std::exchange(other.k_, 0);
-    n_ = std::exchange(other.n_, 0);
-    data_ = std::exchange(other.data_, nullptr);
-  }
-  return *this;
-}
-
 PackedB pack_b_isa(Isa isa, bool trans_b, size_t k, size_t n, const float* b, size_t ldb) {
   PackedB out;
-  out.isa_ = use_avx2(isa) ? Isa::kAvx2 : Isa::kScalar;
-  out.k_ = k;
-  out.n_ = n;
-  if (out.isa_ == Isa::kAvx2) {
-    out.data_ = allocate_packed(avx2::packed_b_size(k, n));
-    avx2::pack_b_all(trans_b, k, n, b, ldb, out.data_);
+  PackedStorage& s = out.s_;
+  s.isa = use_avx2(isa) ? Isa::kAvx2 : Isa::kScalar;
+  s.k = k;
+  s.n = n;
+  const bool avx = s.isa == Isa::kAvx2;
+  s.allocate_data((avx ? avx2::packed_b_size(k, n) : scalar::packed_b_size(k, n)) * sizeof(float));
+  auto* dst = static_cast<float*>(s.data);
+  if (avx) {
+    avx2::pack_b_all(trans_b, k, n, b, ldb, dst);
   } else {
-    out.data_ = allocate_packed(scalar::packed_b_size(k, n));
-    scalar::pack_b_all(trans_b, k, n, b, ldb, out.data_);
+    scalar::pack_b_all(trans_b, k, n, b, ldb, dst);
   }
   return out;
 }
@@ -95,59 +107,33 @@ PackedB pack_b(bool trans_b, size_t k, size_t n, const float* b, size_t ldb) {
 
 void sgemm_packed(bool trans_a, size_t m, float alpha, const float* a, size_t lda, const PackedB& b, float beta,
                   float* c, size_t ldc) {
-  // b.isa_ is kAvx2 only if the CPU had it when b was packed.
-  if (b.isa_ == Isa::kAvx2) {
-    avx2::sgemm_packed(trans_a, m, b.n_, b.k_, alpha, a, lda, b.data_, beta, c, ldc);
+  // The isa is kAvx2 only if the CPU had it when b was packed.
+  const PackedStorage& s = b.s_;
+  const auto* packed = static_cast<const float*>(s.data);
+  if (s.isa == Isa::kAvx2) {
+    avx2::sgemm_packed(trans_a, m, s.n, s.k, alpha, a, lda, packed, beta, c, ldc);
   } else {
-    scalar::sgemm_packed(trans_a, m, b.n_, b.k_, alpha, a, lda, b.data_, beta, c, ldc);
+    scalar::sgemm_packed(trans_a, m, s.n, s.k, alpha, a, lda, packed, beta, c, ldc);
   }
-}
-
-PackedQ8::PackedQ8() = default;
-
-PackedQ8::~PackedQ8() {
-  free_bytes(data_);
-  free_packed(scales_);
-}
-
-PackedQ8::PackedQ8(PackedQ8&& other) noexcept
-    : isa_(other.isa_),
-      k_(std::exchange(other.k_, 0)),
-      n_(std::exchange(other.n_, 0)),
-      data_(std::exchange(other.data_, nullptr)),
-      scales_(std::exchange(other.scales_, nullptr)) {}
-
-PackedQ8& PackedQ8::operator=(PackedQ8&& other) noexcept {
-  if (this != &other) {
-    free_bytes(data_);
-    free_packed(scales_);
-    isa_ = other.isa_;
-    k_ = std::exchange(other.k_, 0);
-    n_ = std::exchange(other.n_, 0);
-    data_ = std::exchange(other.data_, nullptr);
-    scales_ = std::exchange(other.scales_, nullptr);
-  }
-  return *this;
 }
 
 PackedQ8 pack_q8_isa(Isa isa, size_t k, size_t n, const float* w, size_t ldw) {
   PackedQ8 out;
-  out.isa_ = use_avx2(isa) ? Isa::kAvx2 : Isa::kScalar;
-  out.k_ = k;
-  out.n_ = n;
+  PackedStorage& s = out.s_;
+  s.isa = use_avx2(isa) ? Isa::kAvx2 : Isa::kScalar;
+  s.k = k;
+  s.n = n;
   // The quantisation is the scalar reference's for every ISA; only the layout differs. The scales
   // are padded with zeros to a whole 16-float strip, which the AVX2 kernel loads in full.
-  const size_t padded_n = (n + 15) / 16 * 16;
-  out.scales_ = allocate_packed(padded_n);
-  if (out.scales_ != nullptr) std::memset(out.scales_, 0, padded_n * sizeof(float));
+  s.allocate_scales((n + 15) / 16 * 16);
   std::vector<int8_t> q(n * k);
-  for (size_t j = 0; j < n; ++j) scalar::quantize_row_q8(w + j * ldw, k, q.data() + j * k, out.scales_ + j);
-  if (out.isa_ == Isa::kAvx2) {
-    out.data_ = allocate_bytes(avx2::packed_q8_bytes(k, n));
-    avx2::pack_q8(k, n, q.data(), out.data_);
+  for (size_t j = 0; j < n; ++j) scalar::quantize_row_q8(w + j * ldw, k, q.data() + j * k, s.scales + j);
+  if (s.isa == Isa::kAvx2) {
+    s.allocate_data(avx2::packed_q8_bytes(k, n));
+    avx2::pack_q8(k, n, q.data(), s.data);
   } else {
-    out.data_ = allocate_bytes(scalar::packed_q8_bytes(k, n));
-    scalar::pack_q8(k, n, q.data(), out.data_);
+    s.allocate_data(scalar::packed_q8_bytes(k, n));
+    scalar::pack_q8(k, n, q.data(), s.data);
   }
   return out;
 }
@@ -155,46 +141,27 @@ PackedQ8 pack_q8_isa(Isa isa, size_t k, size_t n, const float* w, size_t ldw) {
 PackedQ8 pack_q8(size_t k, size_t n, const float* w, size_t ldw) { return pack_q8_isa(active_isa(), k, n, w, ldw); }
 
 void qgemm_packed(size_t m, const float* a, size_t lda, const PackedQ8& b, float* c, size_t ldc) {
-  // b.isa_ is kAvx2 only if the CPU had it when b was packed.
-  if (b.isa_ == Isa::kAvx2) {
-    avx2::qgemm_packed(m, b.n_, b.k_, a, lda, b.data_, b.scales_, c, ldc);
+  // The isa is kAvx2 only if the CPU had it when b was packed.
+  const PackedStorage& s = b.s_;
+  if (s.isa == Isa::kAvx2) {
+    avx2::qgemm_packed(m, s.n, s.k, a, lda, s.data, s.scales, c, ldc);
   } else {
-    scalar::qgemm_packed(m, b.n_, b.k_, a, lda, b.data_, b.scales_, c, ldc);
+    scalar::qgemm_packed(m, s.n, s.k, a, lda, s.data, s.scales, c, ldc);
   }
-}
-
-PackedS8::PackedS8() = default;
-
-PackedS8::~PackedS8() { free_bytes(data_); }
-
-PackedS8::PackedS8(PackedS8&& other) noexcept
-    : isa_(other.isa_),
-      k_(std::exchange(other.k_, 0)),
-      n_(std::exchange(other.n_, 0)),
-      data_(std::exchange(other.data_, nullptr)) {}
-
-PackedS8& PackedS8::operator=(PackedS8&& other) noexcept {
-  if (this != &other) {
-    free_bytes(data_);
-    isa_ = other.isa_;
-    k_ = std::exchange(other.k_, 0);
-    n_ = std::exchange(other.n_, 0);
-    data_ = std::exchange(other.data_, nullptr);
-  }
-  return *this;
 }
 
 PackedS8 pack_s8_isa(Isa isa, size_t k, size_t n, const int8_t* b, size_t ldb) {
   PackedS8 out;
-  out.isa_ = use_avx512(isa) ? Isa::kAvx512 : Isa::kScalar;
-  out.k_ = k;
-  out.n_ = n;
-  if (out.isa_ == Isa::kAvx512) {
-    out.data_ = allocate_bytes(avx512::packed_s8_bytes(k, n));
-    avx512::pack_s8(k, n, b, ldb, out.data_);
+  PackedStorage& s = out.s_;
+  s.isa = use_avx512(isa) ? Isa::kAvx512 : Isa::kScalar;
+  s.k = k;
+  s.n = n;
+  if (s.isa == Isa::kAvx512) {
+    s.allocate_data(avx512::packed_s8_bytes(k, n));
+    avx512::pack_s8(k, n, b, ldb, s.data);
   } else {
-    out.data_ = allocate_bytes(scalar::packed_s8_bytes(k, n));
-    scalar::pack_s8(k, n, b, ldb, out.data_);
+    s.allocate_data(scalar::packed_s8_bytes(k, n));
+    scalar::pack_s8(k, n, b, ldb, s.data);
   }
   return out;
 }
@@ -202,11 +169,12 @@ PackedS8 pack_s8_isa(Isa isa, size_t k, size_t n, const int8_t* b, size_t ldb) {
 PackedS8 pack_s8(size_t k, size_t n, const int8_t* b, size_t ldb) { return pack_s8_isa(active_isa(), k, n, b, ldb); }
 
 void s8gemm_packed(size_t m, const int8_t* a, size_t lda, const PackedS8& b, int32_t* c, size_t ldc) {
-  // b.isa_ is kAvx512 only if the CPU had it when b was packed.
-  if (b.isa_ == Isa::kAvx512) {
-    avx512::s8gemm_packed(m, b.n_, b.k_, a, lda, b.data_, c, ldc);
+  // The isa is kAvx512 only if the CPU had it when b was packed.
+  const PackedStorage& s = b.s_;
+  if (s.isa == Isa::kAvx512) {
+    avx512::s8gemm_packed(m, s.n, s.k, a, lda, s.data, c, ldc);
   } else {
-    scalar::s8gemm_packed(m, b.n_, b.k_, a, lda, b.data_, c, ldc);
+    scalar::s8gemm_packed(m, s.n, s.k, a, lda, s.data, c, ldc);
   }
 }
 

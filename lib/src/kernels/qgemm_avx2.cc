@@ -32,6 +32,7 @@
 #include <new>
 
 #include "bitmill/kernels/kernels.h"
+#include "kernels/avx2_common.h"
 #include "kernels/kernels_impl.h"
 
 namespace bitmill::kernels::avx2 {
@@ -48,33 +49,6 @@ constexpr size_t kMc = 144;
 constexpr size_t kKc2 = 256;
 
 static_assert(kMc % kMr == 0);
-
-template <typename T>
-struct AlignedDelete {
-  void operator()(T* p) const { ::operator delete[](p, std::align_val_t{64}); }
-};
-template <typename T>
-using Buffer = std::unique_ptr<T[], AlignedDelete<T>>;
-
-// Uninitialised.
-template <typename T>
-Buffer<T> allocate(size_t n) {
-  return Buffer<T>(static_cast<T*>(::operator new[](std::max<size_t>(n, 1) * sizeof(T), std::align_val_t{64})));
-}
-
-size_t ceil_div(size_t a, size_t b) { return (a + b - 1) / b; }
-size_t round_up(size_t a, size_t b) { return ceil_div(a, b) * b; }
-
-size_t block_size(size_t total, size_t max, size_t unit) {
-  const size_t blocks = ceil_div(total, max);
-  return std::min(max, round_up(ceil_div(total, blocks), unit));
-}
-
-// Lanes [0, n) of a mask for n in [0, 8].
-inline __m256i lane_mask(size_t n) {
-  const __m256i idx = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
-  return _mm256_cmpgt_epi32(_mm256_set1_epi32(static_cast<int>(n)), idx);
-}
 
 inline uint32_t pair(int32_t lo, int32_t hi) {
   return static_cast<uint32_t>(static_cast<uint16_t>(lo)) | (static_cast<uint32_t>(static_cast<uint16_t>(hi)) << 16);

@@ -21,6 +21,7 @@
 #include <memory>
 #include <new>
 
+#include "kernels/avx2_common.h"
 #include "kernels/kernels_impl.h"
 
 namespace bitmill::kernels::avx2 {
@@ -40,27 +41,6 @@ constexpr size_t kMc = 144;
 constexpr size_t kNc = 4096;
 
 static_assert(kMc % kMr == 0 && kNc % kNr == 0);
-
-struct AlignedDelete {
-  void operator()(float* p) const { ::operator delete[](p, std::align_val_t{64}); }
-};
-using Buffer = std::unique_ptr<float[], AlignedDelete>;
-
-// Uninitialised: packing writes every element the micro-kernel reads.
-Buffer allocate(size_t n) {
-  return Buffer(static_cast<float*>(::operator new[](n * sizeof(float), std::align_val_t{64})));
-}
-
-size_t ceil_div(size_t a, size_t b) { return (a + b - 1) / b; }
-size_t round_up(size_t a, size_t b) { return ceil_div(a, b) * b; }
-
-// The block size for a dimension of `total` with at most `max` per block, split into equal
-// blocks (a multiple of `unit`): k = 300 with max 256 gives 150 + 150 rather than 256 + 44, whose
-// second pass would be mostly overhead.
-size_t block_size(size_t total, size_t max, size_t unit) {
-  const size_t blocks = ceil_div(total, max);
-  return std::min(max, round_up(ceil_div(total, blocks), unit));
-}
 
 void transpose8(__m256& r0, __m256& r1, __m256& r2, __m256& r3, __m256& r4, __m256& r5, __m256& r6, __m256& r7) {
   const __m256 t0 = _mm256_unpacklo_ps(r0, r1), t1 = _mm256_unpackhi_ps(r0, r1);
@@ -83,6 +63,27 @@ void transpose8(__m256& r0, __m256& r1, __m256& r2, __m256& r3, __m256& r4, __m2
   r5 = _mm256_permute2f128_ps(s1, s5, 0x31);
   r6 = _mm256_permute2f128_ps(s2, s6, 0x31);
   r7 = _mm256_permute2f128_ps(s3, s7, 0x31);
+}
+
+// Transposes the Rows x 8 block at s (rows ld apart; Rows <= 8, missing rows read as zero) and
+// stores its 8 columns, each as a full 8-lane vector, `stride` floats apart from d, in increasing
+// order (with stride < 8 each store overwrites the previous one's extra lanes). Aligned: d and
+// stride keep every store 32-byte aligned.
+template <size_t Rows, bool Aligned>
+inline void transpose_block(const float* s, size_t ld, float* d, size_t stride) {
+  static_assert(Rows <= 8);
+  __m256 r[8];
+#pragma GCC unroll 8
+  for (size_t i = 0; i < 8; ++i) r[i] = i < Rows ? _mm256_loadu_ps(s + i * ld) : _mm256_setzero_ps();
+  transpose8(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7]);
+#pragma GCC unroll 8
+  for (size_t i = 0; i < 8; ++i) {
+    if constexpr (Aligned) {
+      _mm256_store_ps(d + i * stride, r[i]);
+    } else {
+      _mm256_storeu_ps(d + i * stride, r[i]);
+    }
+  }
 }
 
 // Packs op(B)[pc : pc+kc, jc : jc+nc] into ceil(nc / 16) strips; strip s holds, for each p in
@@ -111,23 +112,7 @@ void pack_b(bool trans_b, const float* b, size_t ldb, size_t pc, size_t jc, size
     size_t p = 0;
     if (nr == kNr) {
       for (; p + 8 <= kc; p += 8) {
-        for (size_t h = 0; h < kNr; h += 8) {
-          const float* s = src + h * ldb + p;
-          __m256 r0 = _mm256_loadu_ps(s), r1 = _mm256_loadu_ps(s + ldb), r2 = _mm256_loadu_ps(s + 2 * ldb),
-                 r3 = _mm256_loadu_ps(s + 3 * ldb), r4 = _mm256_loadu_ps(s + 4 * ldb),
-                 r5 = _mm256_loadu_ps(s + 5 * ldb), r6 = _mm256_loadu_ps(s + 6 * ldb),
-                 r7 = _mm256_loadu_ps(s + 7 * ldb);
-          transpose8(r0, r1, r2, r3, r4, r5, r6, r7);
-          float* d = dst + p * kNr + h;
-          _mm256_store_ps(d + 0 * kNr, r0);
-          _mm256_store_ps(d + 1 * kNr, r1);
-          _mm256_store_ps(d + 2 * kNr, r2);
-          _mm256_store_ps(d + 3 * kNr, r3);
-          _mm256_store_ps(d + 4 * kNr, r4);
-          _mm256_store_ps(d + 5 * kNr, r5);
-          _mm256_store_ps(d + 6 * kNr, r6);
-          _mm256_store_ps(d + 7 * kNr, r7);
-        }
+        for (size_t h = 0; h < kNr; h += 8) transpose_block<8, true>(src + h * ldb + p, ldb, dst + p * kNr + h, kNr);
       }
     }
     for (; p < kc; ++p) {
@@ -156,22 +141,7 @@ void pack_a(bool trans_a, const float* a, size_t lda, size_t ic, size_t pc, size
       // Transpose 6 rows x 8 columns; each transposed column has 6 useful lanes and is stored
       // with a full 8-lane store whose 2 extra lanes the next column's store overwrites (the last
       // ones land in the next strip, or the 2-float slack, and are overwritten or unused).
-      for (; p + 8 <= kc; p += 8) {
-        const float* s = src + p;
-        __m256 r0 = _mm256_loadu_ps(s), r1 = _mm256_loadu_ps(s + lda), r2 = _mm256_loadu_ps(s + 2 * lda),
-               r3 = _mm256_loadu_ps(s + 3 * lda), r4 = _mm256_loadu_ps(s + 4 * lda), r5 = _mm256_loadu_ps(s + 5 * lda),
-               r6 = _mm256_setzero_ps(), r7 = _mm256_setzero_ps();
-        transpose8(r0, r1, r2, r3, r4, r5, r6, r7);
-        float* d = dst + p * kMr;
-        _mm256_storeu_ps(d + 0 * kMr, r0);
-        _mm256_storeu_ps(d + 1 * kMr, r1);
-        _mm256_storeu_ps(d + 2 * kMr, r2);
-        _mm256_storeu_ps(d + 3 * kMr, r3);
-        _mm256_storeu_ps(d + 4 * kMr, r4);
-        _mm256_storeu_ps(d + 5 * kMr, r5);
-        _mm256_storeu_ps(d + 6 * kMr, r6);
-        _mm256_storeu_ps(d + 7 * kMr, r7);
-      }
+      for (; p + 8 <= kc; p += 8) transpose_block<kMr, false>(src + p, lda, dst + p * kMr, kMr);
     }
     for (; p < kc; ++p) {
       for (size_t r = 0; r < kMr; ++r) dst[p * kMr + r] = r < mr ? src[r * lda + p] : 0.0f;
@@ -198,12 +168,6 @@ inline __m256 merge_masked(const Merge& mg, __m256 acc, const float* c, __m256i 
   const __m256 old = _mm256_maskload_ps(c, mask);
   if (mg.beta_value == 1.0f) return _mm256_fmadd_ps(mg.alpha, acc, old);
   return _mm256_fmadd_ps(mg.alpha, acc, _mm256_mul_ps(mg.beta, old));
-}
-
-// Lanes [0, n) of a mask for n in [0, 8].
-inline __m256i lane_mask(size_t n) {
-  const __m256i idx = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
-  return _mm256_cmpgt_epi32(_mm256_set1_epi32(static_cast<int>(n)), idx);
 }
 
 // C[mr x nr] (mr <= 6, nr <= 16) merged with the 6 x 16 product of a packed A strip and a
@@ -267,13 +231,6 @@ __attribute__((noinline)) void micro_kernel(size_t kc, const float* __restrict a
   }
 }
 
-inline float hsum(__m256 v) {
-  __m128 s = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
-  s = _mm_add_ps(s, _mm_movehl_ps(s, s));
-  s = _mm_add_ss(s, _mm_movehdup_ps(s));
-  return _mm_cvtss_f32(s);
-}
-
 inline void merge_scalar(float sum, float alpha, float beta, float* c) {
   *c = beta == 0.0f ? alpha * sum : alpha * sum + beta * *c;
 }
@@ -282,9 +239,9 @@ inline void merge_scalar(float sum, float alpha, float beta, float* c) {
 // as the product itself and leave the micro-kernel 5/6 idle; stream B instead.
 void row_times_matrix(bool trans_a, bool trans_b, size_t n, size_t k, float alpha, const float* a, size_t lda,
                       const float* b, size_t ldb, float beta, float* c) {
-  Buffer a_row;
+  Buffer<float> a_row;
   if (trans_a) {  // the row of op(A) is a column of A: gather it once
-    a_row = allocate(k);
+    a_row = allocate<float>(k);
     for (size_t p = 0; p < k; ++p) a_row[p] = a[p * lda];
     a = a_row.get();
   }
@@ -313,7 +270,7 @@ void row_times_matrix(bool trans_a, bool trans_b, size_t n, size_t k, float alph
   // beta == 0, and must get alpha applied once at the end).
   const size_t n8 = n / 8 * 8;
   const __m256i n_tail = lane_mask(n - n8);
-  Buffer acc = allocate(n8 + 8);
+  Buffer<float> acc = allocate<float>(n8 + 8);
   std::fill(acc.get(), acc.get() + n8 + 8, 0.0f);
   for (size_t p = 0; p < k; ++p) {
     const __m256 av = _mm256_set1_ps(a[p]);
@@ -360,8 +317,8 @@ void gemm_blocked(bool trans_a, size_t m, size_t n, size_t k, float alpha, const
   const size_t kc_max = kc_block(k);
   const size_t mc_max = block_size(m, kMc, kMr);
   const size_t nc_max = nc_block(n);
-  Buffer b_pack = src.prepacked ? nullptr : allocate(kc_max * round_up(nc_max, kNr));
-  Buffer a_pack = allocate(kc_max * round_up(mc_max, kMr) + 2);  // + the slack pack_a may write
+  Buffer<float> b_pack = src.prepacked ? nullptr : allocate<float>(kc_max * round_up(nc_max, kNr));
+  Buffer<float> a_pack = allocate<float>(kc_max * round_up(mc_max, kMr) + 2);  // + the slack pack_a may write
 
   const float* next_prepacked = src.prepacked;
   for (size_t jc = 0; jc < n; jc += nc_max) {

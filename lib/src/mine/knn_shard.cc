@@ -23,11 +23,6 @@
 
 namespace bitmill::mine {
 
-using vectors::better;
-using vectors::insert;
-using vectors::kNoIdx;
-using vectors::kNoSim;
-
 namespace {
 
 // The lists are written and read as the machine's f32 and i64: little-endian is the file format.
@@ -171,8 +166,8 @@ std::string index_ranges(const std::vector<uint64_t>& v) {
 void init_lists(Neighbors& nb, size_t rows, size_t k) {
   nb.rows = rows;
   nb.k = k;
-  nb.sim.assign(rows * k, kNoSim);
-  nb.idx.assign(rows * k, kNoIdx);
+  nb.sim.assign(rows * k, vectors::kNoSim);
+  nb.idx.assign(rows * k, vectors::kNoIdx);
 }
 
 // One list record of k entries: k f32 similarities, then k i64 indices.
@@ -455,8 +450,8 @@ Status KnnShardSet::merge(Neighbors& fwd, Neighbors& bwd) const {
                 bad_index = true;
                 break;
               }
-              if (walking && !better(v, id, gs[kb - 1], gi[kb - 1])) walking = false;
-              if (walking) insert(gs, gi, kb, v, id);
+              if (walking && !vectors::better(v, id, gs[kb - 1], gi[kb - 1])) walking = false;
+              if (walking) vectors::insert(gs, gi, kb, v, id);
             }
           }
         });
@@ -469,7 +464,7 @@ Status KnnShardSet::merge(Neighbors& fwd, Neighbors& bwd) const {
     if (bad_index) return data_error(path + ": corrupt neighbour lists (an index out of range)");
   }
   // Every target had at least kb candidates, so no list can still hold a placeholder.
-  if (std::find(bwd.idx.begin(), bwd.idx.end(), kNoIdx) != bwd.idx.end()) {
+  if (std::find(bwd.idx.begin(), bwd.idx.end(), vectors::kNoIdx) != bwd.idx.end()) {
     return internal_error("the shards' backward lists are incomplete");
   }
   return Status::ok();

@@ -39,6 +39,30 @@ Isa parse_isa_env(const char* value, Isa detected);
 void sgemm(bool trans_a, bool trans_b, size_t m, size_t n, size_t k, float alpha, const float* a, size_t lda,
            const float* b, size_t ldb, float beta, float* c, size_t ldc);
 
+// What a packed operand (PackedB, PackedQ8, PackedS8) holds: the ISA it was packed for, its shape
+// and its owned, 64-byte aligned memory. Moved from, it is empty (k = n = 0, no memory).
+class PackedStorage {
+ public:
+  PackedStorage() = default;
+  ~PackedStorage();
+  PackedStorage(PackedStorage&& other) noexcept;
+  PackedStorage& operator=(PackedStorage&& other) noexcept;
+  PackedStorage(const PackedStorage&) = delete;
+  PackedStorage& operator=(const PackedStorage&) = delete;
+
+  // Replace data (uninitialised `bytes`) and scales (`count` zeros); null for 0.
+  void allocate_data(size_t bytes);
+  void allocate_scales(size_t count);
+
+  Isa isa = Isa::kScalar;
+  size_t k = 0, n = 0;
+  void* data = nullptr;
+  float* scales = nullptr;
+
+ private:
+  void release();
+};
+
 // op(B) (k x n) packed once into the layout an ISA's GEMM reads, for a B that multiplies many
 // different A, as a Linear layer's weight does every batch. sgemm_packed skips the pass over B
 // that sgemm otherwise makes on every call: 1-3% of a BERT-size GEMM at M = 512 on an idle core,
@@ -46,26 +70,16 @@ void sgemm(bool trans_a, bool trans_b, size_t m, size_t n, size_t k, float alpha
 // can serve any number of threads at once. Move-only.
 class PackedB {
  public:
-  PackedB();  // empty: k() == n() == 0
-  ~PackedB();
-  PackedB(PackedB&&) noexcept;
-  PackedB& operator=(PackedB&&) noexcept;
-  PackedB(const PackedB&) = delete;
-  PackedB& operator=(const PackedB&) = delete;
-
-  size_t k() const { return k_; }
-  size_t n() const { return n_; }
+  size_t k() const { return s_.k; }  // 0 when empty (default-constructed or moved from)
+  size_t n() const { return s_.n; }
   // The kernels it was packed for, which sgemm_packed runs.
-  Isa isa() const { return isa_; }
+  Isa isa() const { return s_.isa; }
 
  private:
   friend PackedB pack_b_isa(Isa isa, bool trans_b, size_t k, size_t n, const float* b, size_t ldb);
   friend void sgemm_packed(bool trans_a, size_t m, float alpha, const float* a, size_t lda, const PackedB& b,
                            float beta, float* c, size_t ldc);
-
-  Isa isa_ = Isa::kScalar;
-  size_t k_ = 0, n_ = 0;
-  float* data_ = nullptr;  // owned; aligned for the ISA's vector loads
+  PackedStorage s_;  // data: floats, aligned for the ISA's vector loads
 };
 
 // Packs op(B), with B and trans_b as for sgemm, for the active ISA.
@@ -99,27 +113,17 @@ constexpr size_t kQ8MaxK = 133144;
 // once built, so one PackedQ8 can serve any number of threads at once. Move-only.
 class PackedQ8 {
  public:
-  PackedQ8();  // empty: k() == n() == 0
-  ~PackedQ8();
-  PackedQ8(PackedQ8&&) noexcept;
-  PackedQ8& operator=(PackedQ8&&) noexcept;
-  PackedQ8(const PackedQ8&) = delete;
-  PackedQ8& operator=(const PackedQ8&) = delete;
-
-  size_t k() const { return k_; }
-  size_t n() const { return n_; }
-  Isa isa() const { return isa_; }
+  size_t k() const { return s_.k; }  // 0 when empty (default-constructed or moved from)
+  size_t n() const { return s_.n; }
+  Isa isa() const { return s_.isa; }
   // w_scale[j] for the n output rows.
-  const float* scales() const { return scales_; }
+  const float* scales() const { return s_.scales; }
 
  private:
   friend PackedQ8 pack_q8_isa(Isa isa, size_t k, size_t n, const float* w, size_t ldw);
   friend void qgemm_packed(size_t m, const float* a, size_t lda, const PackedQ8& b, float* c, size_t ldc);
-
-  Isa isa_ = Isa::kScalar;
-  size_t k_ = 0, n_ = 0;
-  void* data_ = nullptr;     // owned; the ISA's layout of the quantised weight
-  float* scales_ = nullptr;  // owned; n rounded up to a whole vector, zero past n
+  PackedStorage s_;  // data: the ISA's layout of the quantised weight; scales: n rounded up to a
+                     // whole vector, zero past n
 };
 
 // Quantises and packs W, stored n x k with leading dimension ldw (row j is output j's weights),
@@ -142,23 +146,14 @@ void qgemm_packed(size_t m, const float* a, size_t lda, const PackedQ8& b, float
 // serve any number of threads at once. Move-only.
 class PackedS8 {
  public:
-  PackedS8();  // empty: k() == n() == 0
-  ~PackedS8();
-  PackedS8(PackedS8&&) noexcept;
-  PackedS8& operator=(PackedS8&&) noexcept;
-  PackedS8(const PackedS8&) = delete;
-  PackedS8& operator=(const PackedS8&) = delete;
-
-  size_t k() const { return k_; }
-  size_t n() const { return n_; }
-  Isa isa() const { return isa_; }
+  size_t k() const { return s_.k; }  // 0 when empty (default-constructed or moved from)
+  size_t n() const { return s_.n; }
+  Isa isa() const { return s_.isa; }
 
  private:
   friend PackedS8 pack_s8_isa(Isa isa, size_t k, size_t n, const int8_t* b, size_t ldb);
   friend void s8gemm_packed(size_t m, const int8_t* a, size_t lda, const PackedS8& b, int32_t* c, size_t ldc);
-  Isa isa_ = Isa::kScalar;
-  size_t k_ = 0, n_ = 0;
-  void* data_ = nullptr;  // owned; the ISA's layout
+  PackedStorage s_;  // data: the ISA's layout
 };
 
 // Packs B (n x k, leading dimension ldb) for the active ISA (AVX2 has no int8 product of its own and
