@@ -3,7 +3,9 @@
 # they write, byte for byte (output files, stdout, and stderr with timings replaced by [TIME]).
 #
 # What runs (each command once per build, in its own directory):
-#   bitmill-embed   data/samples/mine (f32 .npy, f16 raw, --quantize int8, -t 1); with --shared,
+#   bitmill-embed   data/samples/mine (f32 .npy, f16 raw, -t 1, --column, stdout) with the default
+#                   model, and with small random BERT and XLM-R checkpoints (f32, --quantize int8,
+#                   made by tests/reference/encoder_reference.py); with --shared,
 #                   every dev/tatoeba, dev/ntrex and dev/mine text
 #   bitmill-mine    the sample and each dev/mine task: default, --ids --unify, score, --knn-method
 #                   f32 and int8, other margins and retrievals, a 3-shard --work run and its merge,
@@ -100,6 +102,14 @@ run embed-sample-f16-raw bitmill-embed --dtype f16 --format raw -o out.f16 "$IN/
 run embed-sample-t1 bitmill-embed -t 1 -o out.npy "$IN/eng.txt"
 run embed-sample-column bitmill-embed --column 2 -o out.npy "$IN/deu-eng.tsv"
 run embed-sample-stdout bash -c "bitmill-embed < '$IN/eng.txt' | md5sum"
+# Small random BERT and XLM-R checkpoints (tests/reference/encoder_reference.py), for the
+# transformer path: f32 and int8.
+for arch in bert xlmr; do
+  [ -d "$IN/$arch" ] || $PY "$ROOT/tests/reference/encoder_reference.py" make "$IN/$arch" --arch $arch \
+    $([ $arch = bert ] && echo --pooling cls --dense --normalize) >/dev/null 2>&1
+  run "embed-$arch" bitmill-embed --model "$IN/$arch" -o out.npy "$IN/deu.txt"
+  run "embed-$arch-int8" bitmill-embed --model "$IN/$arch" --quantize int8 -t 1 -o out.npy "$IN/eng.txt"
+done
 if [ -n "$SHARED" ]; then
   run embed-tatoeba bash -c "for f in '$SHARED'/dev/tatoeba/tatoeba.*; do bitmill-embed -q -o \$(basename \$f).npy \$f; done"
   run embed-ntrex bash -c "for f in '$SHARED'/dev/ntrex/ntrex.*; do bitmill-embed -q -o \$(basename \$f).npy \$f; done"

@@ -199,33 +199,108 @@ size_t TransformerEncoder::dim() const { return w_->dense.empty() ? w_->cfg.hidd
 
 size_t TransformerEncoder::max_length() const { return model::max_model_length(w_->cfg); }
 
+namespace {
+
+// A batch's token rows, sequence after sequence (no padding): sequence s has rows
+// [offset[s], offset[s + 1]), and row r belongs to sequence seq_of[r].
+struct TokenRows {
+  explicit TokenRows(const std::vector<const std::vector<int32_t>*>& seqs) : offset(seqs.size() + 1, 0) {
+    for (size_t s = 0; s < seqs.size(); ++s) offset[s + 1] = offset[s] + seqs[s]->size();
+    seq_of.resize(offset.back());
+    for (size_t s = 0; s < seqs.size(); ++s) {
+      std::fill(seq_of.begin() + static_cast<ptrdiff_t>(offset[s]),
+                seq_of.begin() + static_cast<ptrdiff_t>(offset[s + 1]), static_cast<uint32_t>(s));
+    }
+  }
+  size_t rows() const { return offset.back(); }
+  size_t length(size_t s) const { return offset[s + 1] - offset[s]; }
+
+  std::vector<size_t> offset;
+  std::vector<uint32_t> seq_of;
+};
+
+// Self-attention of every sequence, all heads, each with its own score matrix: qkv (rows x 3H,
+// the fused projection) into ctx (rows x H). One task per sequence.
+void attention(const TokenRows& t, size_t H, size_t heads, const std::vector<float>& qkv, std::vector<float>& ctx) {
+  const size_t dh = H / heads;
+  const float scale = 1.0f / std::sqrt(static_cast<float>(dh));
+  tbb::parallel_for(tbb::blocked_range<size_t>(0, t.offset.size() - 1, 1), [&](const tbb::blocked_range<size_t>& r) {
+    std::vector<float> scores;
+    for (size_t s = r.begin(); s != r.end(); ++s) {
+      const size_t len = t.length(s);
+      scores.resize(len * len);
+      const float* base = &qkv[t.offset[s] * 3 * H];
+      for (size_t h = 0; h < heads; ++h) {
+        const float* q = base + h * dh;
+        const float* k = base + H + h * dh;
+        const float* v = base + 2 * H + h * dh;
+        kernels::sgemm(false, true, len, len, dh, scale, q, 3 * H, k, 3 * H, 0.0f, scores.data(), len);
+        kernels::softmax_rows(scores.data(), len, len, len, len);
+        kernels::sgemm(false, false, len, dh, len, 1.0f, scores.data(), len, v, 3 * H, 0.0f,
+                       &ctx[t.offset[s] * H + h * dh], H);
+      }
+    }
+  });
+}
+
+// Rows [r0, r0 + n) after attention: output projection, residual, LayerNorm, feed-forward,
+// residual, LayerNorm, in one pass so that the block's rows stay in cache. `buf` is scratch.
+void finish_layer(const Layer& L, size_t H, size_t I, float eps, const float* ctx, float* xb, size_t n,
+                  std::vector<float>& buf) {
+  buf.resize(kRowBlock * (H + I));
+  float* tb = buf.data();
+  float* ib = tb + kRowBlock * H;
+  L.attn_out.apply(ctx, n, tb);
+  for (size_t i = 0; i < n * H; ++i) xb[i] += tb[i];
+  kernels::layer_norm(xb, n, H, H, L.ln1_g.data(), L.ln1_b.data(), eps);
+  L.ffn_in.apply(xb, n, ib);
+  kernels::gelu_erf(ib, n * I);
+  L.ffn_out.apply(ib, n, tb);
+  for (size_t i = 0; i < n * H; ++i) xb[i] += tb[i];
+  kernels::layer_norm(xb, n, H, H, L.ln2_g.data(), L.ln2_b.data(), eps);
+}
+
+// The sequences' pooled rows (CLS or mean) of the last hidden states x.
+std::vector<float> pool(const TokenRows& t, const std::vector<float>& x, size_t H, model::Pooling pooling) {
+  const size_t n = t.offset.size() - 1;
+  std::vector<float> pooled(n * H);
+  for (size_t s = 0; s < n; ++s) {
+    float* p = &pooled[s * H];
+    const size_t len = t.length(s);
+    if (pooling == model::Pooling::kCls) {
+      std::memcpy(p, &x[t.offset[s] * H], H * sizeof(float));
+      continue;
+    }
+    std::fill(p, p + H, 0.0f);
+    for (size_t i = 0; i < len; ++i) {
+      const float* r = &x[(t.offset[s] + i) * H];
+      for (size_t c = 0; c < H; ++c) p[c] += r[c];
+    }
+    const float inv = 1.0f / static_cast<float>(len);
+    for (size_t c = 0; c < H; ++c) p[c] *= inv;
+  }
+  return pooled;
+}
+
+}  // namespace
+
 void TransformerEncoder::embed(const std::vector<const std::vector<int32_t>*>& seqs, float* out) const {
   const Weights& W = *w_;
-  const size_t H = W.cfg.hidden, I = W.cfg.intermediate, nh = W.cfg.heads, dh = H / nh;
-  std::vector<size_t> offset(seqs.size() + 1, 0);
-  for (size_t s = 0; s < seqs.size(); ++s) {
-    offset[s + 1] = offset[s] + seqs[s]->size();
-  }
-  const size_t T = offset.back();
-
-  // Token rows of the batch, sequence after sequence (no padding): row r belongs to seq_of[r].
-  std::vector<uint32_t> seq_of(T);
-  for (size_t s = 0; s < seqs.size(); ++s) {
-    std::fill(seq_of.begin() + static_cast<ptrdiff_t>(offset[s]),
-              seq_of.begin() + static_cast<ptrdiff_t>(offset[s + 1]), static_cast<uint32_t>(s));
-  }
+  const size_t H = W.cfg.hidden, I = W.cfg.intermediate;
+  const TokenRows t(seqs);
+  const size_t T = t.rows();
 
   // Embeddings: word + position + token type 0, then LayerNorm.
   std::vector<float> x(T * H);
   for_row_blocks(T, [&](size_t r0, size_t r1) {
     for (size_t r = r0; r < r1; ++r) {
-      const size_t s = seq_of[r], t = r - offset[s];
+      const size_t s = t.seq_of[r], i = r - t.offset[s];
       float* row = &x[r * H];
-      W.word_row((*seqs[s])[t], row);
+      W.word_row((*seqs[s])[i], row);
       // XLM-R numbers positions from pad_id + 1 (fairseq's make_positions); BERT from 0.
-      const size_t p = W.cfg.arch == model::Arch::kXlmRoberta ? static_cast<size_t>(W.cfg.pad_id) + 1 + t : t;
+      const size_t p = W.cfg.arch == model::Arch::kXlmRoberta ? static_cast<size_t>(W.cfg.pad_id) + 1 + i : i;
       const float* pr = &W.pos[p * H];
-      for (size_t i = 0; i < H; ++i) row[i] += pr[i] + W.type0[i];
+      for (size_t c = 0; c < H; ++c) row[c] += pr[c] + W.type0[c];
     }
     kernels::layer_norm(&x[r0 * H], r1 - r0, H, H, W.emb_ln_g.data(), W.emb_ln_b.data(), W.cfg.layer_norm_eps);
   });
@@ -233,64 +308,16 @@ void TransformerEncoder::embed(const std::vector<const std::vector<int32_t>*>& s
   std::vector<float> qkv(T * 3 * H), ctx(T * H);
   // Per-thread scratch of one row block: the projection output and the FFN's intermediate rows.
   tbb::enumerable_thread_specific<std::vector<float>> scratch;
-  const float scale = 1.0f / std::sqrt(static_cast<float>(dh));
   for (const Layer& L : W.layers) {
     for_row_blocks(T, [&](size_t r0, size_t r1) { L.qkv.apply(&x[r0 * H], r1 - r0, &qkv[r0 * 3 * H]); });
-    // Attention: one task per sequence, all heads, each with its own score matrix.
-    tbb::parallel_for(tbb::blocked_range<size_t>(0, seqs.size(), 1), [&](const tbb::blocked_range<size_t>& r) {
-      std::vector<float> scores;
-      for (size_t s = r.begin(); s != r.end(); ++s) {
-        const size_t len = seqs[s]->size();
-        scores.resize(len * len);
-        const float* base = &qkv[offset[s] * 3 * H];
-        for (size_t h = 0; h < nh; ++h) {
-          const float* q = base + h * dh;
-          const float* k = base + H + h * dh;
-          const float* v = base + 2 * H + h * dh;
-          kernels::sgemm(false, true, len, len, dh, scale, q, 3 * H, k, 3 * H, 0.0f, scores.data(), len);
-          kernels::softmax_rows(scores.data(), len, len, len, len);
-          kernels::sgemm(false, false, len, dh, len, 1.0f, scores.data(), len, v, 3 * H, 0.0f,
-                         &ctx[offset[s] * H + h * dh], H);
-        }
-      }
-    });
-    // Everything after attention is row-wise: one pass per block keeps its rows in cache.
+    attention(t, H, W.cfg.heads, qkv, ctx);
     for_row_blocks(T, [&](size_t r0, size_t r1) {
-      const size_t n = r1 - r0;
-      float* xb = &x[r0 * H];
-      std::vector<float>& buf = scratch.local();
-      buf.resize(kRowBlock * (H + I));
-      float* tb = buf.data();
-      float* ib = tb + kRowBlock * H;
-      L.attn_out.apply(&ctx[r0 * H], n, tb);
-      for (size_t i = 0; i < n * H; ++i) xb[i] += tb[i];
-      kernels::layer_norm(xb, n, H, H, L.ln1_g.data(), L.ln1_b.data(), W.cfg.layer_norm_eps);
-      L.ffn_in.apply(xb, n, ib);
-      kernels::gelu_erf(ib, n * I);
-      L.ffn_out.apply(ib, n, tb);
-      for (size_t i = 0; i < n * H; ++i) xb[i] += tb[i];
-      kernels::layer_norm(xb, n, H, H, L.ln2_g.data(), L.ln2_b.data(), W.cfg.layer_norm_eps);
+      finish_layer(L, H, I, W.cfg.layer_norm_eps, &ctx[r0 * H], &x[r0 * H], r1 - r0, scratch.local());
     });
   }
 
   // Pooling, Dense layers, normalisation.
-  std::vector<float> pooled(seqs.size() * H);
-  for (size_t s = 0; s < seqs.size(); ++s) {
-    float* p = &pooled[s * H];
-    const size_t len = seqs[s]->size();
-    if (W.pooling == model::Pooling::kCls) {
-      std::memcpy(p, &x[offset[s] * H], H * sizeof(float));
-    } else {
-      std::fill(p, p + H, 0.0f);
-      for (size_t t = 0; t < len; ++t) {
-        const float* r = &x[(offset[s] + t) * H];
-        for (size_t i = 0; i < H; ++i) p[i] += r[i];
-      }
-      const float inv = 1.0f / static_cast<float>(len);
-      for (size_t i = 0; i < H; ++i) p[i] *= inv;
-    }
-  }
-  std::vector<float> cur = std::move(pooled), next;
+  std::vector<float> cur = pool(t, x, H, W.pooling), next;
   size_t width = H;
   for (const Dense& D : W.dense) {
     next.assign(seqs.size() * D.out, 0.0f);
@@ -300,9 +327,7 @@ void TransformerEncoder::embed(const std::vector<const std::vector<int32_t>*>& s
     width = D.out;
   }
   if (W.normalize) {
-    for (size_t s = 0; s < seqs.size(); ++s) {
-      kernels::l2_normalize_torch(&cur[s * width], width);
-    }
+    for (size_t s = 0; s < seqs.size(); ++s) kernels::l2_normalize_torch(&cur[s * width], width);
   }
   std::memcpy(out, cur.data(), cur.size() * sizeof(float));
 }
