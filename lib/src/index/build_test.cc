@@ -14,12 +14,7 @@
 namespace bitmill::index {
 namespace {
 
-using bitmill::testing::TempDir;
-using bitmill::testing::write_npy;
-using testing::brute_force;
-using testing::check_exact;
-using testing::clustered;
-using testing::gaussian;
+using namespace testing;  // index/test_data.h
 
 // stopes' table (stopes/utils/mining_utils.py, determine_faiss_index_type): the IVF lists it uses
 // for n sentences, as the reference the default rule is meant to follow.

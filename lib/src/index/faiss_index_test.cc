@@ -18,12 +18,7 @@
 namespace bitmill::index {
 namespace {
 
-using bitmill::testing::read_file;
-using bitmill::testing::TempDir;
-using bitmill::testing::write_file;
-using bitmill::testing::write_npy;
-using testing::brute_force;
-using testing::gaussian;
+using namespace testing;  // index/test_data.h
 
 constexpr float kNoSim = -std::numeric_limits<float>::infinity();
 constexpr int64_t kNoIdx = std::numeric_limits<int64_t>::max();

@@ -11,10 +11,7 @@
 namespace bitmill::index {
 namespace {
 
-using bitmill::testing::TempDir;
-using bitmill::testing::write_npy;
-using testing::brute_force;
-using testing::check_exact;
+using namespace testing;  // index/test_data.h
 
 TEST_CASE("index: exact_knn over a shard matches brute force over that shard's rows") {
   TempDir dir;

@@ -11,7 +11,16 @@
 #include <utility>
 #include <vector>
 
+#include "testing/npy.h"
+#include "testing/test_util.h"
+
 namespace bitmill::index::testing {
+
+// The project-wide test helpers too, so that a test needs one using-directive.
+using bitmill::testing::read_file;
+using bitmill::testing::TempDir;
+using bitmill::testing::write_file;
+using bitmill::testing::write_npy;
 
 // n x d Gaussian rows with norms far from 1 (normalisation matters).
 inline std::vector<float> gaussian(size_t n, size_t d, unsigned seed, float scale = 3.0f) {
