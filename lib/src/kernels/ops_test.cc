@@ -10,7 +10,7 @@
 
 #include "bitmill/util/half.h"
 #include "kernels/kernels_impl.h"
-#include "kernels/kernels_testing.h"
+#include "kernels/kernels_test_util.h"
 
 namespace bitmill::kernels {
 namespace {
@@ -19,20 +19,10 @@ constexpr float kSentinel = 12345.0f;  // in padding and past the end; must surv
 const float kInf = std::numeric_limits<float>::infinity();
 const float kNaN = std::numeric_limits<float>::quiet_NaN();
 
-// The tests' references run in double; -Wdouble-promotion wants the widening spelled out.
-double wide(float v) { return v; }
+using test::wide;
 
-bool have_avx2() {
-  if (cpu_supports(Isa::kAvx2)) return true;
-  MESSAGE("CPU without AVX2+FMA: AVX2 comparisons skipped");
-  return false;
-}
-
-std::vector<Isa> isas() {
-  std::vector<Isa> out{Isa::kScalar};
-  if (have_avx2()) out.push_back(Isa::kAvx2);
-  return out;
-}
+std::vector<Isa> isas() { return test::isas_up_to(Isa::kAvx2); }
+bool have_avx2() { return isas().size() > 1; }
 
 // Every row tail of the 8-wide vectors, and a few encoder widths.
 std::vector<size_t> widths() {

@@ -10,7 +10,7 @@
 #include <utility>
 #include <vector>
 
-#include "kernels/kernels_testing.h"
+#include "kernels/kernels_test_util.h"
 
 namespace bitmill::kernels {
 namespace {
@@ -112,15 +112,7 @@ size_t mismatches(const Problem& pr, const std::vector<float>& want, const std::
   return bad;
 }
 
-std::vector<Isa> isas() {
-  std::vector<Isa> out{Isa::kScalar};
-  if (cpu_supports(Isa::kAvx2)) {
-    out.push_back(Isa::kAvx2);
-  } else {
-    MESSAGE("CPU without AVX2+FMA: AVX2 comparisons skipped");
-  }
-  return out;
-}
+std::vector<Isa> isas() { return test::isas_up_to(Isa::kAvx2); }
 
 // Every ISA against the naive reference, bit for bit: the sums are integers, so there is no
 // summation order to excuse a difference.

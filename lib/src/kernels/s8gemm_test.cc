@@ -7,22 +7,14 @@
 #include <random>
 #include <vector>
 
-#include "kernels/kernels_testing.h"
+#include "kernels/kernels_test_util.h"
 
 namespace bitmill::kernels {
 namespace {
 
 constexpr int32_t kSentinel = 0x5EED;  // in C's padding between rows; must survive
 
-std::vector<Isa> isas() {
-  std::vector<Isa> out{Isa::kScalar};
-  if (cpu_supports(Isa::kAvx512)) {
-    out.push_back(Isa::kAvx512);
-  } else {
-    MESSAGE("no AVX-512 VNNI on this CPU: only the scalar int8 product is tested");
-  }
-  return out;
-}
+std::vector<Isa> isas() { return test::isas_up_to(Isa::kAvx512); }
 
 // The plainest possible exact product, independent of both kernels.
 std::vector<int32_t> naive(size_t m, size_t n, size_t k, const std::vector<int8_t>& a, size_t lda,

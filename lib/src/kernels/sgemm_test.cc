@@ -10,7 +10,7 @@
 #include <utility>
 #include <vector>
 
-#include "kernels/kernels_testing.h"
+#include "kernels/kernels_test_util.h"
 
 namespace bitmill::kernels {
 namespace {
@@ -19,7 +19,7 @@ constexpr float kSentinel = 12345.0f;  // in the padding between rows of C; must
 const float kNaN = std::numeric_limits<float>::quiet_NaN();
 constexpr double kEps = FLT_EPSILON;
 
-double wide(float v) { return v; }
+using test::wide;
 
 // One SGEMM problem with its operands laid out as the caller would: op(A) m x k stored k x m when
 // trans_a, op(B) k x n stored n x k when trans_b, each row padded by `pad` elements (NaN in A and
@@ -150,11 +150,7 @@ std::vector<Params> all_params() {
 // and past one KC (256) and MC (144) block.
 const size_t kSizes[] = {0, 1, 2, 3, 5, 7, 8, 9, 15, 16, 17, 23, 24, 25, 31, 33, 64, 65, 127, 130, 257, 300};
 
-bool have_avx2() {
-  if (cpu_supports(Isa::kAvx2)) return true;
-  MESSAGE("CPU without AVX2+FMA: AVX2 comparisons skipped");
-  return false;
-}
+bool have_avx2() { return test::isas_up_to(Isa::kAvx2).size() > 1; }
 
 // Both ISAs on one integer problem: the reference is exact, so both must equal it exactly.
 void check_exact(const Problem& pr, bool avx2) {
@@ -288,24 +284,15 @@ TEST_CASE("sgemm: attention on an interleaved QKV buffer agrees with a double re
         size_t bad = 0;
         for (size_t i = 0; i < len; ++i) {
           for (size_t j = 0; j < len; ++j) {
-            double s = 0, mag = 0;
-            for (size_t p = 0; p < d; ++p) {
-              const double t = wide(q[i * ld + p]) * wide(k[j * ld + p]);
-              s += t;
-              mag += std::fabs(t);
-            }
+            const test::RefDot r = test::ref_dot(&q[i * ld], 1, &k[j * ld], 1, d);
             const double sc = scale;
-            bad +=
-                std::fabs(wide(scores[i * len + j]) - s * sc) <= static_cast<double>(d + 2) * kEps * mag * sc ? 0 : 1;
+            bad += std::fabs(wide(scores[i * len + j]) - r.sum * sc) <= static_cast<double>(d + 2) * kEps * r.mag * sc
+                       ? 0
+                       : 1;
           }
           for (size_t j = 0; j < d; ++j) {
-            double s = 0, mag = 0;
-            for (size_t p = 0; p < len; ++p) {
-              const double t = wide(scores[i * len + p]) * wide(v[p * ld + j]);
-              s += t;
-              mag += std::fabs(t);
-            }
-            bad += std::fabs(wide(out[i * d + j]) - s) <= static_cast<double>(len + 2) * kEps * mag ? 0 : 1;
+            const test::RefDot r = test::ref_dot(&scores[i * len], 1, &v[j], ld, len);
+            bad += std::fabs(wide(out[i * d + j]) - r.sum) <= static_cast<double>(len + 2) * kEps * r.mag ? 0 : 1;
           }
         }
         CAPTURE(std::string(isa_name(isa)));
@@ -323,9 +310,7 @@ TEST_CASE("sgemm_packed: a packed B gives exact products on every ISA, transpose
   // Empty operands, the m == 1 and tail shapes, several KC blocks (k = 600) and NC blocks (n = 4113).
   const Case cases[] = {{0, 5, 5},    {5, 0, 5},      {5, 5, 0},    {1, 33, 17},   {2, 1, 1},
                         {7, 17, 300}, {130, 65, 257}, {9, 4113, 5}, {25, 31, 600}, {6, 16, 8}};
-  std::vector<Isa> isas{Isa::kScalar};
-  if (have_avx2()) isas.push_back(Isa::kAvx2);
-  for (Isa isa : isas) {
+  for (Isa isa : test::isas_up_to(Isa::kAvx2)) {
     for (bool ta : {false, true}) {
       for (bool tb : {false, true}) {
         for (const Case& cs : cases) {
