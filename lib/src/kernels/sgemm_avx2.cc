@@ -86,67 +86,52 @@ inline void transpose_block(const float* s, size_t ld, float* d, size_t stride) 
   }
 }
 
-// Packs op(B)[pc : pc+kc, jc : jc+nc] into ceil(nc / 16) strips; strip s holds, for each p in
-// order, the 16 values op(B)[pc+p, jc+16s .. jc+16s+15], zero past column nc.
-void pack_b(bool trans_b, const float* b, size_t ldb, size_t pc, size_t jc, size_t kc, size_t nc, float* dst) {
-  for (size_t j0 = 0; j0 < nc; j0 += kNr, dst += kc * kNr) {
-    const size_t nr = std::min(kNr, nc - j0);
-    if (!trans_b) {
-      // Row p of op(B) is row p of B: 16 contiguous floats.
-      const float* src = b + pc * ldb + jc + j0;
-      if (nr == kNr) {
-        for (size_t p = 0; p < kc; ++p) {
-          _mm256_store_ps(dst + p * kNr, _mm256_loadu_ps(src + p * ldb));
-          _mm256_store_ps(dst + p * kNr + 8, _mm256_loadu_ps(src + p * ldb + 8));
+// Packs `count` lines into ceil(count / W) strips of W floats per step: strip s holds, for each
+// step p < kc in order, the values of lines W s .. W s + W - 1 at p, zero past `count`. Line l's
+// value at step p is src[p * ld + l] when `across` (each row of src holds one step of every line,
+// so a strip's values for one p are contiguous), else src[l * ld + p] (each row of src is a line,
+// so a strip is a transpose of W rows, done 8 x 8 at a time). With W = 6 the 8-lane stores of a
+// transposed block spill 2 floats past each step, which the next step's store overwrites: the last
+// ones land in the next strip or past the end, which the buffer must have room for (2 floats).
+template <size_t W>
+void pack_strips(bool across, const float* src, size_t ld, size_t kc, size_t count, float* dst) {
+  for (size_t l0 = 0; l0 < count; l0 += W, dst += kc * W) {
+    const size_t w = std::min(W, count - l0);
+    size_t p = 0;
+    if (across) {
+      const float* s = src + l0;
+      if constexpr (W % 8 == 0) {
+        for (; w == W && p < kc; ++p) {
+          for (size_t h = 0; h < W; h += 8) _mm256_store_ps(dst + p * W + h, _mm256_loadu_ps(s + p * ld + h));
         }
-      } else {
-        for (size_t p = 0; p < kc; ++p) {
-          for (size_t j = 0; j < kNr; ++j) dst[p * kNr + j] = j < nr ? src[p * ldb + j] : 0.0f;
-        }
+      }
+      for (; p < kc; ++p) {
+        for (size_t j = 0; j < W; ++j) dst[p * W + j] = j < w ? s[p * ld + j] : 0.0f;
       }
       continue;
     }
-    // B is n x k: column j of op(B) is row j of B, so a strip is a transpose of 16 rows of B,
-    // done 8 x 8 at a time.
-    const float* src = b + (jc + j0) * ldb + pc;
-    size_t p = 0;
-    if (nr == kNr) {
-      for (; p + 8 <= kc; p += 8) {
-        for (size_t h = 0; h < kNr; h += 8) transpose_block<8, true>(src + h * ldb + p, ldb, dst + p * kNr + h, kNr);
+    const float* s = src + l0 * ld;
+    for (; w == W && p + 8 <= kc; p += 8) {
+      for (size_t h = 0; h < W; h += 8) {
+        transpose_block<std::min<size_t>(W, 8), W % 8 == 0>(s + h * ld + p, ld, dst + p * W + h, W);
       }
     }
     for (; p < kc; ++p) {
-      for (size_t j = 0; j < kNr; ++j) dst[p * kNr + j] = j < nr ? src[j * ldb + p] : 0.0f;
+      for (size_t j = 0; j < W; ++j) dst[p * W + j] = j < w ? s[j * ld + p] : 0.0f;
     }
   }
 }
 
-// Packs op(A)[ic : ic+mc, pc : pc+kc] into ceil(mc / 6) strips; strip s holds, for each p in
-// order, the 6 values op(A)[ic+6s .. ic+6s+5, pc+p], zero past row mc. Writes up to 2 floats
-// past the last strip (see below), which the buffer must have room for.
+// Packs op(B)[pc : pc+kc, jc : jc+nc] into 16-wide strips (pack_strips): the lines are op(B)'s
+// columns, and row p of op(B) is row p of B unless trans_b.
+void pack_b(bool trans_b, const float* b, size_t ldb, size_t pc, size_t jc, size_t kc, size_t nc, float* dst) {
+  pack_strips<kNr>(!trans_b, trans_b ? b + jc * ldb + pc : b + pc * ldb + jc, ldb, kc, nc, dst);
+}
+
+// Packs op(A)[ic : ic+mc, pc : pc+kc] into 6-tall strips (pack_strips): the lines are op(A)'s
+// rows; A is k x m when trans_a. Writes up to 2 floats past the last strip.
 void pack_a(bool trans_a, const float* a, size_t lda, size_t ic, size_t pc, size_t mc, size_t kc, float* dst) {
-  for (size_t i0 = 0; i0 < mc; i0 += kMr, dst += kc * kMr) {
-    const size_t mr = std::min(kMr, mc - i0);
-    if (trans_a) {
-      // A is k x m: the 6 values for one p are contiguous in row p of A.
-      const float* src = a + pc * lda + ic + i0;
-      for (size_t p = 0; p < kc; ++p) {
-        for (size_t r = 0; r < kMr; ++r) dst[p * kMr + r] = r < mr ? src[p * lda + r] : 0.0f;
-      }
-      continue;
-    }
-    const float* src = a + (ic + i0) * lda + pc;
-    size_t p = 0;
-    if (mr == kMr) {
-      // Transpose 6 rows x 8 columns; each transposed column has 6 useful lanes and is stored
-      // with a full 8-lane store whose 2 extra lanes the next column's store overwrites (the last
-      // ones land in the next strip, or the 2-float slack, and are overwritten or unused).
-      for (; p + 8 <= kc; p += 8) transpose_block<kMr, false>(src + p, lda, dst + p * kMr, kMr);
-    }
-    for (; p < kc; ++p) {
-      for (size_t r = 0; r < kMr; ++r) dst[p * kMr + r] = r < mr ? src[r * lda + p] : 0.0f;
-    }
-  }
+  pack_strips<kMr>(trans_a, trans_a ? a + pc * lda + ic : a + ic * lda + pc, lda, kc, mc, dst);
 }
 
 // How a micro-tile's sum is merged into C: C = alpha * sum + beta * C, where beta is the caller's
