@@ -15,6 +15,7 @@
 #include "bitmill/cli/summary.h"
 #include "bitmill/index/build.h"
 #include "bitmill/index/build_base.h"
+#include "bitmill/index/build_request.h"
 #include "bitmill/index/build_stats.h"
 #include "bitmill/index/embedding_set.h"
 #include "bitmill/index/faiss_index.h"
@@ -30,16 +31,8 @@ using namespace bitmill;
 
 struct Options {
   cli::CommonOptions common;
-  std::vector<std::string> inputs;  // build: EMB files; merge: shard indexes
-  std::string output;
+  index::BuildRequest build;  // its inputs and output are merge's shards and output, and search's output
   cli::EmbeddingOptions emb;
-  // build
-  std::string factory;
-  uint64_t train_size = 0;
-  bool train_only = false;
-  std::string trained;
-  size_t recall_sample = 0;  // 0: no recall check
-  std::string stats;
   size_t batch = 0;
   bool force = false;
   index::SearchParams search;  // stored (build, merge) or for this search
@@ -61,91 +54,58 @@ Status store_params(const Options& o, index::FaissIndex& ix) {
   return Status::ok();
 }
 
-Status check_build_options(const Options& o) {
-  if (o.output.empty()) return invalid_argument("-o INDEX is required");
-  if (o.inputs.empty()) return invalid_argument("no embedding files given (EMB...)");
-  if (!o.trained.empty() && !o.factory.empty()) {
-    return invalid_argument("--factory and --trained exclude each other: the trained index fixes the index type");
-  }
-  if (!o.trained.empty() && o.train_size > 0) {
-    return invalid_argument("--train-size and --trained exclude each other: the index is trained already");
-  }
-  if (o.train_only && !o.trained.empty()) return invalid_argument("--train-only and --trained exclude each other");
-  BITMILL_RETURN_IF_ERROR(index::check_output_file(o.output));
-  if (!o.stats.empty()) BITMILL_RETURN_IF_ERROR(index::check_output_file(o.stats));
-  for (const std::string& in : o.inputs) {
-    if (same_output(in, o.output)) return invalid_argument(o.output + " is both an input and the output");
-  }
-  if (!o.trained.empty() && same_output(o.trained, o.output)) {
-    return invalid_argument(o.output + " is both the trained index and the output: each shard needs its own file");
-  }
-  if (o.train_only && o.recall_sample > 0)
-    return invalid_argument("--check-recall needs vectors, and --train-only adds none");
-  if (o.train_only && !o.common.shard.empty()) {
-    return invalid_argument("--train-only trains on a sample of every row: --shard does not apply");
-  }
-  return Status::ok();
-}
-
 // The recall check and the --stats report of a finished build.
 Status check_and_report(const Options& o, const index::FaissIndex& ix, const index::EmbeddingSet& emb,
                         const index::RowSelection& sel, index::BuildStats& st, const cli::Stopwatch& total, Log& log) {
-  if (o.recall_sample > 0) {
+  if (o.build.recall_sample > 0) {
     const cli::Stopwatch sw;
-    BITMILL_ASSIGN_OR_RETURN(st.recall, index::check_recall(ix, emb, sel, o.recall_sample, o.k, {}));
+    BITMILL_ASSIGN_OR_RETURN(st.recall, index::check_recall(ix, emb, sel, o.build.recall_sample, o.k, {}));
     st.recall_seconds = sw.seconds();
     log.info("recall@{} {:.4f}: {} of the {} exact neighbours of {} sampled rows found ({}{})", st.recall->k,
              st.recall->recall, Progress::format_count(st.recall->hits),
              Progress::format_count(st.recall->queries * st.recall->k), Progress::format_count(st.recall->queries),
              ix.describe(), params_text(ix));
   }
-  if (o.stats.empty()) return Status::ok();
-  const index::SearchParams sp = ix.stored_params();
-  st.index = o.output;
-  st.type = ix.describe();
-  st.dim = ix.dim();
-  st.vectors = ix.size();
-  st.shard = sel.shard.to_string();
-  st.nlist = ix.nlist();
-  st.nprobe = sp.nprobe;
-  st.ef_search = sp.ef_search;
+  if (o.build.stats.empty()) return Status::ok();
+  index::describe_index(st, ix, o.build.output, sel.shard);
   st.total_seconds = total.seconds();
-  BITMILL_ASSIGN_OR_RETURN(auto out, OutputStream::open(o.stats));
+  BITMILL_ASSIGN_OR_RETURN(auto out, OutputStream::open(o.build.stats));
   BITMILL_RETURN_IF_ERROR(out->write(index::build_stats_json(st)));
   return out->commit();
 }
 
 Status run_build(const Options& o, Log& log) {
   const cli::Stopwatch sw;
-  BITMILL_RETURN_IF_ERROR(check_build_options(o));
-  BITMILL_ASSIGN_OR_RETURN(index::EmbeddingSet emb, cli::open_embedding_set(o.inputs, o.emb));
+  BITMILL_RETURN_IF_ERROR(index::check_build_request(o.build, !o.common.shard.empty()));
+  BITMILL_ASSIGN_OR_RETURN(index::EmbeddingSet emb, cli::open_embedding_set(o.build.inputs, o.emb));
   index::RowSelection sel;
-  if (!o.train_only) {  // a Slurm array's shard does not apply to training either
+  if (!o.build.train_only) {  // a Slurm array's shard does not apply to training either
     BITMILL_ASSIGN_OR_RETURN(sel.shard, cli::shard(o.common));
     BITMILL_ASSIGN_OR_RETURN(sel.by, parse_shard_by(o.common.shard_by));
   }
-  const uint64_t rows = o.train_only ? 0 : emb.count(sel);
-  BITMILL_ASSIGN_OR_RETURN(auto kept, index::keep_complete_index(o.output, rows, emb.dim(), o.force));
+  const uint64_t rows = o.build.train_only ? 0 : emb.count(sel);
+  BITMILL_ASSIGN_OR_RETURN(auto kept, index::keep_complete_index(o.build.output, rows, emb.dim(), o.force));
   if (kept) {
-    log.info("{} exists ({}, {} vectors of dimension {}): kept (--force rebuilds it)", o.output, kept->type,
+    log.info("{} exists ({}, {} vectors of dimension {}): kept (--force rebuilds it)", o.build.output, kept->type,
              Progress::format_count(kept->vectors), kept->dim);
     return Status::ok();
   }
-  BITMILL_ASSIGN_OR_RETURN(index::FaissIndex ix, o.trained.empty() ? index::create_index(o.factory, emb, sel.shard)
-                                                                   : index::load_trained_index(o.trained, emb));
+  BITMILL_ASSIGN_OR_RETURN(index::FaissIndex ix, o.build.trained.empty()
+                                                     ? index::create_index(o.build.factory, emb, sel.shard)
+                                                     : index::load_trained_index(o.build.trained, emb));
   index::BuildStats st;
   if (!ix.is_trained()) {
     const cli::Stopwatch tsw;
-    st.train_rows = index::training_rows(ix, emb, o.train_size);
+    st.train_rows = index::training_rows(ix, emb, o.build.train_size);
     BITMILL_RETURN_IF_ERROR(index::train_index(ix, emb, st.train_rows));
     st.train_seconds = tsw.seconds();
     log.debug("trained {} on {} of {} rows [{}]", ix.describe(), Progress::format_count(st.train_rows),
               Progress::format_count(emb.rows()), Progress::format_duration(st.train_seconds));
   }
-  ix.set_name(o.output);
+  ix.set_name(o.build.output);
   BITMILL_RETURN_IF_ERROR(store_params(o, ix));
   const uint64_t row_bytes = emb.dim() * vec_type_size(emb.file(0).type());
-  if (!o.train_only) {
+  if (!o.build.train_only) {
     const cli::Stopwatch asw;
     Progress progress(log, rows * row_bytes, "vectors");
     BITMILL_ASSIGN_OR_RETURN(
@@ -153,16 +113,16 @@ Status run_build(const Options& o, Log& log) {
     progress.finish();
     st.add_seconds = asw.seconds();
   }
-  BITMILL_RETURN_IF_ERROR(ix.save(o.output));
+  BITMILL_RETURN_IF_ERROR(ix.save(o.build.output));
   const std::string what = sel.shard.is_whole() ? "" : fmt::format(" (shard {})", sel.shard.to_string());
-  if (o.train_only && st.train_rows == 0) {
-    log.info("{}: {} needs no training: written empty, for --trained", o.output, ix.describe());
-  } else if (o.train_only) {
-    log.info("{}: {} trained on {} of {} vectors of dimension {}{}", o.output, ix.describe(),
+  if (o.build.train_only && st.train_rows == 0) {
+    log.info("{}: {} needs no training: written empty, for --trained", o.build.output, ix.describe());
+  } else if (o.build.train_only) {
+    log.info("{}: {} trained on {} of {} vectors of dimension {}{}", o.build.output, ix.describe(),
              Progress::format_count(st.train_rows), Progress::format_count(emb.rows()), emb.dim(),
              cli::time_rate_suffix(sw.seconds(), st.train_rows * row_bytes));
   } else {
-    log.info("{}: {} of {} of dimension {}{}{}{}{}", o.output, ix.describe(),
+    log.info("{}: {} of {} of dimension {}{}{}{}{}", o.build.output, ix.describe(),
              Progress::format_count(st.added, "vector"), emb.dim(), what,
              st.train_rows > 0 ? fmt::format(", trained on {}", Progress::format_count(st.train_rows)) : "",
              params_text(ix), cli::time_rate_suffix(sw.seconds(), (st.added + st.train_rows) * row_bytes));
@@ -172,24 +132,25 @@ Status run_build(const Options& o, Log& log) {
 
 Status run_merge(const Options& o, Log& log) {
   const cli::Stopwatch sw;
-  if (o.output.empty()) return invalid_argument("-o INDEX is required");
-  if (o.inputs.empty()) return invalid_argument("no shard indexes given (SHARD_INDEX...)");
-  BITMILL_RETURN_IF_ERROR(index::check_output_file(o.output));
-  BITMILL_RETURN_IF_ERROR(index::check_merge_files(o.inputs, o.output));
-  if (!o.force && index::output_exists(o.output)) {
-    log.info("{} exists: kept (--force merges again)", o.output);
+  if (o.build.output.empty()) return invalid_argument("-o INDEX is required");
+  if (o.build.inputs.empty()) return invalid_argument("no shard indexes given (SHARD_INDEX...)");
+  BITMILL_RETURN_IF_ERROR(index::check_output_file(o.build.output));
+  BITMILL_RETURN_IF_ERROR(index::check_merge_files(o.build.inputs, o.build.output));
+  if (!o.force && index::output_exists(o.build.output)) {
+    log.info("{} exists: kept (--force merges again)", o.build.output);
     return Status::ok();
   }
-  BITMILL_ASSIGN_OR_RETURN(index::FaissIndex merged,
-                           index::merge_index_files(o.inputs, [&](const std::string& path, const index::FaissIndex& s) {
-                             log.debug("{}: {} vectors", path, Progress::format_count(s.size()));
-                           }));
-  merged.set_name(o.output);
+  BITMILL_ASSIGN_OR_RETURN(
+      index::FaissIndex merged,
+      index::merge_index_files(o.build.inputs, [&](const std::string& path, const index::FaissIndex& s) {
+        log.debug("{}: {} vectors", path, Progress::format_count(s.size()));
+      }));
+  merged.set_name(o.build.output);
   BITMILL_RETURN_IF_ERROR(store_params(o, merged));
-  BITMILL_RETURN_IF_ERROR(merged.save(o.output));
-  log.info("{}: {} of {} from {}{}{}", o.output, merged.describe(), Progress::format_count(merged.size(), "vector"),
-           Progress::format_count(o.inputs.size(), "shard"), params_text(merged),
-           cli::time_rate_suffix(sw.seconds(), index::file_bytes(o.inputs)));
+  BITMILL_RETURN_IF_ERROR(merged.save(o.build.output));
+  log.info("{}: {} of {} from {}{}{}", o.build.output, merged.describe(),
+           Progress::format_count(merged.size(), "vector"), Progress::format_count(o.build.inputs.size(), "shard"),
+           params_text(merged), cli::time_rate_suffix(sw.seconds(), index::file_bytes(o.build.inputs)));
   return Status::ok();
 }
 
@@ -197,12 +158,12 @@ Status run_search(const Options& o, Log& log) {
   const cli::Stopwatch sw;
   if (o.index.empty()) return invalid_argument("--index INDEX is required");
   if (o.queries.empty()) return invalid_argument("--queries EMB is required");
-  BITMILL_RETURN_IF_ERROR(index::check_output_file(o.output));
+  BITMILL_RETURN_IF_ERROR(index::check_output_file(o.build.output));
   BITMILL_ASSIGN_OR_RETURN(index::FaissIndex ix, index::FaissIndex::load(o.index));
   // Stored in this in-memory copy, not passed per search: FAISS 1.7.3 applies efSearch only so.
   BITMILL_RETURN_IF_ERROR(store_params(o, ix));
   BITMILL_ASSIGN_OR_RETURN(EmbeddingMatrix q, cli::open_embedding_matrix(o.queries, o.emb));
-  BITMILL_ASSIGN_OR_RETURN(auto out, OutputStream::open(o.output.empty() ? "-" : o.output));
+  BITMILL_ASSIGN_OR_RETURN(auto out, OutputStream::open(o.build.output.empty() ? "-" : o.build.output));
   vectors::Neighbors nb;
   index::SearchStats st;
   BITMILL_RETURN_IF_ERROR(index::search_knn(ix, vectors::RowSet{&q, nullptr}, {}, o.k, nb, &st));
@@ -240,30 +201,32 @@ void add_common(CLI::App& app, Options& o) {
 }
 
 void add_build_options(CLI::App& app, Options& o) {
-  app.add_option("inputs", o.inputs, "Embedding files: .npy (f32/f16), else raw rows with --dim")->type_name("EMB...");
-  app.add_option("-o,--output", o.output, "The index to write")->type_name("INDEX");
-  app.add_option("--factory", o.factory,
+  app.add_option("inputs", o.build.inputs, "Embedding files: .npy (f32/f16), else raw rows with --dim")
+      ->type_name("EMB...");
+  app.add_option("-o,--output", o.build.output, "The index to write")->type_name("INDEX");
+  app.add_option("--factory", o.build.factory,
                  "FAISS factory string: Flat, IVF4096,Flat, OPQ64,IVF65536,PQ64, HNSW32, ... (default: by size)")
       ->type_name("STR")
       ->group("Index");
-  app.add_option("--train-size", o.train_size,
+  app.add_option("--train-size", o.build.train_size,
                  "Rows sampled for training (default: 64 x IVF lists, at least 65,536, at most all)")
       ->type_name("N")
       ->check(CLI::PositiveNumber)
       ->group("Index");
-  app.add_flag("--train-only", o.train_only, "Train and write the empty trained index (for --trained)")->group("Index");
-  app.add_option("--trained", o.trained, "Add to a copy of this trained index (from --train-only)")
+  app.add_flag("--train-only", o.build.train_only, "Train and write the empty trained index (for --trained)")
+      ->group("Index");
+  app.add_option("--trained", o.build.trained, "Add to a copy of this trained index (from --train-only)")
       ->type_name("TRAINED")
       ->group("Index");
   app.add_option("--batch", o.batch, "Rows converted and added per batch (default: about 64 MiB of f32)")
       ->type_name("N")
       ->check(CLI::PositiveNumber)
       ->group("Performance");
-  app.add_flag("--check-recall{1000}", o.recall_sample,
+  app.add_flag("--check-recall{1000}", o.build.recall_sample,
                "Report recall@k against exact search on N sampled rows (--check-recall=N; default 1000)")
       ->group("Check");
   cli::add_k_option(app, o.k, "Neighbours for --check-recall")->group("Check");
-  app.add_option("--stats", o.stats, "Write a JSON summary (counts, recall, timings) to FILE")
+  app.add_option("--stats", o.build.stats, "Write a JSON summary (counts, recall, timings) to FILE")
       ->type_name("FILE")
       ->group("Check");
   cli::add_embedding_options(app, o.emb);
@@ -293,8 +256,9 @@ int main(int argc, char** argv) {
   add_build_options(app, o);
 
   CLI::App* merge = app.add_subcommand("merge", "Merge shard indexes (IVF, or sharded Flat) into one, keeping ids");
-  merge->add_option("shards", o.inputs, "Shard indexes built from one trained index")->type_name("SHARD_INDEX...");
-  merge->add_option("-o,--output", o.output, "The merged index")->type_name("INDEX");
+  merge->add_option("shards", o.build.inputs, "Shard indexes built from one trained index")
+      ->type_name("SHARD_INDEX...");
+  merge->add_option("-o,--output", o.build.output, "The merged index")->type_name("INDEX");
   add_param_options(*merge, o, true);
   add_common(*merge, o);
 
@@ -302,7 +266,7 @@ int main(int argc, char** argv) {
   search->add_option("--index", o.index, "The index to search")->type_name("INDEX");
   search->add_option("--queries", o.queries, "Query embeddings: .npy, else raw rows with --dim")->type_name("Q.npy");
   cli::add_k_option(*search, o.k, "Neighbours per query");
-  search->add_option("-o,--output", o.output, "Output TSV: query_row<TAB>rank<TAB>id<TAB>sim (default: stdout)")
+  search->add_option("-o,--output", o.build.output, "Output TSV: query_row<TAB>rank<TAB>id<TAB>sim (default: stdout)")
       ->type_name("OUT.tsv");
   cli::add_embedding_options(*search, o.emb);
   add_param_options(*search, o, false);

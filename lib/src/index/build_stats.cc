@@ -40,4 +40,16 @@ std::string build_stats_json(const BuildStats& s) {
   return j + "}\n";
 }
 
+void describe_index(BuildStats& s, const FaissIndex& ix, const std::string& output, const Shard& shard) {
+  const SearchParams sp = ix.stored_params();
+  s.index = output;
+  s.type = ix.describe();
+  s.dim = ix.dim();
+  s.vectors = ix.size();
+  s.shard = shard.to_string();
+  s.nlist = ix.nlist();
+  s.nprobe = sp.nprobe;
+  s.ef_search = sp.ef_search;
+}
+
 }  // namespace bitmill::index

@@ -9,7 +9,7 @@
 // as the same double; seconds with three decimals. Strings are escaped for JSON: '"' and '\' by a
 // backslash, control characters as \u00XX; other bytes (UTF-8 included) are copied.
 //
-// Thread safety: a pure function.
+// Thread safety: pure functions.
 #pragma once
 
 #include <cstddef>
@@ -17,7 +17,9 @@
 #include <optional>
 #include <string>
 
+#include "bitmill/index/faiss_index.h"
 #include "bitmill/index/recall.h"
+#include "bitmill/util/shard.h"
 
 namespace bitmill::index {
 
@@ -35,5 +37,9 @@ struct BuildStats {
 };
 
 std::string build_stats_json(const BuildStats& s);
+
+// Sets the fields that describe the index written: index (`output`), type, dim, vectors, shard,
+// nlist and the stored nprobe and ef_search.
+void describe_index(BuildStats& s, const FaissIndex& ix, const std::string& output, const Shard& shard);
 
 }  // namespace bitmill::index
