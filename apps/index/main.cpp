@@ -77,7 +77,9 @@ Status check_and_report(const Options& o, const index::FaissIndex& ix, const ind
 Status run_build(const Options& o, Log& log) {
   const cli::Stopwatch sw;
   BITMILL_RETURN_IF_ERROR(index::check_build_request(o.build, !o.common.shard.empty()));
-  BITMILL_ASSIGN_OR_RETURN(index::EmbeddingSet emb, cli::open_embedding_set(o.build.inputs, o.emb));
+  BITMILL_RETURN_IF_ERROR(cli::check_raw_dims(o.build.inputs, o.emb));
+  BITMILL_ASSIGN_OR_RETURN(index::EmbeddingSet emb,
+                           index::EmbeddingSet::open(o.build.inputs, o.emb.given_dim(), o.emb.raw_type()));
   index::RowSelection sel;
   if (!o.build.train_only) {  // a Slurm array's shard does not apply to training either
     BITMILL_ASSIGN_OR_RETURN(sel.shard, cli::shard(o.common));

@@ -13,8 +13,8 @@
 #include "bitmill/cli/k_option.h"
 #include "bitmill/cli/stopwatch.h"
 #include "bitmill/cli/summary.h"
+#include "bitmill/index/search_both.h"
 #include "bitmill/io/output_stream.h"
-#include "bitmill/mine/index_knn.h"
 #include "bitmill/mine/job.h"
 #include "bitmill/mine/job_shards.h"
 #include "bitmill/mine/pair_writer.h"
@@ -35,7 +35,7 @@ struct Options {
   size_t block = 2048;
   std::string knn_method = "auto";
   // Approximate search over FAISS indexes (bitmill-index) instead of the exact one.
-  mine::IndexFiles indexes;
+  index::IndexPair indexes;
   index::SearchParams search;
   // Sharded mining: the folder of the shard files, for a shard run (--work, with --shard or the
   // Slurm array variables) and for `merge`.
@@ -92,7 +92,7 @@ Status search_both(const Options& o, const mine::Job& job, const cli::Stopwatch&
     if (o.indexes.tgt.empty()) return invalid_argument("--src-index and --tgt-index go together");
     if (o.unify) return invalid_argument("--unify needs the exact search: an index holds every line's row");
     index::set_thread_limit(cli::thread_count(o.common));
-    BITMILL_RETURN_IF_ERROR(mine::index_knn_both(job, o.indexes, o.search, o.k, fwd, bwd));
+    BITMILL_RETURN_IF_ERROR(index::search_both(o.indexes, job.src.set(), job.tgt.set(), o.search, o.k, fwd, bwd));
     log.debug("k-NN both ways over {} and {}: {}", o.indexes.tgt, o.indexes.src, isw.elapsed());
     return Status::ok();
   }

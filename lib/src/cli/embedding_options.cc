@@ -23,9 +23,9 @@ Expected<EmbeddingMatrix> open_embedding_matrix(const std::string& path, const E
   return EmbeddingMatrix::open(path, o.given_dim(), o.raw_type());
 }
 
-Expected<index::EmbeddingSet> open_embedding_set(const std::vector<std::string>& paths, const EmbeddingOptions& o) {
+Status check_raw_dims(const std::vector<std::string>& paths, const EmbeddingOptions& o) {
   for (const std::string& p : paths) BITMILL_RETURN_IF_ERROR(check_raw_dim(p, o));
-  return index::EmbeddingSet::open(paths, o.given_dim(), o.raw_type());
+  return Status::ok();
 }
 
 }  // namespace bitmill::cli

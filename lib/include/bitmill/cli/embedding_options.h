@@ -6,9 +6,10 @@
 // of `app`, bound to `o`, which must outlive the parse. --dim 0 counts as not given.
 //
 // check_raw_dim() fails, as an invalid argument, with "PATH: raw embeddings need --dim (or use a
-// .npy file)" for a PATH not ending in .npy when no --dim was given. The openers check each path so
-// before opening any, then return the matrix (matrices) or the errors of EmbeddingMatrix::open
-// (index::EmbeddingSet::open), which name the file.
+// .npy file)" for a PATH not ending in .npy when no --dim was given; check_raw_dims() checks each
+// path so, in order. open_embedding_matrix() checks, then returns the matrix or the errors of
+// EmbeddingMatrix::open, which name the file. A tool that reads several files as one set
+// (bitmill-index) checks them all, then opens the set with given_dim() and raw_type().
 //
 // Thread safety: plain functions; `o` is read after parsing only.
 #pragma once
@@ -21,7 +22,6 @@
 #include <CLI/CLI.hpp>
 
 #include "bitmill/base/status.h"
-#include "bitmill/index/embedding_set.h"
 #include "bitmill/io/embeddings.h"
 
 namespace bitmill::cli {
@@ -40,6 +40,6 @@ Status check_raw_dim(const std::string& path, const EmbeddingOptions& o);
 
 Expected<EmbeddingMatrix> open_embedding_matrix(const std::string& path, const EmbeddingOptions& o);
 
-Expected<index::EmbeddingSet> open_embedding_set(const std::vector<std::string>& paths, const EmbeddingOptions& o);
+Status check_raw_dims(const std::vector<std::string>& paths, const EmbeddingOptions& o);
 
 }  // namespace bitmill::cli
