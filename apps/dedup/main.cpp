@@ -4,6 +4,7 @@
 #include "bitmill/base/log.h"
 #include "bitmill/base/progress.h"
 #include "bitmill/cli/common.h"
+#include "bitmill/cli/summary.h"
 #include "bitmill/dedup/exact.h"
 #include "bitmill/io/input_set.h"
 #include "bitmill/io/output_stream.h"
@@ -26,7 +27,6 @@ struct Options {
 };
 
 Status run_dedup(const Options& o, Log& log) {
-  if (o.mode != "exact") return unavailable("--mode near (MinHash LSH) is not available yet in this version");
   dedup::ExactOptions eo;
   BITMILL_ASSIGN_OR_RETURN(eo.key, dedup::parse_key_field(o.key));
   BITMILL_ASSIGN_OR_RETURN(eo.normalize.form, parse_normal_form(o.normalize));
@@ -36,10 +36,7 @@ Status run_dedup(const Options& o, Log& log) {
   eo.tmp_dir = o.common.tmp_dir;
   eo.threads = cli::thread_count(o.common);
 
-  InputSetOptions io;
-  BITMILL_ASSIGN_OR_RETURN(io.invalid_utf8, cli::parse_invalid_utf8(o.common.invalid_utf8));
-  BITMILL_ASSIGN_OR_RETURN(io.shard, cli::shard(o.common));
-  BITMILL_ASSIGN_OR_RETURN(io.shard_by, parse_shard_by(o.common.shard_by));
+  BITMILL_ASSIGN_OR_RETURN(InputSetOptions io, cli::input_set_options(o.common));
   if (!o.removed.empty() && same_output(o.output, o.removed)) {
     return invalid_argument("-o and --removed name the same output (" + o.removed + ")");
   }
@@ -67,11 +64,8 @@ Status run_dedup(const Options& o, Log& log) {
   if (inputs->lines_replaced() > 0) {
     log.warn("repaired invalid UTF-8 in {}", Progress::format_count(inputs->lines_replaced(), "line"));
   }
-  const double secs = progress.elapsed_seconds();
-  const double pct = st.lines ? 100.0 * static_cast<double>(st.removed) / static_cast<double>(st.lines) : 0.0;
-  log.info("{} in, {} kept, {} removed ({:.1f}%) [{}, {}/s]", Progress::format_count(st.lines, "line"),
-           Progress::format_count(st.kept), Progress::format_count(st.removed), pct, Progress::format_duration(secs),
-           Progress::format_bytes(secs > 0 ? static_cast<double>(st.bytes) / secs : 0.0));
+  log.info("{}{}", cli::in_kept_text(st.lines, "line", st.kept, st.removed, "removed"),
+           cli::time_rate_suffix(progress.elapsed_seconds(), st.bytes));
   return Status::ok();
 }
 
@@ -87,7 +81,10 @@ int main(int argc, char** argv) {
   app.add_option("inputs", o.inputs, "Input files, read in order; '-' or none for stdin")->type_name("INPUT...");
   app.add_option("-o,--output", o.output, "Kept lines (default: stdout)")->type_name("OUT");
   app.add_option("--removed", o.removed, "Also write the removed lines here, in input order")->type_name("FILE");
-  cli::one_of(app.add_option("--mode", o.mode, "exact, or near (MinHash LSH; not available yet)"), {"exact", "near"})
+  // Only exact matching exists; --mode exact stays accepted for the scripts that spell it out.
+  cli::one_of(
+      app.add_option("--mode", o.mode, "exact: lines with equal keys are duplicates (the only mode in this version)"),
+      {"exact"})
       ->default_val("exact")
       ->group("Matching");
   cli::one_of(

@@ -1,15 +1,18 @@
 // bitmill-embed: sentence embeddings with a multilingual encoder, on every core.
 #include <CLI/CLI.hpp>
 
+#include <cstdlib>
+
 #include "bitmill/base/log.h"
 #include "bitmill/base/progress.h"
 #include "bitmill/cli/common.h"
+#include "bitmill/cli/summary.h"
 #include "bitmill/encoder/embed_run.h"
+#include "bitmill/encoder/model_location.h"
 #include "bitmill/encoder/sentence_encoder.h"
 #include "bitmill/io/input_set.h"
 #include "bitmill/io/output_stream.h"
 #include "bitmill/kernels/kernels.h"
-#include "bitmill/util/data_dir.h"
 
 namespace {
 
@@ -29,40 +32,25 @@ struct Options {
   size_t column = 0;
 };
 
-// The model directory: --model, else $BITMILL_MODEL, else the default model shipped beside the
-// program (share/bitmill/models/default: data/models/default in the source tree).
-Expected<std::string> model_dir(const Options& o) {
-  if (!o.model.empty()) return o.model;
-  if (const char* env = std::getenv("BITMILL_MODEL"); env != nullptr && *env != '\0') return std::string(env);
-  if (auto dir = find_shared_data("models/default")) return *dir;
-  return not_found(
-      "no default model found (share/bitmill/models/default beside the program): pass --model DIR or set "
-      "BITMILL_MODEL");
-}
-
-Status run(const Options& o_in, Log& log) {
-  Options o = o_in;
-  BITMILL_ASSIGN_OR_RETURN(o.model, model_dir(o_in));
+Status run(const Options& o, Log& log) {
+  BITMILL_ASSIGN_OR_RETURN(const std::string model,
+                           encoder::find_model_dir(o.model, [](const char* name) { return std::getenv(name); }));
   encoder::EmbedOptions eo;
   eo.prefix = o.prefix;
   eo.column = o.column;
   eo.batch_tokens = o.batch_tokens;
   eo.dtype = o.dtype == "f16" ? VecType::kF16 : VecType::kF32;
-  std::string format = o.format;
-  if (format.empty()) format = (o.output == "-" || o.output.ends_with(".npy")) ? "npy" : "raw";
+  const std::string format = o.format.empty() ? encoder::default_output_format(o.output) : o.format;
   eo.format = format == "npy" ? encoder::OutputFormat::kNpy : encoder::OutputFormat::kRaw;
   eo.threads = cli::thread_count(o.common);
   eo.tmp_dir = o.common.tmp_dir;
 
-  InputSetOptions io;
-  BITMILL_ASSIGN_OR_RETURN(io.invalid_utf8, cli::parse_invalid_utf8(o.common.invalid_utf8));
-  BITMILL_ASSIGN_OR_RETURN(io.shard, cli::shard(o.common));
-  BITMILL_ASSIGN_OR_RETURN(io.shard_by, parse_shard_by(o.common.shard_by));
+  BITMILL_ASSIGN_OR_RETURN(InputSetOptions io, cli::input_set_options(o.common));
   BITMILL_ASSIGN_OR_RETURN(auto inputs, InputSet::open(o.inputs, io));
   BITMILL_ASSIGN_OR_RETURN(
       auto enc, encoder::SentenceEncoder::load(
-                    o.model, o.max_length, o.quantize == "int8" ? encoder::Quantize::kInt8 : encoder::Quantize::kNone));
-  log.debug("model {}: dimension {}, max length {} tokens, kernels {}, linear layers {}", o.model, enc->dim(),
+                    model, o.max_length, o.quantize == "int8" ? encoder::Quantize::kInt8 : encoder::Quantize::kNone));
+  log.debug("model {}: dimension {}, max length {} tokens, kernels {}, linear layers {}", model, enc->dim(),
             enc->max_length(), kernels::isa_name(kernels::active_isa()), o.quantize == "int8" ? "int8" : "f32");
   BITMILL_ASSIGN_OR_RETURN(auto out, OutputStream::open(o.output));
 
@@ -71,10 +59,9 @@ Status run(const Options& o_in, Log& log) {
   progress.finish();
   BITMILL_RETURN_IF_ERROR(commit_all({out.get()}));
   const double secs = progress.elapsed_seconds();
-  log.info("{} embedded, dimension {}, {} {}, {:.1f} sentences/s [{}, {}/s]",
-           Progress::format_count(st.sentences, "sentence"), st.dim, format, o.dtype,
-           secs > 0 ? static_cast<double>(st.sentences) / secs : 0.0, Progress::format_duration(secs),
-           Progress::format_bytes(secs > 0 ? static_cast<double>(inputs->raw_bytes_read()) / secs : 0.0));
+  log.info("{} embedded, dimension {}, {} {}, {:.1f} sentences/s{}", Progress::format_count(st.sentences, "sentence"),
+           st.dim, format, o.dtype, cli::per_second(st.sentences, secs),
+           cli::time_rate_suffix(secs, inputs->raw_bytes_read()));
   if (st.empty > 0) log.info("{} embedded as the empty string", Progress::format_count(st.empty, "empty line"));
   return Status::ok();
 }

@@ -4,16 +4,17 @@
 
 #include <fmt/format.h>
 
-#include <chrono>
 #include <cmath>
-#include <filesystem>
 #include <optional>
 
 #include "bitmill/base/log.h"
 #include "bitmill/base/progress.h"
 #include "bitmill/cli/common.h"
+#include "bitmill/cli/embedding_options.h"
+#include "bitmill/cli/k_option.h"
+#include "bitmill/cli/stopwatch.h"
 #include "bitmill/eval/bucc.h"
-#include "bitmill/eval/metrics.h"
+#include "bitmill/eval/tables.h"
 #include "bitmill/eval/tatoeba.h"
 #include "bitmill/io/embeddings.h"
 #include "bitmill/io/output_stream.h"
@@ -28,17 +29,12 @@ struct Options {
   bool no_header = false;
   // tatoeba
   std::string src_emb, tgt_emb, name;
-  size_t dim = 0;  // raw embeddings only
-  std::string emb_dtype = "f32";
-  size_t k = 4;
+  cli::EmbeddingOptions emb;
+  size_t k = cli::kDefaultK;
   // bucc
   std::string mined, gold;
   std::optional<double> threshold;
 };
-
-double seconds_since(std::chrono::steady_clock::time_point start) {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-}
 
 Status write_table(const Options& o, const std::string& header, const std::string& rows) {
   BITMILL_ASSIGN_OR_RETURN(auto out, OutputStream::open(o.output));
@@ -47,56 +43,29 @@ Status write_table(const Options& o, const std::string& header, const std::strin
   return commit_all({out.get()});
 }
 
-Expected<EmbeddingMatrix> open_embeddings(const std::string& path, const Options& o) {
-  std::optional<size_t> dim;
-  if (o.dim > 0) dim = o.dim;
-  if (!path.ends_with(".npy") && !dim)
-    return invalid_argument(path + ": raw embeddings need --dim (or use a .npy file)");
-  return EmbeddingMatrix::open(path, dim, o.emb_dtype == "f16" ? VecType::kF16 : VecType::kF32);
-}
-
 Status run_tatoeba(const Options& o, Log& log) {
-  const auto start = std::chrono::steady_clock::now();
-  std::string label = o.name;
-  if (label.empty()) {
-    label = std::filesystem::path(o.src_emb).stem().string() + ":" + std::filesystem::path(o.tgt_emb).stem().string();
-  }
-  if (label.find_first_of("\t\n\r") != std::string::npos) {
-    return invalid_argument("--name must not contain a tab or a line break");
-  }
-  BITMILL_ASSIGN_OR_RETURN(EmbeddingMatrix x, open_embeddings(o.src_emb, o));
-  BITMILL_ASSIGN_OR_RETURN(EmbeddingMatrix y, open_embeddings(o.tgt_emb, o));
+  const cli::Stopwatch sw;
+  BITMILL_ASSIGN_OR_RETURN(std::string label, eval::tatoeba_label(o.name, o.src_emb, o.tgt_emb));
+  BITMILL_ASSIGN_OR_RETURN(EmbeddingMatrix x, cli::open_embedding_matrix(o.src_emb, o.emb));
+  BITMILL_ASSIGN_OR_RETURN(EmbeddingMatrix y, cli::open_embedding_matrix(o.tgt_emb, o.emb));
   BITMILL_ASSIGN_OR_RETURN(eval::RetrievalCounts c, eval::evaluate_aligned(x, y, o.k));
-  const double s2t_cos = eval::percent(c.cos_src2tgt, c.n), t2s_cos = eval::percent(c.cos_tgt2src, c.n);
-  const double s2t_mar = eval::percent(c.margin_src2tgt, c.n), t2s_mar = eval::percent(c.margin_tgt2src, c.n);
-  BITMILL_RETURN_IF_ERROR(write_table(
-      o, "label\tn\tacc_src2tgt_cos\tacc_tgt2src_cos\tacc_src2tgt_margin\tacc_tgt2src_margin",
-      fmt::format("{}\t{}\t{:.2f}\t{:.2f}\t{:.2f}\t{:.2f}\n", label, c.n, s2t_cos, t2s_cos, s2t_mar, t2s_mar)));
-  log.debug("k-NN both ways over {} x {} rows, dimension {}: {}", c.n, c.n, x.dim(),
-            Progress::format_duration(seconds_since(start)));
+  BITMILL_RETURN_IF_ERROR(write_table(o, eval::kTatoebaHeader, eval::tatoeba_row(label, c)));
+  log.debug("k-NN both ways over {} x {} rows, dimension {}: {}", c.n, c.n, x.dim(), sw.elapsed());
+  const eval::Accuracies a = eval::accuracies(c);
   log.info(
       "{}: {} aligned pairs, k = {}: accuracy src->tgt {:.2f}% (cosine) {:.2f}% (margin), tgt->src {:.2f}% "
       "(cosine) {:.2f}% (margin)",
-      label, Progress::format_count(c.n), c.k, s2t_cos, s2t_mar, t2s_cos, t2s_mar);
+      label, Progress::format_count(c.n), c.k, a.src2tgt_cos, a.src2tgt_margin, a.tgt2src_cos, a.tgt2src_margin);
   return Status::ok();
 }
 
-std::string prf_row(const char* set, const std::string& threshold, const eval::Prf& p) {
-  return fmt::format("{}\t{}\t{:.2f}\t{:.2f}\t{:.2f}\t{}\n", set, threshold, p.precision(), p.recall(), p.f1(),
-                     p.pairs);
-}
-
 Status run_bucc(const Options& o, Log& log) {
-  const auto start = std::chrono::steady_clock::now();
+  const cli::Stopwatch sw;
   if (o.threshold && std::isnan(*o.threshold)) return invalid_argument("--threshold must be a number, not NaN");
   if (o.mined == "-" && o.gold == "-") return invalid_argument("--mined and --gold cannot both be standard input");
   BITMILL_ASSIGN_OR_RETURN(eval::BuccResult r, eval::evaluate_bucc(o.mined, o.gold, o.threshold));
-  const std::string t = o.threshold ? fmt::format("{}", *o.threshold) : "-";
-  std::string rows = prf_row("at_threshold", t, r.at_threshold);
-  rows += r.best ? prf_row("best", fmt::format("{}", r.best->strict), r.best->prf)
-                 : prf_row("best", "-", eval::Prf{0, 0, r.gold});
-  BITMILL_RETURN_IF_ERROR(write_table(o, "set\tthreshold\tprecision\trecall\tf1\tpairs", rows));
-  log.debug("read and scored in {}", Progress::format_duration(seconds_since(start)));
+  BITMILL_RETURN_IF_ERROR(write_table(o, eval::kBuccHeader, eval::bucc_rows(r, o.threshold)));
+  log.debug("read and scored in {}", sw.elapsed());
   if (r.distinct != r.mined_rows) {
     log.info("{} mined rows hold {} distinct pairs (a repeated pair counts once, at its best score)",
              Progress::format_count(r.mined_rows), Progress::format_count(r.distinct));
@@ -143,14 +112,9 @@ int main(int argc, char** argv) {
       ->type_name("TGT.npy")
       ->required()
       ->group("Input");
-  tatoeba->add_option("--dim", o.dim, "Dimension of raw (headerless) embedding files")->type_name("D")->group("Input");
-  cli::one_of(tatoeba->add_option("--emb-dtype", o.emb_dtype, "Element type of raw embedding files"), {"f32", "f16"})
-      ->default_val("f32")
-      ->group("Input");
-  tatoeba->add_option("-k", o.k, "Neighbours in each direction for the margin (1 to 1024)")
-      ->default_val(4)
-      ->check(CLI::Range(size_t{1}, size_t{1024}).description(""))
-      ->type_name("K")
+  cli::add_embedding_options(*tatoeba, o.emb);
+  cli::add_k_option(*tatoeba, o.k, "Neighbours in each direction for the margin (1 to 1024)",
+                    cli::KRangeHelp::kInDescription)
       ->group("Scoring");
   tatoeba->add_option("--name", o.name, "Label of the output row (default: SRC:TGT, the file names without extension)")
       ->type_name("LABEL")

@@ -112,6 +112,14 @@ size_t thread_count(const CommonOptions& o) {
   return static_cast<size_t>(tbb::info::default_concurrency());
 }
 
+Expected<InputSetOptions> input_set_options(const CommonOptions& o) {
+  InputSetOptions io;
+  BITMILL_ASSIGN_OR_RETURN(io.invalid_utf8, parse_invalid_utf8(o.invalid_utf8));
+  BITMILL_ASSIGN_OR_RETURN(io.shard, shard(o));
+  BITMILL_ASSIGN_OR_RETURN(io.shard_by, parse_shard_by(o.shard_by));
+  return io;
+}
+
 int run(CLI::App& app, int argc, char** argv, Log& log, const CommonOptions& common,
         const std::function<Status()>& body) {
   install_signal_cleanup();

@@ -14,6 +14,7 @@
 
 #include "bitmill/base/log.h"
 #include "bitmill/base/status.h"
+#include "bitmill/io/input_set.h"
 #include "bitmill/text/utf8.h"
 #include "bitmill/util/shard.h"
 
@@ -52,6 +53,8 @@ Expected<uint64_t> memory_budget(const CommonOptions& o);
 // The --shard value, else the Slurm array environment, else the whole input.
 Expected<Shard> shard(const CommonOptions& o);
 size_t thread_count(const CommonOptions& o);
+// How a tool that streams its inputs reads them: --invalid-utf8, --shard (as shard()) and --shard-by.
+Expected<InputSetOptions> input_set_options(const CommonOptions& o);
 
 // Parses the command line and runs `body` with the tool's thread limit in force. Prints usage
 // errors (exit 1) and the body's error as "PROGRAM: error: message" (exit 2 for data and I/O
