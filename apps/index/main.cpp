@@ -2,8 +2,6 @@
 // merge, search.
 #include <CLI/CLI.hpp>
 
-#include <fmt/format.h>
-
 #include <optional>
 
 #include "bitmill/base/log.h"
@@ -15,6 +13,7 @@
 #include "bitmill/cli/summary.h"
 #include "bitmill/index/build.h"
 #include "bitmill/index/build_base.h"
+#include "bitmill/index/build_report.h"
 #include "bitmill/index/build_request.h"
 #include "bitmill/index/build_stats.h"
 #include "bitmill/index/embedding_set.h"
@@ -41,14 +40,6 @@ struct Options {
   std::string index, queries;
 };
 
-std::string params_text(const index::FaissIndex& ix) {
-  const index::SearchParams p = ix.stored_params();
-  std::string s;
-  if (p.nprobe > 0) s += fmt::format(", nprobe {}", p.nprobe);
-  if (p.ef_search > 0) s += fmt::format(", efSearch {}", p.ef_search);
-  return s;
-}
-
 Status store_params(const Options& o, index::FaissIndex& ix) {
   if (o.search.nprobe > 0 || o.search.ef_search > 0) return ix.store_params(o.search);
   return Status::ok();
@@ -61,10 +52,7 @@ Status check_and_report(const Options& o, const index::FaissIndex& ix, const ind
     const cli::Stopwatch sw;
     BITMILL_ASSIGN_OR_RETURN(st.recall, index::check_recall(ix, emb, sel, o.build.recall_sample, o.k, {}));
     st.recall_seconds = sw.seconds();
-    log.info("recall@{} {:.4f}: {} of the {} exact neighbours of {} sampled rows found ({}{})", st.recall->k,
-             st.recall->recall, Progress::format_count(st.recall->hits),
-             Progress::format_count(st.recall->queries * st.recall->k), Progress::format_count(st.recall->queries),
-             ix.describe(), params_text(ix));
+    log.info("{}", index::recall_summary(*st.recall, ix));
   }
   if (o.build.stats.empty()) return Status::ok();
   index::describe_index(st, ix, o.build.output, sel.shard);
@@ -116,19 +104,10 @@ Status run_build(const Options& o, Log& log) {
     st.add_seconds = asw.seconds();
   }
   BITMILL_RETURN_IF_ERROR(ix.save(o.build.output));
-  const std::string what = sel.shard.is_whole() ? "" : fmt::format(" (shard {})", sel.shard.to_string());
-  if (o.build.train_only && st.train_rows == 0) {
-    log.info("{}: {} needs no training: written empty, for --trained", o.build.output, ix.describe());
-  } else if (o.build.train_only) {
-    log.info("{}: {} trained on {} of {} vectors of dimension {}{}", o.build.output, ix.describe(),
-             Progress::format_count(st.train_rows), Progress::format_count(emb.rows()), emb.dim(),
-             cli::time_rate_suffix(sw.seconds(), st.train_rows * row_bytes));
-  } else {
-    log.info("{}: {} of {} of dimension {}{}{}{}{}", o.build.output, ix.describe(),
-             Progress::format_count(st.added, "vector"), emb.dim(), what,
-             st.train_rows > 0 ? fmt::format(", trained on {}", Progress::format_count(st.train_rows)) : "",
-             params_text(ix), cli::time_rate_suffix(sw.seconds(), (st.added + st.train_rows) * row_bytes));
-  }
+  const bool untrained = o.build.train_only && st.train_rows == 0;
+  const uint64_t bytes = (o.build.train_only ? st.train_rows : st.added + st.train_rows) * row_bytes;
+  log.info("{}{}", index::build_summary(st, ix, o.build.output, emb.rows(), o.build.train_only, sel.shard),
+           untrained ? "" : cli::time_rate_suffix(sw.seconds(), bytes));
   return check_and_report(o, ix, emb, sel, st, sw, log);
 }
 
@@ -152,7 +131,7 @@ Status run_merge(const Options& o, Log& log) {
   BITMILL_RETURN_IF_ERROR(merged.save(o.build.output));
   log.info("{}: {} of {} from {}{}{}", o.build.output, merged.describe(),
            Progress::format_count(merged.size(), "vector"), Progress::format_count(o.build.inputs.size(), "shard"),
-           params_text(merged), cli::time_rate_suffix(sw.seconds(), index::file_bytes(o.build.inputs)));
+           index::params_text(merged), cli::time_rate_suffix(sw.seconds(), index::file_bytes(o.build.inputs)));
   return Status::ok();
 }
 
@@ -173,7 +152,8 @@ Status run_search(const Options& o, Log& log) {
   BITMILL_RETURN_IF_ERROR(commit_all({out.get()}));
   log.info("searched {} {} in {} ({}, {}{}), k = {}{}", Progress::format_count(nb.rows),
            nb.rows == 1 ? "query" : "queries", o.index, ix.describe(), Progress::format_count(ix.size(), "vector"),
-           params_text(ix), nb.k, cli::time_rate_suffix(sw.seconds(), nb.rows * q.dim() * vec_type_size(q.type())));
+           index::params_text(ix), nb.k,
+           cli::time_rate_suffix(sw.seconds(), nb.rows * q.dim() * vec_type_size(q.type())));
   if (st.short_rows > 0) {
     log.warn("{} of {} queries found fewer than {} neighbours (the lists probed hold fewer): raise --nprobe",
              Progress::format_count(st.short_rows), Progress::format_count(nb.rows), nb.k);

@@ -45,21 +45,11 @@ struct Options {
 };
 
 mine::KnnOptions knn_options(const Options& o) {
-  mine::KnnOptions ko;
-  ko.k = o.k;
-  ko.tile = o.block;
-  ko.method = o.knn_method == "f32"    ? mine::KnnMethod::kF32
-              : o.knn_method == "int8" ? mine::KnnMethod::kInt8
-                                       : mine::KnnMethod::kAuto;
-  return ko;
+  return mine::KnnOptions{o.k, o.block, true, mine::parse_knn_method(o.knn_method)};
 }
 
 Expected<mine::MineOptions> mine_options(const Options& o) {
-  mine::MineOptions mo;
-  BITMILL_ASSIGN_OR_RETURN(mo.margin, mine::parse_margin(o.margin));
-  BITMILL_ASSIGN_OR_RETURN(mo.retrieval, mine::parse_retrieval(o.retrieval));
-  mo.threshold = o.threshold;
-  return mo;
+  return mine::parse_mine_options(o.margin, o.retrieval, o.threshold);
 }
 
 mine::EmbeddingOpener embedding_opener(const Options& o) {
@@ -78,10 +68,8 @@ Expected<mine::Job> load_job(const Options& o, Log& log) {
 
 void log_summary(Log& log, const Options& o, bool score_mode, size_t written, size_t nx, size_t ny, size_t k,
                  const cli::Stopwatch& sw) {
-  log.info("{}: {} pairs from {} x {} sentences (k = {}, {} margin{}{}){}", score_mode ? "scored" : "mined",
-           Progress::format_count(written), Progress::format_count(nx), Progress::format_count(ny), k, o.margin,
-           score_mode ? "" : ", " + o.retrieval + " retrieval",
-           o.threshold ? fmt::format(", score > {}", *o.threshold) : "", cli::time_suffix(sw.seconds()));
+  log.info("{}{}", mine::mining_summary(score_mode, written, nx, ny, k, o.margin, o.retrieval, o.threshold),
+           cli::time_suffix(sw.seconds()));
 }
 
 // k-NN both ways: over the FAISS indexes given, else exactly.

@@ -171,6 +171,10 @@ KnnMethod resolve(KnnMethod m) {
   return kernels::active_isa() >= kernels::Isa::kAvx512 ? KnnMethod::kInt8 : KnnMethod::kF32;
 }
 
+KnnMethod parse_knn_method(const std::string& s) {
+  return s == "f32" ? KnnMethod::kF32 : s == "int8" ? KnnMethod::kInt8 : KnnMethod::kAuto;
+}
+
 const char* knn_method_name(KnnMethod m) {
   switch (m) {
     case KnnMethod::kAuto: return "auto";

@@ -3,6 +3,10 @@
 #include <algorithm>
 #include <limits>
 
+#include <fmt/format.h>
+
+#include "bitmill/base/progress.h"
+
 namespace bitmill::mine {
 namespace {
 
@@ -61,6 +65,23 @@ void sort_pairs(std::vector<ScoredPair>& pairs) {
     if (a.src != b.src) return a.src < b.src;
     return a.tgt < b.tgt;
   });
+}
+
+Expected<MineOptions> parse_mine_options(const std::string& margin, const std::string& retrieval,
+                                         std::optional<float> threshold) {
+  MineOptions mo;
+  BITMILL_ASSIGN_OR_RETURN(mo.margin, parse_margin(margin));
+  BITMILL_ASSIGN_OR_RETURN(mo.retrieval, parse_retrieval(retrieval));
+  mo.threshold = threshold;
+  return mo;
+}
+
+std::string mining_summary(bool score_mode, size_t written, size_t nx, size_t ny, size_t k, const std::string& margin,
+                           const std::string& retrieval, std::optional<float> threshold) {
+  return fmt::format("{}: {} pairs from {} x {} sentences (k = {}, {} margin{}{})", score_mode ? "scored" : "mined",
+                     Progress::format_count(written), Progress::format_count(nx), Progress::format_count(ny), k, margin,
+                     score_mode ? "" : ", " + retrieval + " retrieval",
+                     threshold ? fmt::format(", score > {}", *threshold) : "");
 }
 
 std::vector<ScoredPair> mine_pairs(const Neighbors& fwd, const Neighbors& bwd, const MineOptions& o) {

@@ -83,3 +83,25 @@ TEST_CASE("sort_pairs: score decreasing, then source, then target") {
 
 }  // namespace
 }  // namespace bitmill::mine
+
+namespace bitmill::mine {
+
+TEST_CASE("mining options and summary: the command line's words, and the line bitmill-mine logs") {
+  auto mo = parse_mine_options("distance", "intersect", 1.5f);
+  REQUIRE(mo.has_value());
+  CHECK(mo->margin == Margin::kDistance);
+  CHECK(mo->retrieval == Retrieval::kIntersect);
+  CHECK(mo->threshold == 1.5f);
+  CHECK_FALSE(parse_mine_options("cosine", "max", std::nullopt).has_value());
+  CHECK_FALSE(parse_mine_options("ratio", "both", std::nullopt).has_value());
+  CHECK(parse_knn_method("int8") == KnnMethod::kInt8);
+  CHECK(parse_knn_method("f32") == KnnMethod::kF32);
+  CHECK(parse_knn_method("auto") == KnnMethod::kAuto);
+
+  CHECK(mining_summary(false, 1234, 1000, 3000, 4, "ratio", "max", std::nullopt) ==
+        "mined: 1,234 pairs from 1,000 x 3,000 sentences (k = 4, ratio margin, max retrieval)");
+  CHECK(mining_summary(true, 7, 7, 7, 2, "absolute", "max", 0.25f) ==
+        "scored: 7 pairs from 7 x 7 sentences (k = 2, absolute margin, score > 0.25)");
+}
+
+}  // namespace bitmill::mine

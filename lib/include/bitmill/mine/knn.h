@@ -28,6 +28,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <string>
 #include <vector>
 
 #include "bitmill/base/status.h"
@@ -46,6 +47,8 @@ enum class KnnMethod { kAuto, kF32, kInt8 };
 // any CPU (through the scalar int8 product, slowly).
 KnnMethod resolve(KnnMethod m);
 const char* knn_method_name(KnnMethod m);
+// "f32" and "int8"; anything else (the command line offers "auto") is kAuto.
+KnnMethod parse_knn_method(const std::string& s);
 
 struct KnnOptions {
   size_t k = 4;

@@ -50,6 +50,17 @@ struct MineOptions {
   std::optional<float> threshold;  // none: keep every pair the retrieval yields
 };
 
+// The options of bitmill-mine's --margin, --retrieval and --threshold (errors as parse_margin's
+// and parse_retrieval's).
+Expected<MineOptions> parse_mine_options(const std::string& margin, const std::string& retrieval,
+                                         std::optional<float> threshold);
+
+// The summary of a mining or scoring run, without its timing: "mined: N pairs from X x Y
+// sentences (k = K, ratio margin, max retrieval, score > T)" ("scored: ..." without the retrieval).
+// `margin` and `retrieval` as given on the command line.
+std::string mining_summary(bool score_mode, size_t written, size_t nx, size_t ny, size_t k, const std::string& margin,
+                           const std::string& retrieval, std::optional<float> threshold);
+
 // The mined pairs from forward (source -> target) and backward (target -> source) lists.
 std::vector<ScoredPair> mine_pairs(const Neighbors& fwd, const Neighbors& bwd, const MineOptions& opts);
 
