@@ -5,7 +5,13 @@
 
 #include <fmt/format.h>
 
-#include "bitmill/filter/text_features.h"
+#include "bitmill/filter/char_counts.h"
+#include "bitmill/filter/mojibake.h"
+#include "bitmill/filter/numbers.h"
+#include "bitmill/filter/similarity.h"
+#include "bitmill/filter/terminal_punct.h"
+#include "bitmill/filter/urls.h"
+#include "bitmill/filter/words.h"
 #include "bitmill/text/utf8.h"
 
 namespace bitmill::filter {
