@@ -78,17 +78,7 @@ Status run_filter_tool(Options& o, Log& log) {
   return Status::ok();
 }
 
-}  // namespace
-
-int main(int argc, char** argv) {
-  Options o;
-  Log log("bitmill-filter");
-  CLI::App app;
-  cli::setup_app(app, "bitmill-filter",
-                 "Filter TSV bitext (default) or monolingual web documents (--mono) with rules and language ID.\n"
-                 "Kept rows go to -o (or stdout), in input order; rejected rows to --rejected, each with the\n"
-                 "rule that failed. `bitmill-filter --explain` lists the rules and their parameters.");
-  app.add_option("inputs", o.inputs, "Input files, read in order; '-' or none for stdin")->type_name("INPUT...");
+void add_output_options(CLI::App& app, Options& o) {
   app.add_option("-o,--output", o.output, "Kept rows (default: stdout)")->type_name("OUT")->group("Output");
   app.add_option("--rejected", o.rejected, "Rejected rows, with one added column: the rule that failed")
       ->type_name("FILE")
@@ -102,7 +92,9 @@ int main(int argc, char** argv) {
   app.add_option("--stats", o.stats, "Write the counts (rows in, kept, rejections per rule) as JSON")
       ->type_name("FILE")
       ->group("Output");
+}
 
+void add_bitext_options(CLI::App& app, Options& o) {
   app.add_option("--src-lang", o.job.src_lang, "Source language (ISO 639-1 or 639-3)")
       ->type_name("L1")
       ->group("Bitext");
@@ -126,7 +118,9 @@ int main(int argc, char** argv) {
       ->group("Bitext");
   app.add_flag("--margin", o.job.margin, "Semantic score: ratio margin within the batch instead of cosine")
       ->group("Bitext");
+}
 
+void add_mono_options(CLI::App& app, Options& o) {
   app.add_flag("--mono", o.mono, "Web documents (FineWeb/Gopher/C4 rules) instead of bitext")->group("Mono");
   app.add_option("--lang", o.job.lang, "Mono: keep only documents in this language (ISO 639-1 or 639-3)")
       ->type_name("L")
@@ -140,7 +134,9 @@ int main(int argc, char** argv) {
       {"auto", "jsonl", "text"})
       ->default_val("auto")
       ->group("Mono");
+}
 
+void add_rule_options(CLI::App& app, Options& o) {
   app.add_option("--config", o.job.config, "YAML pipeline file of rules and parameters (see --explain)")
       ->type_name("FILE")
       ->group("Rules");
@@ -172,7 +168,23 @@ int main(int argc, char** argv) {
   app.add_option("--lid-model", o.job.lid_model, "fastText language ID model (default: the installed lid.176.ftz)")
       ->type_name("FILE")
       ->group("Rules");
+}
 
+}  // namespace
+
+int main(int argc, char** argv) {
+  Options o;
+  Log log("bitmill-filter");
+  CLI::App app;
+  cli::setup_app(app, "bitmill-filter",
+                 "Filter TSV bitext (default) or monolingual web documents (--mono) with rules and language ID.\n"
+                 "Kept rows go to -o (or stdout), in input order; rejected rows to --rejected, each with the\n"
+                 "rule that failed. `bitmill-filter --explain` lists the rules and their parameters.");
+  app.add_option("inputs", o.inputs, "Input files, read in order; '-' or none for stdin")->type_name("INPUT...");
+  add_output_options(app, o);
+  add_bitext_options(app, o);
+  add_mono_options(app, o);
+  add_rule_options(app, o);
   cli::add_shard_options(app, o.common);
   cli::add_thread_option(app, o.common);
   cli::add_log_options(app, o.common);
