@@ -77,8 +77,11 @@ void count_scripts(std::string_view text, std::vector<std::pair<int, size_t>>& o
   size_t i = 0;
   while (i < n) {
     if (p[i] < 0x80) {
-      latin_ascii += kAsciiCharClass[p[i]] == kLetter;
-      ++i;
+      // The whole ASCII stretch in one tight loop.
+      do {
+        latin_ascii += kAsciiCharClass[p[i]] == kLetter;
+        ++i;
+      } while (i < n && p[i] < 0x80);
       continue;
     }
     const char32_t cp = next_cp(p, n, i);

@@ -22,12 +22,15 @@ void similarity_key(std::string_view text, std::vector<char32_t>& out) {
   size_t i = 0;
   while (i < n) {
     if (p[i] < 0x80) {
-      const unsigned c = p[i++];
-      const CharClass k = kAsciiCharClass[c];
-      if (k == kLetter)
-        out.push_back(c | 0x20u);
-      else if (k == kDigit)
-        out.push_back(c);
+      // The whole ASCII stretch in one tight loop.
+      do {
+        const unsigned c = p[i++];
+        const CharClass k = kAsciiCharClass[c];
+        if (k == kLetter)
+          out.push_back(c | 0x20u);
+        else if (k == kDigit)
+          out.push_back(c);
+      } while (i < n && p[i] < 0x80);
       continue;
     }
     const char32_t cp = next_cp(p, n, i);

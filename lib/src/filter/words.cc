@@ -32,7 +32,7 @@ void for_each_word(std::string_view text, Emit&& emit) {
   enum { kNoToken, kRun, kNospace } tok = kNoToken;
   size_t start = 0, end = 0;
   bool content = false;
-  auto flush = [&] {
+  auto flush = [&]() __attribute__((always_inline)) {
     if (tok == kNospace || (tok == kRun && content)) emit(start, end);
     tok = kNoToken;
     content = false;
@@ -138,17 +138,18 @@ size_t longest_word_run(std::string_view text) {
   const size_t n = text.size();
   const CharTable ucd;
   size_t best = 0, run = 0, prev_b = 0, prev_e = 0;
-  for_each_word(text, [&](size_t b, size_t e) {
-    strip_punct(ucd, p, n, b, e);
-    if (b == e) return;
-    if (run > 0 && equal_folded(p, n, prev_b, prev_e, b, e))
-      ++run;
-    else
-      run = 1;
-    prev_b = b;
-    prev_e = e;
-    best = std::max(best, run);
-  });
+  for_each_word(
+      text, [&](size_t b, size_t e) __attribute__((always_inline)) {
+        strip_punct(ucd, p, n, b, e);
+        if (b == e) return;
+        if (run > 0 && equal_folded(p, n, prev_b, prev_e, b, e))
+          ++run;
+        else
+          run = 1;
+        prev_b = b;
+        prev_e = e;
+        best = std::max(best, run);
+      });
   return best;
 }
 

@@ -62,43 +62,48 @@ struct Utf8Char {
 };
 
 // Decodes the character at p[0], with `avail` (>= 1) bytes readable from p, under lenience L.
-// Written out per length (no loop) so that it compiles to the straight-line code of a hand-written
-// decoder in the scanners' inner loops.
+// Each lenience is written out as straight-line code (no loop, no shared helper), the form the
+// compiler inlines and schedules best in the scanners' inner loops.
 template <Utf8Lenience L>
 inline Utf8Char decode_utf8_char(const unsigned char* p, size_t avail) {
-  constexpr bool kTrusted = L == Utf8Lenience::kTrusted;
-  constexpr Utf8Char kBad = {0xFFFD, 1};
   const unsigned b0 = p[0];
   if (b0 < 0x80) return {b0, 1};
-  // Continuation byte i of the sequence: its 6 payload bits, or ~0 when kStructural rejects it.
-  auto cont = [p](size_t i) -> char32_t {
-    if constexpr (L == Utf8Lenience::kStructural) {
-      if ((p[i] & 0xC0u) != 0x80u) return ~char32_t{0};
+  if constexpr (L == Utf8Lenience::kTrusted) {
+    if (b0 < 0xE0) return {((b0 & 0x1Fu) << 6) | (p[1] & 0x3Fu), 2};
+    if (b0 < 0xF0) return {((b0 & 0x0Fu) << 12) | ((p[1] & 0x3Fu) << 6) | (p[2] & 0x3Fu), 3};
+    return {((b0 & 0x07u) << 18) | ((p[1] & 0x3Fu) << 12) | ((p[2] & 0x3Fu) << 6) | (p[3] & 0x3Fu), 4};
+  } else if constexpr (L == Utf8Lenience::kLeadByte) {
+    if (b0 >= 0xC2 && b0 < 0xE0 && avail >= 2) return {((b0 & 0x1Fu) << 6) | (p[1] & 0x3Fu), 2};
+    if (b0 >= 0xE0 && b0 < 0xF0 && avail >= 3) {
+      return {((b0 & 0x0Fu) << 12) | ((p[1] & 0x3Fu) << 6) | (p[2] & 0x3Fu), 3};
     }
-    return p[i] & 0x3Fu;
-  };
-  constexpr char32_t kRejected = ~char32_t{0};
-  if (kTrusted ? b0 < 0xE0 : (b0 >= 0xC2 && b0 < 0xE0)) {
-    if (!kTrusted && avail < 2) return kBad;
-    const char32_t c1 = cont(1);
-    if (c1 == kRejected) return kBad;
-    return {((b0 & 0x1Fu) << 6) | c1, 2};
+    if (b0 >= 0xF0 && b0 < 0xF5 && avail >= 4) {
+      const char32_t cp = ((b0 & 0x07u) << 18) | ((p[1] & 0x3Fu) << 12) | ((p[2] & 0x3Fu) << 6) | (p[3] & 0x3Fu);
+      return {cp <= 0x10FFFF ? cp : 0xFFFD, 4};
+    }
+    return {0xFFFD, 1};
+  } else {
+    uint32_t n;
+    char32_t cp;
+    if (b0 >= 0xC2 && b0 < 0xE0) {
+      n = 2;
+      cp = b0 & 0x1Fu;
+    } else if (b0 >= 0xE0 && b0 < 0xF0) {
+      n = 3;
+      cp = b0 & 0x0Fu;
+    } else if (b0 >= 0xF0 && b0 < 0xF5) {
+      n = 4;
+      cp = b0 & 0x07u;
+    } else {
+      return {0xFFFD, 1};
+    }
+    if (avail < n) return {0xFFFD, 1};
+    for (uint32_t i = 1; i < n; ++i) {
+      if ((p[i] & 0xC0u) != 0x80u) return {0xFFFD, 1};
+      cp = (cp << 6) | (p[i] & 0x3Fu);
+    }
+    return {cp, n};
   }
-  if (kTrusted ? b0 < 0xF0 : (b0 >= 0xE0 && b0 < 0xF0)) {
-    if (!kTrusted && avail < 3) return kBad;
-    const char32_t c1 = cont(1), c2 = cont(2);
-    if (c1 == kRejected || c2 == kRejected) return kBad;
-    return {((b0 & 0x0Fu) << 12) | (c1 << 6) | c2, 3};
-  }
-  if (kTrusted || (b0 >= 0xF0 && b0 < 0xF5)) {
-    if (!kTrusted && avail < 4) return kBad;
-    const char32_t c1 = cont(1), c2 = cont(2), c3 = cont(3);
-    if (c1 == kRejected || c2 == kRejected || c3 == kRejected) return kBad;
-    const char32_t cp = ((b0 & 0x07u) << 18) | (c1 << 12) | (c2 << 6) | c3;
-    if (L == Utf8Lenience::kLeadByte && cp > 0x10FFFF) return {0xFFFD, 4};
-    return {cp, 4};
-  }
-  return kBad;
 }
 
 template <Utf8Lenience L>
