@@ -1,4 +1,6 @@
 // Character classes as Hugging Face tokenizers sees them (private to the tokenizers).
+// Not the library's character table (bitmill/text/char_class.h) on purpose: these reproduce the
+// older Unicode data tokenizers was built with, so that token ids match it byte for byte.
 //
 // tokenizers takes punctuation, "other" and mark classes from the unicode_categories crate, whose
 // tables predate Unicode 10. bitmill asks utf8proc for the category and flips the answer for the
