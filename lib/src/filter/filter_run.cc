@@ -192,12 +192,42 @@ class Engine {
     return Status::ok();
   }
 
+  // The language of a document, from language ID (or --lang when language ID is off).
+  struct DocLanguage {
+    std::string_view code;  // ISO 639-1, else 639-3, else the engine's label; "" unknown
+    float prob = 0;
+    bool rejected = false;  // the mono lang-id rule failed
+  };
+
+  DocLanguage identify_language(std::string_view text, Scratch& s) const {
+    DocLanguage d;
+    if (!opts_.lid) {
+      if (opts_.mono_lang) {
+        d.code = opts_.mono_lang->iso639_1.empty() ? opts_.mono_lang->iso639_3 : opts_.mono_lang->iso639_1;
+      }
+      return d;
+    }
+    const Language* guessed = nullptr;
+    opts_.lid->identify(text, 1, s.guesses);
+    if (!s.guesses.empty()) {
+      guessed = s.guesses[0].language;
+      d.prob = s.guesses[0].prob;
+      d.code = guessed ? (guessed->iso639_1.empty() ? guessed->iso639_3 : guessed->iso639_1)
+                       : std::string_view(s.guesses[0].label);
+    }
+    if (opts_.mono_lang_rule) {
+      const bool lang_ok = opts_.mono_lang == nullptr || (guessed && same_language(*opts_.mono_lang, *guessed));
+      d.rejected = !lang_ok || static_cast<double>(d.prob) < opts_.mono_min_prob;
+    }
+    return d;
+  }
+
   Status process_mono(Work& w, Scratch& s) {
     const LineBlock& b = w.block;
     const bool first_only = !opts_.all_reasons && !opts_.annotate;
+    const bool jsonl = format_ == DocFormat::kJsonl;
     for (size_t i = 0; i < b.size(); ++i) {
       const std::string_view line = strip_cr(b.line(i));
-      const bool jsonl = format_ == DocFormat::kJsonl;
       std::string_view text = line;
       simdjson::dom::object obj;
       if (jsonl) {
@@ -213,8 +243,6 @@ class Engine {
         }
         text = t;
       }
-      uint64_t mask = 0;
-      const size_t lang_bit = 0;  // lang-id is the first mono rule
       if (!is_valid_utf8(text)) {
         s.cleaned.clear();
         append_replacing_invalid_utf8(text, s.cleaned);
@@ -222,28 +250,12 @@ class Engine {
         text = s.doc;
       }
       // Language ID first: its result also feeds English-only rules and the added fields.
-      std::string_view lang_code;
-      float lang_prob = 0;
-      const Language* guessed = nullptr;
-      if (opts_.lid) {
-        opts_.lid->identify(text, 1, s.guesses);
-        if (!s.guesses.empty()) {
-          guessed = s.guesses[0].language;
-          lang_prob = s.guesses[0].prob;
-          lang_code = guessed ? (guessed->iso639_1.empty() ? guessed->iso639_3 : guessed->iso639_1)
-                              : std::string_view(s.guesses[0].label);
-        }
-        if (opts_.mono_lang_rule) {
-          const bool lang_ok = opts_.mono_lang == nullptr || (guessed && same_language(*opts_.mono_lang, *guessed));
-          const double min_prob = opts_.mono_min_prob;
-          if (!lang_ok || static_cast<double>(lang_prob) < min_prob) mask |= uint64_t{1} << lang_bit;
-        }
-      } else if (opts_.mono_lang) {
-        lang_code = opts_.mono_lang->iso639_1.empty() ? opts_.mono_lang->iso639_3 : opts_.mono_lang->iso639_1;
-      }
+      const DocLanguage lang = identify_language(text, s);
+      const size_t lang_bit = 0;  // lang-id is the first mono rule
+      uint64_t mask = lang.rejected ? uint64_t{1} << lang_bit : 0;
       bool changed = false;
       if (!(mask && first_only)) {
-        mask |= opts_.web->check(text, lang_code, first_only, s.web, s.cleaned, &changed);
+        mask |= opts_.web->check(text, lang.code, first_only, s.web, s.cleaned, &changed);
       }
       count(w, mask);
       if (!jsonl) {
@@ -251,48 +263,53 @@ class Engine {
         emit_line(w, changed && mask == 0 ? std::string_view(s.cleaned) : line, mask, nullptr);
         continue;
       }
-      // JSONL: add fields; rebuild the object only when the text changed.
-      std::string& out = (mask == 0 || opts_.annotate) ? w.kept : w.rejected;
-      std::string extra;
-      if (opts_.lid && !lang_code.empty()) {
-        extra += fmt::format(",\"language\":\"{}\",\"language_score\":{:.4f}", lang_code, lang_prob);
-      }
-      if (mask != 0) {
-        extra += ",\"filter_reason\":\"";
-        append_reasons(mask, rules_, opts_.all_reasons, extra);
-        extra += "\"";
-      }
-      if (!changed || mask != 0) {
-        const size_t close = line.rfind('}');
-        std::string_view head = line.substr(0, close);
-        // An empty object has no field before ours.
-        const bool empty_obj = obj.size() == 0;
-        out += head;
-        out += empty_obj && !extra.empty() ? std::string_view(extra).substr(1) : std::string_view(extra);
-        out += "}\n";
-      } else {
-        out.push_back('{');
-        bool first_field = true;
-        for (auto field : obj) {
-          if (field.key == "language" || field.key == "language_score" || field.key == "filter_reason") continue;
-          if (!first_field) out.push_back(',');
-          first_field = false;
-          out.push_back('"');
-          append_json_escaped(field.key, out);
-          out += "\":";
-          if (field.key == opts_.text_field) {
-            out.push_back('"');
-            append_json_escaped(s.cleaned, out);
-            out.push_back('"');
-          } else {
-            out += simdjson::minify(field.value);
-          }
-        }
-        out += first_field && !extra.empty() ? std::string_view(extra).substr(1) : std::string_view(extra);
-        out += "}\n";
-      }
+      emit_jsonl(w, s, line, obj, mask, lang, changed);
     }
     return Status::ok();
+  }
+
+  // Writes a JSONL document with its added fields; rebuilds the object only when the text changed.
+  void emit_jsonl(Work& w, Scratch& s, std::string_view line, simdjson::dom::object obj, uint64_t mask,
+                  const DocLanguage& lang, bool changed) {
+    std::string& out = (mask == 0 || opts_.annotate) ? w.kept : w.rejected;
+    std::string extra;
+    if (opts_.lid && !lang.code.empty()) {
+      extra += fmt::format(",\"language\":\"{}\",\"language_score\":{:.4f}", lang.code, lang.prob);
+    }
+    if (mask != 0) {
+      extra += ",\"filter_reason\":\"";
+      append_reasons(mask, rules_, opts_.all_reasons, extra);
+      extra += "\"";
+    }
+    if (!changed || mask != 0) {
+      const size_t close = line.rfind('}');
+      std::string_view head = line.substr(0, close);
+      // An empty object has no field before ours.
+      const bool empty_obj = obj.size() == 0;
+      out += head;
+      out += empty_obj && !extra.empty() ? std::string_view(extra).substr(1) : std::string_view(extra);
+      out += "}\n";
+      return;
+    }
+    out.push_back('{');
+    bool first_field = true;
+    for (auto field : obj) {
+      if (field.key == "language" || field.key == "language_score" || field.key == "filter_reason") continue;
+      if (!first_field) out.push_back(',');
+      first_field = false;
+      out.push_back('"');
+      append_json_escaped(field.key, out);
+      out += "\":";
+      if (field.key == opts_.text_field) {
+        out.push_back('"');
+        append_json_escaped(s.cleaned, out);
+        out.push_back('"');
+      } else {
+        out += simdjson::minify(field.value);
+      }
+    }
+    out += first_field && !extra.empty() ? std::string_view(extra).substr(1) : std::string_view(extra);
+    out += "}\n";
   }
 
  public:

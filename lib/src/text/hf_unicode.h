@@ -1,4 +1,6 @@
 // Character classes as Hugging Face tokenizers sees them (private to the tokenizers).
+// Not the library's character table (bitmill/text/char_class.h) on purpose: these reproduce the
+// older Unicode data tokenizers was built with, so that token ids match it byte for byte.
 //
 // tokenizers takes punctuation, "other" and mark classes from the unicode_categories crate, whose
 // tables predate Unicode 10. bitmill asks utf8proc for the category and flips the answer for the
@@ -33,35 +35,11 @@ std::span<const CodePointRange> hf_combining_mark_flips();
 bool in_ranges(std::span<const CodePointRange> ranges, char32_t cp);
 
 // Decodes the code point at s[pos] and advances pos. `s` must be valid UTF-8 (callers check once
-// per input), so this does no validation.
-inline char32_t next_code_point(std::string_view s, size_t& pos) {
-  const auto b0 = static_cast<unsigned char>(s[pos]);
-  if (b0 < 0x80) {
-    ++pos;
-    return b0;
-  }
-  auto cont = [&](size_t i) { return static_cast<char32_t>(static_cast<unsigned char>(s[pos + i]) & 0x3F); };
-  char32_t cp;
-  if (b0 < 0xE0) {
-    cp = (static_cast<char32_t>(b0 & 0x1F) << 6) | cont(1);
-    pos += 2;
-  } else if (b0 < 0xF0) {
-    cp = (static_cast<char32_t>(b0 & 0x0F) << 12) | (cont(1) << 6) | cont(2);
-    pos += 3;
-  } else {
-    cp = (static_cast<char32_t>(b0 & 0x07) << 18) | (cont(1) << 12) | (cont(2) << 6) | cont(3);
-    pos += 4;
-  }
-  return cp;
-}
+// per input), so this does no validation: the library's decoder, trusted form (utf8.h).
+inline char32_t next_code_point(std::string_view s, size_t& pos) { return decode_utf8(s, pos); }
 
 // Start of the code point that ends just before byte `pos` (> 0) of valid UTF-8.
-inline size_t previous_code_point_start(std::string_view s, size_t pos) {
-  do {
-    --pos;
-  } while (pos > 0 && (static_cast<unsigned char>(s[pos]) & 0xC0) == 0x80);
-  return pos;
-}
+inline size_t previous_code_point_start(std::string_view s, size_t pos) { return previous_utf8_start(s, pos); }
 
 // UTF-8 encoding of one scalar value (the library's one implementation, in utf8.h).
 inline void append_code_point(char32_t cp, std::string& out) { append_utf8(cp, out); }

@@ -100,25 +100,6 @@ size_t append_replacing_invalid_utf8(std::string_view s, std::string& out) {
   return replaced;
 }
 
-char32_t decode_utf8(std::string_view s, size_t& pos) {
-  const auto* p = reinterpret_cast<const uint8_t*>(s.data()) + pos;
-  const uint8_t b0 = p[0];
-  if (b0 < 0x80) {
-    pos += 1;
-    return b0;
-  }
-  if (b0 < 0xE0) {
-    pos += 2;
-    return (char32_t{b0 & 0x1Fu} << 6) | (p[1] & 0x3Fu);
-  }
-  if (b0 < 0xF0) {
-    pos += 3;
-    return (char32_t{b0 & 0x0Fu} << 12) | (char32_t{p[1] & 0x3Fu} << 6) | (p[2] & 0x3Fu);
-  }
-  pos += 4;
-  return (char32_t{b0 & 0x07u} << 18) | (char32_t{p[1] & 0x3Fu} << 12) | (char32_t{p[2] & 0x3Fu} << 6) | (p[3] & 0x3Fu);
-}
-
 void append_utf8(char32_t cp, std::string& out) {
   if (cp < 0x80) {
     out.push_back(static_cast<char>(cp));

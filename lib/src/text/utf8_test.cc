@@ -83,5 +83,62 @@ TEST_CASE("decode and encode round-trip every length class") {
   }
 }
 
+TEST_CASE("decode_utf8_char: every lenience decodes every scalar value as the encoder wrote it") {
+  std::string s;
+  for (char32_t cp = 0; cp <= 0x10FFFF; cp += (cp < 0x20000 ? 1 : 61)) {
+    if (cp >= 0xD800 && cp <= 0xDFFF) continue;
+    s.clear();
+    append_utf8(cp, s);
+    const auto* p = reinterpret_cast<const unsigned char*>(s.data());
+    for (const Utf8Char c :
+         {decode_utf8_char<Utf8Lenience::kTrusted>(p, s.size()), decode_utf8_char<Utf8Lenience::kLeadByte>(p, s.size()),
+          decode_utf8_char<Utf8Lenience::kStructural>(p, s.size())}) {
+      REQUIRE(c.cp == cp);
+      REQUIRE(c.len == s.size());
+    }
+    REQUIRE(previous_utf8_start(s, s.size()) == 0);
+  }
+}
+
+TEST_CASE("decode_utf8_char: what each lenience makes of ill-formed input") {
+  struct Row {
+    std::string bytes;
+    Utf8Char lead_byte, structural;
+  };
+  const Row rows[] = {
+      {"\x80", {0xFFFD, 1}, {0xFFFD, 1}},                // lone continuation byte
+      {"\xC0\xAF", {0xFFFD, 1}, {0xFFFD, 1}},            // C0, C1 never lead
+      {"\xC3(", {0xE8, 2}, {0xFFFD, 1}},                 // lead-only takes any second byte
+      {"\xC3", {0xFFFD, 1}, {0xFFFD, 1}},                // truncated at the end
+      {"\xE0\x80\x80", {0, 3}, {0, 3}},                  // overlong form of U+0000
+      {"\xED\xA0\x80", {0xD800, 3}, {0xD800, 3}},        // surrogate
+      {"\xE6\x97", {0xFFFD, 1}, {0xFFFD, 1}},            // truncated 3-byte sequence
+      {"\xF4\x90\x80\x80", {0xFFFD, 4}, {0x110000, 4}},  // above U+10FFFF
+      {"\xF5\x80\x80\x80", {0xFFFD, 1}, {0xFFFD, 1}},    // F5 never leads
+      {"\xF0\x9F\x98"
+       "A",
+       {0x1F601, 4},
+       {0xFFFD, 1}},  // bad last byte, read as its low 6 bits
+  };
+  for (const Row& r : rows) {
+    CAPTURE(r.bytes);
+    const auto* p = reinterpret_cast<const unsigned char*>(r.bytes.data());
+    const Utf8Char lead = decode_utf8_char<Utf8Lenience::kLeadByte>(p, r.bytes.size());
+    const Utf8Char structural = decode_utf8_char<Utf8Lenience::kStructural>(p, r.bytes.size());
+    CHECK(lead.cp == r.lead_byte.cp);
+    CHECK(lead.len == r.lead_byte.len);
+    CHECK(structural.cp == r.structural.cp);
+    CHECK(structural.len == r.structural.len);
+  }
+}
+
+TEST_CASE("previous_utf8_start steps back over at most three continuation bytes") {
+  const std::string s = "a\xE6\x97\xA5";  // a日
+  CHECK(previous_utf8_start(s, s.size()) == 1);
+  CHECK(previous_utf8_start(s, 1) == 0);
+  const std::string junk = "a\x80\x80\x80\x80";
+  CHECK(previous_utf8_start(junk, junk.size()) == 1);
+}
+
 }  // namespace
 }  // namespace bitmill

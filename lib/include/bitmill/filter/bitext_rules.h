@@ -2,7 +2,9 @@
 //
 // The rules, their parameters and defaults are the table bitext_rule_specs() (rule_config.h);
 // `bitmill-filter --explain` prints it and man/bitmill-filter.1.md documents it. Rules run in
-// table order, cheapest first; the "first rule that failed" is the first in that order. The
+// table order, cheapest first; the "first rule that failed" is the first in that order. Rules come
+// in families, each declared in its own file (lib/src/filter/bitext_*.cc); the list of families in
+// bitext_rules.cc gives the order. The
 // `semantic` rule needs sentence embeddings of a whole batch, so check() leaves it to the caller
 // (filter_run.h), which embeds the rows that passed the other rules.
 //
@@ -15,6 +17,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -26,6 +29,10 @@
 #include "bitmill/filter/rule_config.h"
 
 namespace bitmill::filter {
+
+namespace bitext {
+class Family;
+}  // namespace bitext
 
 // Reused buffers of one thread.
 struct BitextScratch {
@@ -45,7 +52,8 @@ class BitextFilter {
   // that find_language() does not know (a bare entry made by the caller: code only, no scripts)
   // is judged by every rule but `script` and `lang-id`; a language `lid` cannot name
   // (LanguageIdentifier::can_name) skips `lang-id` on its side.
-  // Errors: a parameter out of range (invalid_argument naming RULE.PARAM).
+  // Errors: a parameter out of range (invalid_argument naming RULE.PARAM; when several are, the
+  // first in table order).
   static Expected<BitextFilter> create(const RuleConfig& config, const Language& src, const Language& tgt,
                                        const LanguageIdentifier* lid);
 
@@ -57,31 +65,8 @@ class BitextFilter {
   static size_t rule_index(std::string_view name);
 
  private:
-  struct Params {
-    bool on[64] = {};
-    long long max_controls = 0, max_mojibake = 0;
-    long long min_words = 1, max_words = 0, min_chars = 1, max_chars = 0;
-    double min_letters = 0;
-    long long max_word_run = 0;
-    double max_similarity = 1;
-    double max_ratio = 0, cjk_weight = 1;
-    long long ratio_min_chars = 0;
-    bool numbers_one_sided = false;
-    bool terminal_strict = false, terminal_exclamation = false;
-    bool format_junk[2] = {false, false};  // count format characters as controls on this side
-    double max_cut = 0;
-    long long lid_top = 1;
-    bool lid_side[2] = {true, true};  // the side's language is one language ID can name
-    double min_script[2] = {0, 0};
-    double min_prob[2] = {0, 0};
-    long long lid_min_chars = 0;
-  };
   BitextFilter() = default;
-
-  const Language* lang_[2] = {nullptr, nullptr};
-  std::vector<int> scripts_[2];  // ICU script codes of each side's language
-  const LanguageIdentifier* lid_ = nullptr;
-  Params p_;
+  std::vector<std::shared_ptr<const bitext::Family>> families_;  // in evaluation order
 };
 
 }  // namespace bitmill::filter

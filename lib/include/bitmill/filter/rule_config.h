@@ -52,7 +52,7 @@ struct RuleSpec {
 };
 
 // Every rule of a mode, in evaluation order (the "first rule that failed" is the first in this
-// order). Defined in bitext_rules.cc and web_rules.cc.
+// order). Assembled in bitext_rules.cc and web_rules.cc from the rule families, one file each.
 const std::vector<RuleSpec>& bitext_rule_specs();
 const std::vector<RuleSpec>& web_rule_specs();
 

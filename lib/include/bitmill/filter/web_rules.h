@@ -16,6 +16,9 @@
 // This is datatrove's FineWeb order (language, Gopher repetition, Gopher quality, C4, FineWeb):
 // the Gopher rules see the document as given (paragraphs need its blank lines, which C4's rewrite
 // drops); the C4 document rules and the FineWeb rules see C4's cleaned text.
+// Each family (lang-id, Gopher repetition, Gopher quality, C4, FineWeb) is declared in its own file,
+// lib/src/filter/web_*.cc, with its sources and where it differs from datatrove; the list of
+// families in web_rules.cc gives the order.
 //
 // Words: datatrove tokenises with nltk/spaCy; here a word is a run of non-white-space characters
 // (Python's str.isspace) with its leading and trailing punctuation split off, each run of one
@@ -41,6 +44,10 @@
 #include "bitmill/filter/rule_config.h"
 
 namespace bitmill::filter {
+
+namespace web {
+class Family;
+}  // namespace web
 
 // Per-thread working memory of WebFilter::check(): token, hash and line buffers that grow to the
 // largest document seen and are then reused (no heap allocation per document in steady state).
@@ -76,37 +83,10 @@ class WebFilter {
   // Index of a rule in web_rule_specs() (its bit in check()'s mask), -1 when there is none.
   static int rule_index(std::string_view name);
 
-  // The parameters read from the RuleConfig (public for the implementation's helpers).
-  struct Params {
-    uint64_t enabled = 0;  // bit i = rule i on
-    double dup_para_frac = 0, dup_para_char_frac = 0, dup_line_frac = 0, dup_line_char_frac = 0;
-    double top_ngram_frac[3] = {};  // n = 2, 3, 4
-    double dup_ngram_frac[6] = {};  // n = 5 .. 10
-    long long min_words = 0, max_words = 0;
-    double min_mean_word_len = 0, max_mean_word_len = 0;
-    double max_symbol_ratio = 0;
-    double max_bullet_ratio = 0;
-    std::u32string bullets;
-    double max_ellipsis_ratio = 0;
-    double min_alpha_ratio = 0;
-    long long min_stop_words = 0;
-    std::vector<std::string> stop_words;
-    bool c4_terminal_punct = true, c4_javascript = true, c4_policy = true, c4_citations = true;
-    long long c4_min_words = 0, c4_max_word_length = 0;
-    long long c4_min_sentences = 0;
-    double min_line_punct = 0;
-    bool line_punct_exclude_zero = false;
-    std::u32string stop_chars;
-    bool unicode_terminals = true;
-    double max_short_lines = 0;
-    long long short_line_length = 0;
-    double max_char_dup = 0;
-    double max_newline_ratio = 0;
-  };
-
  private:
-  explicit WebFilter(Params p) : p_(std::move(p)) {}
-  Params p_;
+  WebFilter() = default;
+  std::vector<std::shared_ptr<const web::Family>> families_;  // in evaluation order
+  uint32_t token_needs_[2] = {0, 0};                          // what they need of tokens: [english]
 };
 
 }  // namespace bitmill::filter

@@ -1,0 +1,28 @@
+// The numbers a text contains, for the bitext `numbers` rule.
+//
+// Input: valid UTF-8 (LineReader has checked or repaired the line); on anything else the functions
+// stay memory safe and read each bad byte as U+FFFD, but their results are otherwise unspecified.
+// Unicode data: the shared character table (bitmill/text/char_class.h: utf8proc 2.8 and ICU 72,
+// Unicode 15.0). Nothing is normalised: pass NFC text if precomposed and decomposed forms must agree.
+// Cost: one pass over the text, no heap allocation except growing the output vector the caller
+// passes in (reuse it across calls).
+//
+// Thread safety: pure functions, safe to call from any number of threads.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace bitmill::filter {
+
+// Numbers: maximal runs of Nd code points (any script; full-width too), each digit written as its
+// ASCII value, leading zeros kept. `out` is cleared, then holds the runs sorted as strings, duplicates
+// kept. A thousands separator (, . ' space, no-break or thin space) between a first group of 1-3
+// digits and following groups of exactly 3 ASCII digits joins them: "1,000.5" and "1.000,5" ->
+// {"1000", "5"}, "5 000" -> {"5000"}. Other separators split runs: "25,1" and "25.1" both give
+// {"1", "25"}, "3,14" -> {"14", "3"}, "2019, 100" -> {"100", "2019"}; "２０２０年" -> {"2020"}; "٢٠٢٠" -> {"2020"}.
+// Superscripts and fractions (No) are not digits.
+void extract_numbers(std::string_view text, std::vector<std::string>& out);
+
+}  // namespace bitmill::filter
