@@ -1,17 +1,15 @@
 #include "bitmill/filter/filter_run.h"
 
 #include <simdjson.h>
-#include <tbb/concurrent_queue.h>
 #include <tbb/enumerable_thread_specific.h>
-#include <tbb/parallel_pipeline.h>
 #include <tbb/task_arena.h>
 
-#include <atomic>
 #include <limits>
 
 #include <fmt/format.h>
 
 #include "bitmill/text/utf8.h"
+#include "bitmill/util/ordered_pipeline.h"
 
 namespace bitmill::filter {
 
@@ -56,7 +54,6 @@ struct Work {
   std::string kept, rejected;  // output bytes, in row order
   std::vector<uint64_t> first, any;
   uint64_t rows = 0, kept_rows = 0, bytes = 0;
-  Status error;
 };
 
 // Per-thread scratch, reused across blocks.
@@ -76,7 +73,7 @@ class Engine {
   Engine(const FilterOptions& opts, std::vector<std::string> rules, const std::vector<std::string>& input_names)
       : opts_(opts), rules_(std::move(rules)), names_(input_names) {}
 
-  void process(Work& w, Scratch& s) {
+  Status process(Work& w, Scratch& s) {
     w.kept.clear();
     w.rejected.clear();
     w.first.assign(rules_.size(), 0);
@@ -84,7 +81,7 @@ class Engine {
     w.rows = w.block.size();
     w.kept_rows = 0;
     w.bytes = w.block.data.size();
-    w.error = opts_.mode == FilterMode::kBitext ? process_bitext(w, s) : process_mono(w, s);
+    return opts_.mode == FilterMode::kBitext ? process_bitext(w, s) : process_mono(w, s);
   }
 
   const std::vector<std::string>& rules() const { return rules_; }
@@ -337,6 +334,27 @@ std::string FilterStats::to_json() const {
   return out;
 }
 
+namespace {
+
+// What --format auto makes of an input whose first row is `first`: JSONL when it is an object.
+DocFormat detect_format(std::string_view first) {
+  while (!first.empty() && (first.front() == ' ' || first.front() == '\t')) first.remove_prefix(1);
+  return !first.empty() && first.front() == '{' ? DocFormat::kJsonl : DocFormat::kText;
+}
+
+// Adds a written block's counts to the run's.
+void add_counts(const Work& w, FilterStats& stats) {
+  stats.rows += w.rows;
+  stats.kept += w.kept_rows;
+  stats.bytes += w.bytes;
+  for (size_t i = 0; i < stats.rules.size(); ++i) {
+    stats.first[i] += w.first[i];
+    stats.any[i] += w.any[i];
+  }
+}
+
+}  // namespace
+
 Expected<FilterStats> run_filter(InputSet& inputs, OutputStream& kept, OutputStream* rejected,
                                  const FilterOptions& opts, Progress* progress) {
   std::vector<std::string> names;
@@ -350,76 +368,32 @@ Expected<FilterStats> run_filter(InputSet& inputs, OutputStream& kept, OutputStr
   stats.rules = names;
   stats.first.assign(names.size(), 0);
   stats.any.assign(names.size(), 0);
-
-  const size_t threads = static_cast<size_t>(tbb::this_task_arena::max_concurrency());
-  const size_t tokens = 2 * threads + 2;
-  std::vector<std::unique_ptr<Work>> owned;
-  tbb::concurrent_queue<Work*> pool;
   tbb::enumerable_thread_specific<Scratch> scratch;
-  std::atomic<bool> failed{false};
-  Status error;
   bool format_known = opts.mode == FilterMode::kBitext || opts.format != DocFormat::kAuto;
   engine.format_ = opts.format == DocFormat::kAuto ? DocFormat::kText : opts.format;
 
-  tbb::parallel_pipeline(
-      tokens, tbb::make_filter<void, Work*>(tbb::filter_mode::serial_in_order, [&](tbb::flow_control& fc) -> Work* {
-                if (failed.load(std::memory_order_relaxed)) {
-                  fc.stop();
-                  return nullptr;
-                }
-                Work* w = nullptr;
-                if (!pool.try_pop(w)) {
-                  owned.push_back(std::make_unique<Work>());
-                  w = owned.back().get();
-                }
-                auto more = inputs.next_block(w->block);
-                if (!more.has_value() || !*more) {
-                  if (!more.has_value()) {
-                    error = more.status();
-                    failed = true;
-                  }
-                  pool.push(w);
-                  fc.stop();
-                  return nullptr;
-                }
-                if (!format_known && w->block.size() > 0) {
-                  // The first row decides: JSONL when it is an object.
-                  std::string_view first = w->block.line(0);
-                  while (!first.empty() && (first.front() == ' ' || first.front() == '\t')) {
-                    first.remove_prefix(1);
-                  }
-                  engine.format_ = !first.empty() && first.front() == '{' ? DocFormat::kJsonl : DocFormat::kText;
-                  format_known = true;
-                }
-                w->raw_bytes = inputs.raw_bytes_read();
-                return w;
-              }) & tbb::make_filter<Work*, Work*>(tbb::filter_mode::parallel, [&](Work* w) -> Work* {
-                if (!failed.load(std::memory_order_relaxed)) {
-                  engine.process(*w, scratch.local());
-                }
-                return w;
-              }) & tbb::make_filter<Work*, void>(tbb::filter_mode::serial_in_order, [&](Work* w) {
-                if (!failed.load(std::memory_order_relaxed)) {
-                  Status s = w->error;
-                  if (s.is_ok()) s = kept.write(w->kept);
-                  if (s.is_ok() && rejected) s = rejected->write(w->rejected);
-                  if (s.is_ok()) {
-                    stats.rows += w->rows;
-                    stats.kept += w->kept_rows;
-                    stats.bytes += w->bytes;
-                    for (size_t i = 0; i < names.size(); ++i) {
-                      stats.first[i] += w->first[i];
-                      stats.any[i] += w->any[i];
-                    }
-                    if (progress) progress->update(stats.rows, w->raw_bytes);
-                  } else {
-                    error = s;
-                    failed = true;
-                  }
-                }
-                pool.push(w);
-              }));
-  if (!error.is_ok()) return error;
+  const size_t threads = static_cast<size_t>(tbb::this_task_arena::max_concurrency());
+  const Status run = run_ordered_pipeline<Work>(
+      2 * threads + 2,
+      [&](Work& w) -> Expected<bool> {
+        BITMILL_ASSIGN_OR_RETURN(bool more, inputs.next_block(w.block));
+        if (!more) return false;
+        if (!format_known && w.block.size() > 0) {
+          engine.format_ = detect_format(w.block.line(0));  // the first row decides
+          format_known = true;
+        }
+        w.raw_bytes = inputs.raw_bytes_read();
+        return true;
+      },
+      [&](Work& w) { return engine.process(w, scratch.local()); },
+      [&](Work& w) -> Status {
+        BITMILL_RETURN_IF_ERROR(kept.write(w.kept));
+        if (rejected) BITMILL_RETURN_IF_ERROR(rejected->write(w.rejected));
+        add_counts(w, stats);
+        if (progress) progress->update(stats.rows, w.raw_bytes);
+        return Status::ok();
+      });
+  if (!run.is_ok()) return run;
   return stats;
 }
 

@@ -5,6 +5,7 @@
 #include <functional>
 
 #include "bitmill/kernels/kernels.h"
+#include "bitmill/kernels/l2_norm.h"
 
 namespace bitmill::filter {
 
@@ -44,9 +45,9 @@ Status SemanticScorer::embed(const std::vector<std::string_view>& texts, std::ve
     for (size_t i = b; i < e; ++i) {
       float* dst = &out[order[i] * dim];
       const float* src = &rows[(i - b) * dim];
-      double norm = 0;
-      for (size_t d = 0; d < dim; ++d) norm += static_cast<double>(src[d]) * static_cast<double>(src[d]);
-      const float inv = norm > 0 ? static_cast<float>(1.0 / std::sqrt(norm)) : 0.0f;
+      // Scaled as every area scales (kernels/l2_norm.h); a row with no positive norm by 0.
+      const double ss = kernels::sum_of_squares(src, dim);
+      const float inv = ss > 0 ? kernels::inverse_l2_norm(ss) : 0.0f;
       for (size_t d = 0; d < dim; ++d) dst[d] = src[d] * inv;
     }
     b = e;
