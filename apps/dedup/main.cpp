@@ -5,6 +5,7 @@
 #include "bitmill/base/progress.h"
 #include "bitmill/cli/common.h"
 #include "bitmill/cli/summary.h"
+#include "bitmill/cli/tool.h"
 #include "bitmill/dedup/exact.h"
 #include "bitmill/io/input_set.h"
 #include "bitmill/io/output_stream.h"
@@ -73,12 +74,12 @@ Status run_dedup(const Options& o, Log& log) {
 
 int main(int argc, char** argv) {
   Options o;
-  Log log("bitmill-dedup");
-  CLI::App app;
-  cli::setup_app(app, "bitmill-dedup",
+  cli::Tool tool("bitmill-dedup",
                  "Remove duplicate lines (or TSV bitext pairs), keeping the first occurrence in input order.\n"
-                 "Reads INPUT files (or stdin) and writes the kept lines to -o (or stdout).");
-  app.add_option("inputs", o.inputs, "Input files, read in order; '-' or none for stdin")->type_name("INPUT...");
+                 "Reads INPUT files (or stdin) and writes the kept lines to -o (or stdout).",
+                 o.common);
+  CLI::App& app = tool.app;
+  tool.add_inputs(o.inputs);
   app.add_option("-o,--output", o.output, "Kept lines (default: stdout)")->type_name("OUT");
   app.add_option("--removed", o.removed, "Also write the removed lines here, in input order")->type_name("FILE");
   // Only exact matching exists; --mode exact stays accepted for the scripts that spell it out.
@@ -103,10 +104,6 @@ int main(int argc, char** argv) {
               {"64", "128"})
       ->default_val(64)
       ->group("Matching");
-  cli::add_utf8_option(app, o.common);
-  cli::add_shard_options(app, o.common);
-  cli::add_memory_options(app, o.common);
-  cli::add_thread_option(app, o.common);
-  cli::add_log_options(app, o.common);
-  return cli::run(app, argc, argv, log, o.common, [&] { return run_dedup(o, log); });
+  tool.add_shared(app, cli::kUtf8 | cli::kShard | cli::kMemory | cli::kThreads | cli::kLogging);
+  return tool.run(argc, argv, [&] { return run_dedup(o, tool.log); });
 }

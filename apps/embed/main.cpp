@@ -7,6 +7,7 @@
 #include "bitmill/base/progress.h"
 #include "bitmill/cli/common.h"
 #include "bitmill/cli/summary.h"
+#include "bitmill/cli/tool.h"
 #include "bitmill/encoder/embed_run.h"
 #include "bitmill/encoder/model_location.h"
 #include "bitmill/encoder/sentence_encoder.h"
@@ -70,12 +71,12 @@ Status run(const Options& o, Log& log) {
 
 int main(int argc, char** argv) {
   Options o;
-  Log log("bitmill-embed");
-  CLI::App app;
-  cli::setup_app(app, "bitmill-embed",
+  cli::Tool tool("bitmill-embed",
                  "Embed each input line with a multilingual sentence encoder (BERT / XLM-R family, loaded from a\n"
-                 "Hugging Face / sentence-transformers directory). Row i of the output is line i of the input.");
-  app.add_option("inputs", o.inputs, "Input files, read in order; '-' or none for stdin")->type_name("INPUT...");
+                 "Hugging Face / sentence-transformers directory). Row i of the output is line i of the input.",
+                 o.common);
+  CLI::App& app = tool.app;
+  tool.add_inputs(o.inputs);
   app.add_option("-o,--output", o.output, "Embeddings (default: stdout, as .npy)")->type_name("OUT");
   app.add_option("--model", o.model,
                  "Model directory (config.json, model.safetensors, tokenizer files); default: $BITMILL_MODEL, else "
@@ -109,12 +110,10 @@ int main(int argc, char** argv) {
       ->type_name("K")
       ->check(CLI::PositiveNumber)
       ->group("Input");
-  cli::add_utf8_option(app, o.common);
-  cli::add_shard_options(app, o.common);
+  tool.add_shared(app, cli::kUtf8 | cli::kShard);
   app.add_option("--tmp-dir", o.common.tmp_dir, "Spool directory for .npy written to a stream (default: $TMPDIR)")
       ->type_name("DIR")
       ->group("Performance");
-  cli::add_thread_option(app, o.common);
-  cli::add_log_options(app, o.common);
-  return cli::run(app, argc, argv, log, o.common, [&] { return run(o, log); });
+  tool.add_shared(app, cli::kThreads | cli::kLogging);
+  return tool.run(argc, argv, [&] { return run(o, tool.log); });
 }

@@ -13,6 +13,7 @@
 #include "bitmill/cli/embedding_options.h"
 #include "bitmill/cli/k_option.h"
 #include "bitmill/cli/stopwatch.h"
+#include "bitmill/cli/tool.h"
 #include "bitmill/eval/bucc.h"
 #include "bitmill/eval/tables.h"
 #include "bitmill/eval/tatoeba.h"
@@ -89,11 +90,11 @@ void add_output_options(CLI::App& app, Options& o) {
 
 int main(int argc, char** argv) {
   Options o;
-  Log log("bitmill-eval");
-  CLI::App app;
-  cli::setup_app(app, "bitmill-eval",
+  cli::Tool tool("bitmill-eval",
                  "Evaluate sentence embeddings (Tatoeba retrieval accuracy) and mined bitext (BUCC precision,\n"
-                 "recall and F1). Run 'bitmill-eval SUBCOMMAND --help' for a subcommand's options.");
+                 "recall and F1). Run 'bitmill-eval SUBCOMMAND --help' for a subcommand's options.",
+                 o.common);
+  CLI::App& app = tool.app;
   app.require_subcommand(1, 1);
 
   CLI::App* tatoeba =
@@ -120,8 +121,7 @@ int main(int argc, char** argv) {
       ->type_name("LABEL")
       ->group("Output");
   add_output_options(*tatoeba, o);
-  cli::add_thread_option(*tatoeba, o.common);
-  cli::add_log_options(*tatoeba, o.common);
+  tool.add_shared(*tatoeba, cli::kThreads | cli::kLogging);
 
   CLI::App* bucc = app.add_subcommand("bucc", "Precision, recall and F1 of mined pairs against gold pairs (BUCC)");
   bucc->footer(
@@ -141,9 +141,7 @@ int main(int argc, char** argv) {
       ->type_name("T")
       ->group("Scoring");
   add_output_options(*bucc, o);
-  cli::add_thread_option(*bucc, o.common);
-  cli::add_log_options(*bucc, o.common);
+  tool.add_shared(*bucc, cli::kThreads | cli::kLogging);
 
-  return cli::run(app, argc, argv, log, o.common,
-                  [&] { return tatoeba->parsed() ? run_tatoeba(o, log) : run_bucc(o, log); });
+  return tool.run(argc, argv, [&] { return tatoeba->parsed() ? run_tatoeba(o, tool.log) : run_bucc(o, tool.log); });
 }

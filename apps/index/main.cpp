@@ -11,6 +11,7 @@
 #include "bitmill/cli/k_option.h"
 #include "bitmill/cli/stopwatch.h"
 #include "bitmill/cli/summary.h"
+#include "bitmill/cli/tool.h"
 #include "bitmill/index/build.h"
 #include "bitmill/index/build_base.h"
 #include "bitmill/index/build_report.h"
@@ -176,13 +177,12 @@ void add_param_options(CLI::App& app, Options& o, bool stored) {
       ->group("Search");
 }
 
-void add_common(CLI::App& app, Options& o) {
-  cli::add_thread_option(app, o.common);
-  cli::add_log_options(app, o.common);
+void add_common(cli::Tool& tool, CLI::App& app, Options& o) {
+  tool.add_shared(app, cli::kThreads | cli::kLogging);
   app.add_flag("--force", o.force, "Rebuild OUTPUT even if a complete one exists (default: keep it)");
 }
 
-void add_build_options(CLI::App& app, Options& o) {
+void add_build_options(cli::Tool& tool, CLI::App& app, Options& o) {
   app.add_option("inputs", o.build.inputs, "Embedding files: .npy (f32/f16), else raw rows with --dim")
       ->type_name("EMB...");
   app.add_option("-o,--output", o.build.output, "The index to write")->type_name("INDEX");
@@ -213,18 +213,16 @@ void add_build_options(CLI::App& app, Options& o) {
       ->group("Check");
   cli::add_embedding_options(app, o.emb);
   add_param_options(app, o, true);
-  cli::add_shard_options(app, o.common);
-  add_common(app, o);
+  tool.add_shared(app, cli::kShard);
+  add_common(tool, app, o);
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
   Options o;
-  Log log("bitmill-index");
-  CLI::App app;
-  cli::setup_app(
-      app, "bitmill-index",
+  cli::Tool tool(
+      "bitmill-index",
       "Build a FAISS index over embeddings (cosine: inner product of L2-normalised rows); ids are the global\n"
       "row numbers of EMB... in argument order. Train once and add shards to copies of the trained index for\n"
       "Slurm arrays, then merge them.\n\n"
@@ -234,15 +232,17 @@ int main(int argc, char** argv) {
       "  bitmill-index merge -o INDEX SHARD_INDEX...\n"
       "  bitmill-index search --index INDEX --queries Q.npy [-k N] [-o OUT.tsv]\n\n"
       "Default index type, by the number of vectors n (IVF lists: 8*sqrt(n) rounded to a power of two, at\n"
-      "most n/39): n < 20,000: Flat; n < 1,000,000: IVF{lists},Flat; else OPQ64,IVF{lists},PQ64np.");
-  add_build_options(app, o);
+      "most n/39): n < 20,000: Flat; n < 1,000,000: IVF{lists},Flat; else OPQ64,IVF{lists},PQ64np.",
+      o.common);
+  CLI::App& app = tool.app;
+  add_build_options(tool, app, o);
 
   CLI::App* merge = app.add_subcommand("merge", "Merge shard indexes (IVF, or sharded Flat) into one, keeping ids");
   merge->add_option("shards", o.build.inputs, "Shard indexes built from one trained index")
       ->type_name("SHARD_INDEX...");
   merge->add_option("-o,--output", o.build.output, "The merged index")->type_name("INDEX");
   add_param_options(*merge, o, true);
-  add_common(*merge, o);
+  add_common(tool, *merge, o);
 
   CLI::App* search = app.add_subcommand("search", "k nearest neighbours of query rows: query_row, rank, id, sim");
   search->add_option("--index", o.index, "The index to search")->type_name("INDEX");
@@ -252,14 +252,13 @@ int main(int argc, char** argv) {
       ->type_name("OUT.tsv");
   cli::add_embedding_options(*search, o.emb);
   add_param_options(*search, o, false);
-  cli::add_thread_option(*search, o.common);
-  cli::add_log_options(*search, o.common);
+  tool.add_shared(*search, cli::kThreads | cli::kLogging);
 
   app.require_subcommand(0, 1);
-  return cli::run(app, argc, argv, log, o.common, [&] {
+  return tool.run(argc, argv, [&] {
     index::set_thread_limit(cli::thread_count(o.common));
-    if (merge->parsed()) return run_merge(o, log);
-    if (search->parsed()) return run_search(o, log);
-    return run_build(o, log);
+    if (merge->parsed()) return run_merge(o, tool.log);
+    if (search->parsed()) return run_search(o, tool.log);
+    return run_build(o, tool.log);
   });
 }

@@ -13,6 +13,7 @@
 #include "bitmill/cli/k_option.h"
 #include "bitmill/cli/stopwatch.h"
 #include "bitmill/cli/summary.h"
+#include "bitmill/cli/tool.h"
 #include "bitmill/index/search_both.h"
 #include "bitmill/io/output_stream.h"
 #include "bitmill/mine/job.h"
@@ -226,7 +227,7 @@ void add_sharding_options(CLI::App& app, Options& o, bool merge) {
   app.add_flag("--force", o.force, "With --work: recompute the shard even if its file is there")->group("Sharding");
 }
 
-void add_job_options(CLI::App& app, Options& o, Command cmd) {
+void add_job_options(cli::Tool& tool, CLI::App& app, Options& o, Command cmd) {
   const bool merge = cmd == Command::kMerge;
   add_input_options(app, o, merge);
   if (!merge) cli::add_k_option(app, o.k, "Neighbours in each direction")->group("Mining");
@@ -247,30 +248,29 @@ void add_job_options(CLI::App& app, Options& o, Command cmd) {
       ->group("Output");
   if (!merge) add_search_options(app, o);
   if (cmd != Command::kScore) add_sharding_options(app, o, merge);
-  cli::add_utf8_option(app, o.common);
-  cli::add_thread_option(app, o.common);
-  cli::add_log_options(app, o.common);
+  tool.add_shared(app, cli::kUtf8 | cli::kThreads | cli::kLogging);
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
   Options o;
-  Log log("bitmill-mine");
-  CLI::App app;
-  cli::setup_app(app, "bitmill-mine",
+  cli::Tool tool("bitmill-mine",
                  "Mine parallel sentences from two monolingual sides with margin scoring over exact k nearest\n"
                  "neighbours both ways (Artetxe & Schwenk 2019; LASER's mine_bitexts.py definitions).\n"
                  "Output rows are sorted by score, best first. Sharded (Slurm arrays): each task runs with\n"
-                 "--work DIR [--shard I/N], then 'merge' mines from the shards as without them.");
-  add_job_options(app, o, Command::kMine);
+                 "--work DIR [--shard I/N], then 'merge' mines from the shards as without them.",
+                 o.common);
+  CLI::App& app = tool.app;
+  Log& log = tool.log;
+  add_job_options(tool, app, o, Command::kMine);
   CLI::App* score = app.add_subcommand("score", "Margin scores of given pairs: line i of --src with line i of --tgt");
-  add_job_options(*score, o, Command::kScore);
+  add_job_options(tool, *score, o, Command::kScore);
   CLI::App* merge =
       app.add_subcommand("merge", "Sharded mining, last step: merge the k-NN shards in --work, then mine as without");
-  add_job_options(*merge, o, Command::kMerge);
+  add_job_options(tool, *merge, o, Command::kMerge);
   app.require_subcommand(0, 1);
-  return cli::run(app, argc, argv, log, o.common, [&]() -> Status {
+  return tool.run(argc, argv, [&]() -> Status {
     if (merge->parsed()) return run_merge(o, log);
     if (!o.work.empty() && !score->parsed()) return run_shard(o, app, log);
     if (score->parsed() && !o.work.empty()) return invalid_argument("score: --work is for mining, not scoring");
