@@ -4,6 +4,7 @@
 #include "bitmill/base/log.h"
 #include "bitmill/base/progress.h"
 #include "bitmill/cli/common.h"
+#include "bitmill/cli/streams.h"
 #include "bitmill/cli/summary.h"
 #include "bitmill/cli/tool.h"
 #include "bitmill/dedup/exact.h"
@@ -42,18 +43,12 @@ Status run_dedup(const Options& o, Log& log) {
     return invalid_argument("-o and --removed name the same output (" + o.removed + ")");
   }
 
-  BITMILL_ASSIGN_OR_RETURN(auto inputs, InputSet::open(o.inputs, io));
-  if (!io.shard.is_whole()) log.info("shard {} by {}", io.shard.to_string(), o.common.shard_by);
-  BITMILL_ASSIGN_OR_RETURN(auto kept, OutputStream::open(o.output));
-  std::unique_ptr<OutputStream> removed;
-  if (!o.removed.empty()) {
-    BITMILL_ASSIGN_OR_RETURN(removed, OutputStream::open(o.removed));
-  }
-
+  BITMILL_ASSIGN_OR_RETURN(cli::Streams f, cli::open_streams(o.inputs, io, o.common.shard_by, o.output, o.removed, log));
+  const std::unique_ptr<InputSet>& inputs = f.inputs;
   Progress progress(log, inputs->raw_bytes_total());
-  BITMILL_ASSIGN_OR_RETURN(dedup::ExactStats st, dedup::run_exact(*inputs, *kept, removed.get(), eo, &progress));
+  BITMILL_ASSIGN_OR_RETURN(dedup::ExactStats st, dedup::run_exact(*inputs, *f.out, f.second.get(), eo, &progress));
   progress.finish();
-  BITMILL_RETURN_IF_ERROR(commit_all({kept.get(), removed.get()}));
+  BITMILL_RETURN_IF_ERROR(commit_all({f.out.get(), f.second.get()}));
 
   if (st.spilled) {
     log.debug("memory budget {} reached: {} spilled to disk in {}", format_size(eo.memory_bytes),
