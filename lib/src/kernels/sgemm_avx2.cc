@@ -142,15 +142,12 @@ struct Merge {
   float beta_value;
 };
 
-inline __m256 merge(const Merge& mg, __m256 acc, const float* c) {
+// alpha * acc + beta * C for the 8 floats at c (only the lanes of `mask` when Masked: the edge
+// of C, whose other lanes may lie past the matrix).
+template <bool Masked>
+inline __m256 merge(const Merge& mg, __m256 acc, const float* c, __m256i mask = __m256i{}) {
   if (mg.beta_value == 0.0f) return _mm256_mul_ps(mg.alpha, acc);  // C is not read
-  if (mg.beta_value == 1.0f) return _mm256_fmadd_ps(mg.alpha, acc, _mm256_loadu_ps(c));
-  return _mm256_fmadd_ps(mg.alpha, acc, _mm256_mul_ps(mg.beta, _mm256_loadu_ps(c)));
-}
-
-inline __m256 merge_masked(const Merge& mg, __m256 acc, const float* c, __m256i mask) {
-  if (mg.beta_value == 0.0f) return _mm256_mul_ps(mg.alpha, acc);
-  const __m256 old = _mm256_maskload_ps(c, mask);
+  const __m256 old = Masked ? _mm256_maskload_ps(c, mask) : _mm256_loadu_ps(c);
   if (mg.beta_value == 1.0f) return _mm256_fmadd_ps(mg.alpha, acc, old);
   return _mm256_fmadd_ps(mg.alpha, acc, _mm256_mul_ps(mg.beta, old));
 }
@@ -203,16 +200,16 @@ __attribute__((noinline)) void micro_kernel(size_t kc, const float* __restrict a
   if (nr == kNr) {
     for (size_t r = 0; r < mr; ++r) {
       float* row = c + r * ldc;
-      _mm256_storeu_ps(row, merge(mg, acc[r][0], row));
-      _mm256_storeu_ps(row + 8, merge(mg, acc[r][1], row + 8));
+      _mm256_storeu_ps(row, merge<false>(mg, acc[r][0], row));
+      _mm256_storeu_ps(row + 8, merge<false>(mg, acc[r][1], row + 8));
     }
     return;
   }
   const __m256i m0 = lane_mask(std::min<size_t>(nr, 8)), m1 = lane_mask(nr > 8 ? nr - 8 : 0);
   for (size_t r = 0; r < mr; ++r) {
     float* row = c + r * ldc;
-    _mm256_maskstore_ps(row, m0, merge_masked(mg, acc[r][0], row, m0));
-    if (nr > 8) _mm256_maskstore_ps(row + 8, m1, merge_masked(mg, acc[r][1], row + 8, m1));
+    _mm256_maskstore_ps(row, m0, merge<true>(mg, acc[r][0], row, m0));
+    if (nr > 8) _mm256_maskstore_ps(row + 8, m1, merge<true>(mg, acc[r][1], row + 8, m1));
   }
 }
 
