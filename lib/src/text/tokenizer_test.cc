@@ -11,7 +11,7 @@
 #include "testing/test_util.h"
 
 // The expected ids in tests/fixtures/tokenizers/*.expected.tsv come from Hugging Face tokenizers
-// (and python3-sentencepiece for xlmr_spm), written by scripts/reference/tokenizer_fixtures.sh.
+// (and python3-sentencepiece for xlmr_spm), written by scripts/generate/tokenizer_fixtures.sh.
 
 namespace bitmill::text {
 namespace {

@@ -1,7 +1,7 @@
 // Tokenizers of bitmill-embed: text -> token ids, the ids Hugging Face's tokenizers library (the
 // Rust crate behind transformers' fast tokenizers, which sentence-transformers uses) produces for
 // the same checkpoint directory. The tests check that id for id against it
-// (tests/fixtures/tokenizers, scripts/reference/tokenizer_fixtures.sh).
+// (tests/fixtures/tokenizers, scripts/generate/tokenizer_fixtures.sh).
 //
 // load_tokenizer(dir, max_length) picks by the files in `dir`, the first present wins:
 //

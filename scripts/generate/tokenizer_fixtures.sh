@@ -30,6 +30,6 @@ if ! npm install --prefix "$tmp" --no-audit --no-fund --loglevel=error "${packag
   npm install --prefix "$tmp" --no-audit --no-fund --loglevel=error --ignore-scripts "${packages[@]}" >&2
 fi
 
-node "$repo/scripts/reference/hf_unicode_tables.mjs" "$tmp" "$repo"
-node "$repo/scripts/reference/tokenizer_fixtures.mjs" "$tmp" "$repo"
+node "$repo/scripts/generate/hf_unicode_tables.mjs" "$tmp" "$repo"
+node "$repo/scripts/generate/tokenizer_fixtures.mjs" "$tmp" "$repo"
 echo "tokenizer_fixtures: $(du -cb "$repo"/tests/fixtures/tokenizers | tail -1 | cut -f1) bytes of fixtures" >&2
