@@ -43,7 +43,8 @@ Status run_dedup(const Options& o, Log& log) {
     return invalid_argument("-o and --removed name the same output (" + o.removed + ")");
   }
 
-  BITMILL_ASSIGN_OR_RETURN(cli::Streams f, cli::open_streams(o.inputs, io, o.common.shard_by, o.output, o.removed, log));
+  BITMILL_ASSIGN_OR_RETURN(cli::Streams f,
+                           cli::open_streams(o.inputs, io, o.common.shard_by, o.output, o.removed, log));
   const std::unique_ptr<InputSet>& inputs = f.inputs;
   Progress progress(log, inputs->raw_bytes_total());
   BITMILL_ASSIGN_OR_RETURN(dedup::ExactStats st, dedup::run_exact(*inputs, *f.out, f.second.get(), eo, &progress));

@@ -376,8 +376,10 @@ class NormalizerSequence final : public NormalizerStep {
 // ---------------------------------------------------------------------------------------------
 // Pre-tokenizers
 
-// Splits on white space (removed) and punctuation (each character its own piece).
-class BertPreTokenizer final : public PreTokenizerStep {
+// Splits on white space (removed) and, with Punct, on punctuation (each character its own piece):
+// BertPreTokenizer (true) and WhitespaceSplit (false).
+template <bool Punct>
+class WordSplit final : public PreTokenizerStep {
  public:
   void split(const Pieces& in, Pieces& out) const override {
     out.clear();
@@ -393,7 +395,7 @@ class BertPreTokenizer final : public PreTokenizerStep {
         const char32_t cp = next_code_point(s, pos);
         if (hf_is_whitespace(cp)) {
           flush(start);
-        } else if (hf_is_punctuation(cp)) {
+        } else if (Punct && hf_is_punctuation(cp)) {
           flush(start);
           out.add(s.substr(start, pos - start), origin_after(s, start, span.origin));
         } else if (word == std::string_view::npos) {
@@ -404,27 +406,8 @@ class BertPreTokenizer final : public PreTokenizerStep {
     }
   }
 };
-
-class WhitespaceSplit final : public PreTokenizerStep {
- public:
-  void split(const Pieces& in, Pieces& out) const override {
-    out.clear();
-    for (const auto& span : in.spans) {
-      const std::string_view s = in.view(span);
-      size_t word = std::string_view::npos;
-      for (size_t pos = 0; pos < s.size();) {
-        const size_t start = pos;
-        if (hf_is_whitespace(next_code_point(s, pos))) {
-          if (word != std::string_view::npos) out.add(s.substr(word, start - word), origin_after(s, word, span.origin));
-          word = std::string_view::npos;
-        } else if (word == std::string_view::npos) {
-          word = start;
-        }
-      }
-      if (word != std::string_view::npos) out.add(s.substr(word), origin_after(s, word, span.origin));
-    }
-  }
-};
+using BertPreTokenizer = WordSplit<true>;
+using WhitespaceSplit = WordSplit<false>;
 
 // Replaces ' ' with the replacement, prepends one per the scheme unless the piece already starts
 // with it, and (split) cuts before every replacement, each joining the text after it:

@@ -94,6 +94,80 @@ bool parse_run_regex(const std::string& re, std::string& unit, size_t& min_run) 
   return false;
 }
 
+Expected<std::unique_ptr<NormalizerStep>> parse_replace(const json& j, const std::string& where) {
+  BITMILL_ASSIGN_OR_RETURN(std::string content, get_string(j, "content", where));
+  const json* pattern = member(j, "pattern");
+  const std::string pwhere = join(where, "pattern");
+  if (!pattern || !pattern->is_object()) return field_error(pwhere, "expected {\"String\": ...} or {\"Regex\": ...}");
+  if (const json* lit = member(*pattern, "String")) {
+    if (!lit->is_string() || lit->get_ref<const std::string&>().empty()) {
+      return field_error(pwhere, "expected a non-empty string");
+    }
+    return make_replace_literal(lit->get<std::string>(), std::move(content));
+  }
+  if (const json* re = member(*pattern, "Regex")) {
+    if (!re->is_string()) return field_error(pwhere, "expected a string");
+    const std::string& r = re->get_ref<const std::string&>();
+    if (!r.empty() && r.find_first_of(".^$|?*+()[]{}\\") == std::string::npos) return make_replace_literal(r, content);
+    std::string unit;
+    size_t min_run = 0;
+    if (parse_run_regex(r, unit, min_run)) return make_replace_run(std::move(unit), min_run, std::move(content));
+    return field_error(
+        pwhere, "unsupported Replace regex '" + r + "' (supported: a literal, or one character followed by + or {n,})");
+  }
+  return field_error(pwhere, "expected {\"String\": ...} or {\"Regex\": ...}");
+}
+
+// Precompiled's charsmap: standard base64, as serde writes Vec<u8> for tokenizers.
+Expected<std::unique_ptr<NormalizerStep>> parse_precompiled(const json& j, const std::string& where) {
+  BITMILL_ASSIGN_OR_RETURN(const std::string b64, get_string(j, "precompiled_charsmap", where));
+  std::string blob;
+  blob.reserve(b64.size() / 4 * 3);
+  uint32_t acc = 0;
+  int bits = 0;
+  for (char c : b64) {
+    int v;
+    if (c >= 'A' && c <= 'Z') {
+      v = c - 'A';
+    } else if (c >= 'a' && c <= 'z') {
+      v = c - 'a' + 26;
+    } else if (c >= '0' && c <= '9') {
+      v = c - '0' + 52;
+    } else if (c == '+') {
+      v = 62;
+    } else if (c == '/') {
+      v = 63;
+    } else if (c == '=') {
+      break;
+    } else {
+      return field_error(join(where, "precompiled_charsmap"), "invalid base64");
+    }
+    acc = (acc << 6) | static_cast<uint32_t>(v);
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      blob.push_back(static_cast<char>((acc >> bits) & 0xFF));
+    }
+  }
+  auto map = PrecompiledCharsmap::parse(blob);
+  if (!map) return map.status().with_prefix(join(where, "precompiled_charsmap"));
+  return make_precompiled(std::move(*map));
+}
+
+// The steps of a "Sequence" (its array `key`), each parsed by `parse`, joined by `make`.
+template <typename Step, typename Parse, typename Make>
+Expected<std::unique_ptr<Step>> parse_sequence(const json& j, const std::string& where, const char* key, Parse parse,
+                                               Make make) {
+  const json* list = member(j, key);
+  if (!list || !list->is_array()) return field_error(join(where, key), "expected an array");
+  std::vector<std::unique_ptr<Step>> steps;
+  for (size_t i = 0; i < list->size(); ++i) {
+    BITMILL_ASSIGN_OR_RETURN(auto step, parse((*list)[i], join(where, key) + "[" + std::to_string(i) + "]"));
+    steps.push_back(std::move(step));
+  }
+  return make(std::move(steps));
+}
+
 Expected<std::unique_ptr<NormalizerStep>> parse_normalizer(const json& j, const std::string& where) {
   BITMILL_ASSIGN_OR_RETURN(const std::string type, type_of(j, where));
   if (type == "BertNormalizer") {
@@ -118,75 +192,10 @@ Expected<std::unique_ptr<NormalizerStep>> parse_normalizer(const json& j, const 
     BITMILL_ASSIGN_OR_RETURN(std::string prefix, get_string(j, "prepend", where));
     return make_prepend(std::move(prefix));
   }
-  if (type == "Replace") {
-    BITMILL_ASSIGN_OR_RETURN(std::string content, get_string(j, "content", where));
-    const json* pattern = member(j, "pattern");
-    const std::string pwhere = join(where, "pattern");
-    if (!pattern || !pattern->is_object()) return field_error(pwhere, "expected {\"String\": ...} or {\"Regex\": ...}");
-    if (const json* lit = member(*pattern, "String")) {
-      if (!lit->is_string() || lit->get_ref<const std::string&>().empty()) {
-        return field_error(pwhere, "expected a non-empty string");
-      }
-      return make_replace_literal(lit->get<std::string>(), std::move(content));
-    }
-    if (const json* re = member(*pattern, "Regex")) {
-      if (!re->is_string()) return field_error(pwhere, "expected a string");
-      const std::string& r = re->get_ref<const std::string&>();
-      if (!r.empty() && r.find_first_of(".^$|?*+()[]{}\\") == std::string::npos)
-        return make_replace_literal(r, content);
-      std::string unit;
-      size_t min_run = 0;
-      if (parse_run_regex(r, unit, min_run)) return make_replace_run(std::move(unit), min_run, std::move(content));
-      return field_error(pwhere, "unsupported Replace regex '" + r +
-                                     "' (supported: a literal, or one character followed by + or {n,})");
-    }
-    return field_error(pwhere, "expected {\"String\": ...} or {\"Regex\": ...}");
-  }
-  if (type == "Precompiled") {
-    BITMILL_ASSIGN_OR_RETURN(const std::string b64, get_string(j, "precompiled_charsmap", where));
-    // Standard base64, as serde writes Vec<u8> for tokenizers.
-    std::string blob;
-    blob.reserve(b64.size() / 4 * 3);
-    uint32_t acc = 0;
-    int bits = 0;
-    for (char c : b64) {
-      int v;
-      if (c >= 'A' && c <= 'Z') {
-        v = c - 'A';
-      } else if (c >= 'a' && c <= 'z') {
-        v = c - 'a' + 26;
-      } else if (c >= '0' && c <= '9') {
-        v = c - '0' + 52;
-      } else if (c == '+') {
-        v = 62;
-      } else if (c == '/') {
-        v = 63;
-      } else if (c == '=') {
-        break;
-      } else {
-        return field_error(join(where, "precompiled_charsmap"), "invalid base64");
-      }
-      acc = (acc << 6) | static_cast<uint32_t>(v);
-      bits += 6;
-      if (bits >= 8) {
-        bits -= 8;
-        blob.push_back(static_cast<char>((acc >> bits) & 0xFF));
-      }
-    }
-    auto map = PrecompiledCharsmap::parse(blob);
-    if (!map) return map.status().with_prefix(join(where, "precompiled_charsmap"));
-    return make_precompiled(std::move(*map));
-  }
+  if (type == "Replace") return parse_replace(j, where);
+  if (type == "Precompiled") return parse_precompiled(j, where);
   if (type == "Sequence") {
-    const json* list = member(j, "normalizers");
-    if (!list || !list->is_array()) return field_error(join(where, "normalizers"), "expected an array");
-    std::vector<std::unique_ptr<NormalizerStep>> steps;
-    for (size_t i = 0; i < list->size(); ++i) {
-      BITMILL_ASSIGN_OR_RETURN(
-          auto step, parse_normalizer((*list)[i], join(where, "normalizers") + "[" + std::to_string(i) + "]"));
-      steps.push_back(std::move(step));
-    }
-    return make_normalizer_sequence(std::move(steps));
+    return parse_sequence<NormalizerStep>(j, where, "normalizers", parse_normalizer, make_normalizer_sequence);
   }
   return unsupported(where, "normalizer", type,
                      "BertNormalizer, Precompiled, NFC, NFD, NFKC, NFKD, Lowercase, StripAccents, Strip, Prepend, "
@@ -224,15 +233,8 @@ Expected<std::unique_ptr<PreTokenizerStep>> parse_pre_tokenizer(const json& j, c
     return make_metaspace(std::move(rep), scheme, split);
   }
   if (type == "Sequence") {
-    const json* list = member(j, "pretokenizers");
-    if (!list || !list->is_array()) return field_error(join(where, "pretokenizers"), "expected an array");
-    std::vector<std::unique_ptr<PreTokenizerStep>> steps;
-    for (size_t i = 0; i < list->size(); ++i) {
-      BITMILL_ASSIGN_OR_RETURN(
-          auto step, parse_pre_tokenizer((*list)[i], join(where, "pretokenizers") + "[" + std::to_string(i) + "]"));
-      steps.push_back(std::move(step));
-    }
-    return make_pre_tokenizer_sequence(std::move(steps));
+    return parse_sequence<PreTokenizerStep>(j, where, "pretokenizers", parse_pre_tokenizer,
+                                            make_pre_tokenizer_sequence);
   }
   return unsupported(where, "pre_tokenizer", type, "BertPreTokenizer, WhitespaceSplit, Metaspace, Sequence");
 }
