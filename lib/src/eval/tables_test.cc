@@ -25,13 +25,7 @@ std::string two_decimals(double v) {
 }
 
 TEST_CASE("eval: the tatoeba row holds the label, n and the four accuracies in percent") {
-  RetrievalCounts c;
-  c.n = 7;
-  c.k = 4;
-  c.cos_src2tgt = 7;
-  c.cos_tgt2src = 5;
-  c.margin_src2tgt = 1;
-  c.margin_tgt2src = 0;
+  const RetrievalCounts c{.n = 7, .k = 4, .cos_src2tgt = 7, .cos_tgt2src = 5, .margin_src2tgt = 1, .margin_tgt2src = 0};
   const std::string row = tatoeba_row("deu:eng", c);
   REQUIRE(row.ends_with("\n"));
   const auto f = fields(row.substr(0, row.size() - 1));

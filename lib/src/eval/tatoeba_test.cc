@@ -44,13 +44,9 @@ TEST_CASE("retrieval on a hub: cosine fails once, the ratio margin recovers it")
   CHECK(retrieve_margin(bwd, fwd, mine::Margin::kRatio) == std::vector<int64_t>{0, 1});
   // The absolute margin is the cosine among the k candidates.
   CHECK(retrieve_margin(fwd, bwd, mine::Margin::kAbsolute) == std::vector<int64_t>{0, 0});
-  const RetrievalCounts c = score_retrieval(fwd, bwd);
-  CHECK(c.n == 2);
-  CHECK(c.k == 2);
-  CHECK(c.cos_src2tgt == 1);
-  CHECK(c.cos_tgt2src == 2);
-  CHECK(c.margin_src2tgt == 2);
-  CHECK(c.margin_tgt2src == 2);
+  const RetrievalCounts want{
+      .n = 2, .k = 2, .cos_src2tgt = 1, .cos_tgt2src = 2, .margin_src2tgt = 2, .margin_tgt2src = 2};
+  CHECK(score_retrieval(fwd, bwd) == want);
 }
 
 TEST_CASE("margin ties go to the first candidate; a translation outside the k candidates is an error") {

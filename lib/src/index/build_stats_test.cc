@@ -11,22 +11,21 @@ namespace bitmill::index {
 namespace {
 
 BuildStats sample() {
-  BuildStats s;
-  s.index = "out/ivf \"a\"\\b.faiss";
-  s.type = "IVF16,Flat";
-  s.dim = 32;
-  s.vectors = 2000;
-  s.added = 1999;
-  s.train_rows = 1024;
-  s.shard = "0/1";
-  s.nlist = 16;
-  s.nprobe = 8;
-  s.ef_search = 0;
-  s.train_seconds = 1.23456;
-  s.add_seconds = 0.0004;
-  s.recall_seconds = 2.0;
-  s.total_seconds = 12345.6789;
-  return s;
+  return BuildStats{.index = "out/ivf \"a\"\\b.faiss",
+                    .type = "IVF16,Flat",
+                    .dim = 32,
+                    .vectors = 2000,
+                    .added = 1999,
+                    .train_rows = 1024,
+                    .shard = "0/1",
+                    .nlist = 16,
+                    .nprobe = 8,
+                    .ef_search = 0,
+                    .recall = std::nullopt,
+                    .train_seconds = 1.23456,
+                    .add_seconds = 0.0004,
+                    .recall_seconds = 2.0,
+                    .total_seconds = 12345.6789};
 }
 
 TEST_CASE("index: the --stats JSON parses back to every field, in order, one member per line") {

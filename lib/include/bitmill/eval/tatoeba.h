@@ -44,6 +44,8 @@ struct RetrievalCounts {
   size_t k = 0;  // neighbours used by the margin (min(k, n))
   // Correctly retrieved rows.
   size_t cos_src2tgt = 0, cos_tgt2src = 0, margin_src2tgt = 0, margin_tgt2src = 0;
+
+  bool operator==(const RetrievalCounts&) const = default;
 };
 
 // The counts from the k-NN lists of knn_both(x, y) (fwd) and of y over x (bwd).
