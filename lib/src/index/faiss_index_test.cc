@@ -192,9 +192,7 @@ TEST_CASE("index: search parameters reach HNSW and PCA+IVF+PQ indexes through th
   // PCA, not OPQ, for the transform: the same IndexPreTransform path, but OPQ training takes FAISS
   // 20 s here.
   const size_t d = 16, n = 3000;
-  const std::vector<float> rows = testing::clustered(n, d, 50, 5);
-  write_npy(dir.file("r.npy"), rows, n, d);
-  auto set = EmbeddingSet::open({dir.file("r.npy")});
+  auto [rows, emb] = clustered_on_disk(dir, n, d, 50, 5);
   const std::vector<float> queries = testing::gaussian(200, d, 6, 1.0f);
   write_npy(dir.file("q.npy"), queries, 200, d);
   auto qm = EmbeddingMatrix::open(dir.file("q.npy"));
@@ -202,9 +200,9 @@ TEST_CASE("index: search parameters reach HNSW and PCA+IVF+PQ indexes through th
   for (const std::string factory : {"HNSW16", "PCA16,IVF32,PQ8x4"}) {
     INFO(factory);
     auto ix = FaissIndex::create(factory, d);
-    REQUIRE(train_index(*ix, *set, n).is_ok());
+    REQUIRE(train_index(*ix, emb, n).is_ok());
     // Sharded (every other row): HNSW gets an id map, which FAISS 1.7.3 gives no parameters to.
-    REQUIRE(add_rows(*ix, *set, RowSelection{Shard{0, 2}, ShardBy::kLine}).has_value());
+    REQUIRE(add_rows(*ix, emb, RowSelection{Shard{0, 2}, ShardBy::kLine}).has_value());
     CHECK(ix->has_id_map() == !ix->is_ivf());
     const SearchParams low = ix->is_ivf() ? SearchParams{1, 0} : SearchParams{0, 1};
     const SearchParams high = ix->is_ivf() ? SearchParams{32, 0} : SearchParams{0, 200};

@@ -58,15 +58,12 @@ TEST_CASE("index: exact_knn over a shard matches brute force over that shard's r
 TEST_CASE("index: recall is 1 for exact searches and counts the misses of an approximate one") {
   TempDir dir;
   const size_t d = 16, n = 3000;
-  const std::vector<float> rows = testing::clustered(n, d, 60, 81);
-  write_npy(dir.file("r.npy"), rows, n, d);
-  auto set = EmbeddingSet::open({dir.file("r.npy")});
-  REQUIRE(set.has_value());
+  auto [rows, emb] = clustered_on_disk(dir, n, d, 60, 81);
   auto ivf = FaissIndex::create("IVF64,Flat", d);
-  REQUIRE(train_index(*ivf, *set, n).is_ok());
-  REQUIRE(add_rows(*ivf, *set, {}).has_value());
+  REQUIRE(train_index(*ivf, emb, n).is_ok());
+  REQUIRE(add_rows(*ivf, emb, {}).has_value());
 
-  auto full = check_recall(*ivf, *set, {}, 200, 10, SearchParams{64, 0});
+  auto full = check_recall(*ivf, emb, {}, 200, 10, SearchParams{64, 0});
   REQUIRE(full.has_value());
   CHECK(full->queries == 200);
   CHECK(full->k == 10);
@@ -76,14 +73,14 @@ TEST_CASE("index: recall is 1 for exact searches and counts the misses of an app
 
   // One probe: the report must count exactly the neighbours the search found, recomputed here
   // from the same sample with the test's own brute force.
-  auto one = check_recall(*ivf, *set, {}, 200, 10, SearchParams{1, 0});
+  auto one = check_recall(*ivf, emb, {}, 200, 10, SearchParams{1, 0});
   REQUIRE(one.has_value());
   CHECK(one->recall < 1.0);
   const std::vector<int64_t> picks = sample_rows(n, 200, kDefaultSeed);
   std::vector<float> raw_q;
   for (int64_t p : picks) raw_q.insert(raw_q.end(), rows.begin() + p * d, rows.begin() + (p + 1) * d);
   std::vector<float> q(raw_q.size());
-  REQUIRE(set->read_normalized(picks, q.data()).is_ok());
+  REQUIRE(emb.read_normalized(picks, q.data()).is_ok());
   // Both lists without the query's own row: search 11, keep the first 10 others.
   std::vector<float> sims(200 * 11);
   std::vector<int64_t> ids(200 * 11);
@@ -104,7 +101,7 @@ TEST_CASE("index: recall is 1 for exact searches and counts the misses of an app
   CHECK(one->recall == doctest::Approx(static_cast<double>(hits) / 2000.0));
 
   // Fewer rows than the sample and than k.
-  auto small = check_recall(*ivf, *set, RowSelection{Shard{5, 1000}, ShardBy::kLine}, 1000, 10, SearchParams{64, 0});
+  auto small = check_recall(*ivf, emb, RowSelection{Shard{5, 1000}, ShardBy::kLine}, 1000, 10, SearchParams{64, 0});
   REQUIRE(small.has_value());
   CHECK(small->rows == 3);
   CHECK(small->queries == 3);

@@ -11,6 +11,7 @@
 #include <utility>
 #include <vector>
 
+#include "bitmill/index/embedding_set.h"
 #include "testing/npy.h"
 #include "testing/test_util.h"
 
@@ -97,6 +98,21 @@ inline void check_exact(const Ranked& ref, const float* sims, const int64_t* ids
       CHECK(std::abs(double(sims[q * k + t]) - got_ref) < tol);
     }
   }
+}
+
+// n rows of d clustered around `centers` directions (clustered()), written to DIR/r.npy and
+// opened: the embeddings most index tests build from.
+struct RowsOnDisk {
+  std::vector<float> rows;
+  EmbeddingSet set;
+};
+inline RowsOnDisk clustered_on_disk(const TempDir& dir, size_t n, size_t d, size_t centers, unsigned seed) {
+  RowsOnDisk r{clustered(n, d, centers, seed), {}};
+  write_npy(dir.file("r.npy"), r.rows, n, d);
+  auto set = EmbeddingSet::open({dir.file("r.npy")});
+  REQUIRE(set.has_value());
+  r.set = std::move(*set);
+  return r;
 }
 
 }  // namespace bitmill::index::testing

@@ -86,10 +86,7 @@ void sgemm(bool trans_a, bool trans_b, size_t m, size_t n, size_t k, float alpha
 
 PackedB pack_b_isa(Isa isa, bool trans_b, size_t k, size_t n, const float* b, size_t ldb) {
   PackedB out;
-  PackedStorage& s = out.s_;
-  s.isa = use_avx2(isa) ? Isa::kAvx2 : Isa::kScalar;
-  s.k = k;
-  s.n = n;
+  PackedStorage& s = out.s_ = PackedStorage(use_avx2(isa) ? Isa::kAvx2 : Isa::kScalar, k, n);
   const bool avx = s.isa == Isa::kAvx2;
   s.allocate_data((avx ? avx2::packed_b_size(k, n) : scalar::packed_b_size(k, n)) * sizeof(float));
   auto* dst = static_cast<float*>(s.data);
@@ -119,10 +116,7 @@ void sgemm_packed(bool trans_a, size_t m, float alpha, const float* a, size_t ld
 
 PackedQ8 pack_q8_isa(Isa isa, size_t k, size_t n, const float* w, size_t ldw) {
   PackedQ8 out;
-  PackedStorage& s = out.s_;
-  s.isa = use_avx2(isa) ? Isa::kAvx2 : Isa::kScalar;
-  s.k = k;
-  s.n = n;
+  PackedStorage& s = out.s_ = PackedStorage(use_avx2(isa) ? Isa::kAvx2 : Isa::kScalar, k, n);
   // The quantisation is the scalar reference's for every ISA; only the layout differs. The scales
   // are padded with zeros to a whole 16-float strip, which the AVX2 kernel loads in full.
   s.allocate_scales((n + 15) / 16 * 16);
@@ -152,10 +146,7 @@ void qgemm_packed(size_t m, const float* a, size_t lda, const PackedQ8& b, float
 
 PackedS8 pack_s8_isa(Isa isa, size_t k, size_t n, const int8_t* b, size_t ldb) {
   PackedS8 out;
-  PackedStorage& s = out.s_;
-  s.isa = use_avx512(isa) ? Isa::kAvx512 : Isa::kScalar;
-  s.k = k;
-  s.n = n;
+  PackedStorage& s = out.s_ = PackedStorage(use_avx512(isa) ? Isa::kAvx512 : Isa::kScalar, k, n);
   if (s.isa == Isa::kAvx512) {
     s.allocate_data(avx512::packed_s8_bytes(k, n));
     avx512::pack_s8(k, n, b, ldb, s.data);

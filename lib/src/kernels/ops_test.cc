@@ -150,6 +150,26 @@ TEST_CASE("layer_norm: random rows agree with a double reference") {
 double gelu_reference(double x) { return 0.5 * x * (1 + std::erf(x / std::sqrt(2.0))); }
 
 // A dense sweep of [-10, 10] and random values from a wide range, plus the special values.
+// The test inputs of a function of one variable: every multiple of 1 / per_unit in [lo, hi], then
+// `random` values from draw(rng) (rng seeded with `seed`), then the special values.
+template <typename Draw>
+std::vector<float> sweep(int lo, int hi, int per_unit, unsigned seed, int random, Draw draw,
+                         std::initializer_list<float> specials) {
+  std::vector<float> xs;
+  for (int i = lo * per_unit; i <= hi * per_unit; ++i)
+    xs.push_back(static_cast<float>(i) / static_cast<float>(per_unit));
+  std::mt19937 rng(seed);
+  for (int i = 0; i < random; ++i) xs.push_back(draw(rng));
+  xs.insert(xs.end(), specials);
+  return xs;
+}
+
+// rng's 10^U(lo, hi) with a random sign: magnitudes spread over many binades.
+struct SignedPow10 {
+  std::uniform_real_distribution<float> exponent;
+  float operator()(std::mt19937& rng) { return (rng() % 2 ? 1.0f : -1.0f) * std::pow(10.0f, exponent(rng)); }
+};
+
 std::vector<float> gelu_inputs() {
   std::vector<float> xs;
   for (int i = -10 * 4096; i <= 10 * 4096; ++i) xs.push_back(static_cast<float>(i) / 4096.0f);
@@ -214,12 +234,9 @@ TEST_CASE("gelu_erf: every tail length matches the reference ISA and writes noth
 
 TEST_CASE("avx2 erf is within 1e-7 of erf everywhere") {
   if (!have_avx2()) return;
-  std::vector<float> xs;
-  for (int i = -10 * 16384; i <= 10 * 16384; ++i) xs.push_back(static_cast<float>(i) / 16384.0f);
-  std::mt19937 rng(15);
-  std::uniform_real_distribution<float> exponent(-45.0f, 38.0f);
-  for (int i = 0; i < 50000; ++i) xs.push_back((rng() % 2 ? 1.0f : -1.0f) * std::pow(10.0f, exponent(rng)));
-  for (float v : {0.0f, -0.0f, 0.99999994f, 1.0f, 1.00000012f, 3.9999998f, 4.0f, kInf, -kInf}) xs.push_back(v);
+  const std::vector<float> xs =
+      sweep(-10, 10, 16384, 15, 50000, SignedPow10{std::uniform_real_distribution<float>(-45.0f, 38.0f)},
+            {0.0f, -0.0f, 0.99999994f, 1.0f, 1.00000012f, 3.9999998f, 4.0f, kInf, -kInf});
   std::vector<float> y = xs;
   avx2::erf_inplace(y.data(), y.size());
   double worst = 0, worst_rel_small = 0;
@@ -247,14 +264,9 @@ TEST_CASE("avx2 erf is within 1e-7 of erf everywhere") {
 
 TEST_CASE("avx2 exp is within 2e-7 relative of exp, subnormals and overflow included") {
   if (!have_avx2()) return;
-  std::vector<float> xs;
-  for (int i = -110 * 1024; i <= 90 * 1024; ++i) xs.push_back(static_cast<float>(i) / 1024.0f);
-  std::mt19937 rng(16);
-  std::uniform_real_distribution<float> range(-120.0f, 100.0f);
-  for (int i = 0; i < 100000; ++i) xs.push_back(range(rng));
-  for (float v :
-       {0.0f, -0.0f, 1e-40f, -1e-40f, 88.72283f, 88.72284f, -87.33654f, -103.97208f, -103.97209f, kInf, -kInf})
-    xs.push_back(v);
+  const std::vector<float> xs =
+      sweep(-110, 90, 1024, 16, 100000, std::uniform_real_distribution<float>(-120.0f, 100.0f),
+            {0.0f, -0.0f, 1e-40f, -1e-40f, 88.72283f, 88.72284f, -87.33654f, -103.97208f, -103.97209f, kInf, -kInf});
   std::vector<float> y = xs;
   avx2::exp_inplace(y.data(), y.size());
   double worst_rel = 0;

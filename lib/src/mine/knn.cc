@@ -176,12 +176,9 @@ KnnMethod parse_knn_method(const std::string& s) {
 }
 
 const char* knn_method_name(KnnMethod m) {
-  switch (m) {
-    case KnnMethod::kAuto: return "auto";
-    case KnnMethod::kF32: return "f32";
-    case KnnMethod::kInt8: return "int8";
-  }
-  return "unknown";
+  static constexpr const char* kNames[] = {"auto", "f32", "int8"};  // in KnnMethod's order
+  const auto i = static_cast<size_t>(m);
+  return i < std::size(kNames) ? kNames[i] : "unknown";
 }
 
 Status knn_both(const RowSet& x, const RowSet& y, const KnnOptions& o, Neighbors& fwd, Neighbors& bwd,

@@ -97,6 +97,9 @@ TEST_CASE("decode_utf8_char: every lenience decodes every scalar value as the en
       REQUIRE(c.len == s.size());
     }
     REQUIRE(previous_utf8_start(s, s.size()) == 0);
+    size_t pos = 0;  // the position-advancing form (hf_unicode.h's next_code_point is it) too
+    REQUIRE(decode_utf8(s, pos) == cp);
+    REQUIRE(pos == s.size());
   }
 }
 

@@ -44,6 +44,7 @@ void sgemm(bool trans_a, bool trans_b, size_t m, size_t n, size_t k, float alpha
 class PackedStorage {
  public:
   PackedStorage() = default;
+  PackedStorage(Isa i, size_t rows_k, size_t cols_n) : isa(i), k(rows_k), n(cols_n) {}
   ~PackedStorage();
   PackedStorage(PackedStorage&& other) noexcept;
   PackedStorage& operator=(PackedStorage&& other) noexcept;
