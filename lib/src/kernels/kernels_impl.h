@@ -11,6 +11,8 @@
 
 namespace bitmill::kernels {
 
+// Each ISA's namespace declares the same kernels under the same names (per-ISA twins, on purpose):
+// kernels.cc dispatches to one of them, and the tests compare each with scalar::.
 namespace scalar {
 
 // The reference: for each C element, a float dot product accumulated in k order, then

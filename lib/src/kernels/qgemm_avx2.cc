@@ -145,6 +145,7 @@ __attribute__((noinline)) void micro_kernel(size_t kc2, const uint32_t* a, size_
     }
   }
 
+  // The six rows written out one by one on purpose, as in SGEMM's micro-kernel.
 #pragma GCC unroll 4
   for (size_t t = 0; t < kc2; ++t) {
     const __m256i b0 = _mm256_load_si256(reinterpret_cast<const __m256i*>(b));

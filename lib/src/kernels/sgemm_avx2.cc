@@ -171,6 +171,7 @@ __attribute__((noinline)) void micro_kernel(size_t kc, const float* __restrict a
     _mm_prefetch(reinterpret_cast<const char*>(c + r * ldc + 15), _MM_HINT_T0);
   }
 
+  // The six rows written out one by one on purpose: 12 named accumulators stay in registers.
 #pragma GCC unroll 4
   for (size_t p = 0; p < kc; ++p) {
     const __m256 b0 = _mm256_load_ps(b), b1 = _mm256_load_ps(b + 8);
