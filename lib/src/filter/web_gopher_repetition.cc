@@ -36,57 +36,20 @@ enum Rule : size_t {
   kNumRules
 };
 
-const std::vector<RuleSpec>& rules() {
-  constexpr FilterMode M = FilterMode::kMono;
-  auto max_frac = [](std::string_view def, std::string_view help) {
-    return std::vector<ParamSpec>{{"max", ParamType::kDouble, def, help}};
-  };
-  static const std::vector<RuleSpec> specs = {
-      {"gopher-dup-paragraphs", M, true, "too many paragraphs (split on blank lines) repeat an earlier paragraph",
-       max_frac("0.3", "largest allowed share of paragraphs equal to an earlier one")},
-      {"gopher-dup-paragraph-chars", M, true, "too many characters are in paragraphs that repeat an earlier one",
-       max_frac("0.2", "largest allowed share of the document's characters in repeated paragraphs")},
-      {"gopher-dup-lines", M, true, "too many lines repeat an earlier line",
-       max_frac("0.3", "largest allowed share of lines equal to an earlier one")},
-      {"gopher-dup-line-chars", M, true, "too many characters are in lines that repeat an earlier one",
-       max_frac("0.2", "largest allowed share of the document's characters in repeated lines")},
-      {"gopher-top-2grams", M, true, "the most frequent word 2-gram covers too much of the document",
-       max_frac("0.2", "largest allowed (length x count of the top 2-gram) / document characters")},
-      {"gopher-top-3grams", M, true, "the most frequent word 3-gram covers too much of the document",
-       max_frac("0.18", "largest allowed (length x count of the top 3-gram) / document characters")},
-      {"gopher-top-4grams", M, true, "the most frequent word 4-gram covers too much of the document",
-       max_frac("0.16", "largest allowed (length x count of the top 4-gram) / document characters")},
-      {"gopher-dup-5grams", M, true, "too many characters are in repeated word 5-grams",
-       max_frac("0.15", "largest allowed share of characters in 5-grams seen before")},
-      {"gopher-dup-6grams", M, true, "too many characters are in repeated word 6-grams",
-       max_frac("0.14", "largest allowed share of characters in 6-grams seen before")},
-      {"gopher-dup-7grams", M, true, "too many characters are in repeated word 7-grams",
-       max_frac("0.13", "largest allowed share of characters in 7-grams seen before")},
-      {"gopher-dup-8grams", M, true, "too many characters are in repeated word 8-grams",
-       max_frac("0.12", "largest allowed share of characters in 8-grams seen before")},
-      {"gopher-dup-9grams", M, true, "too many characters are in repeated word 9-grams",
-       max_frac("0.11", "largest allowed share of characters in 9-grams seen before")},
-      {"gopher-dup-10grams", M, true, "too many characters are in repeated word 10-grams",
-       max_frac("0.1", "largest allowed share of characters in 10-grams seen before")},
-  };
-  return specs;
-}
-
 struct DupStats {
   size_t elements = 0;
   size_t duplicates = 0;
   size_t dup_chars = 0;
 };
 
-class GopherRepetition final : public Family {
+class GopherRepetition final : public FamilyBase<GopherRepetition> {
  public:
-  static Expected<std::unique_ptr<const Family>> create(const RuleConfig& config, size_t first_bit) {
-    auto f = std::make_unique<GopherRepetition>(config, first_bit);
-    for (size_t r = 0; r < kNumRules; ++r)
-      BITMILL_RETURN_IF_ERROR(read_nonnegative(config, rules()[r].name, "max", &f->max_[r]));
-    return std::unique_ptr<const Family>(std::move(f));
+  Status read(const Setup& setup) {
+    for (size_t r = 0; r < kNumRules; ++r) {
+      BITMILL_RETURN_IF_ERROR(read_nonnegative(setup.config, name(r), "max", &max_[r]));
+    }
+    return Status::ok();
   }
-  GopherRepetition(const RuleConfig& config, size_t first_bit) : on_(config, rules(), first_bit) {}
 
   uint32_t token_needs(bool) const override { return on_.any_on(kTop2, kDup10) ? uint32_t{kTokenHashes} : 0; }
 
@@ -95,6 +58,42 @@ class GopherRepetition final : public Family {
     if (on_.any_on(kDupParagraphs, kDupParagraphChars) && check_paragraphs(doc, v)) return;
     if (on_.any_on(kDupLines, kDupLineChars) && check_lines(doc, v)) return;
     if (on_.any_on(kTop2, kDup10)) check_ngrams(doc, v);
+  }
+
+  // The family's rules, in the order of enum Rule.
+  static std::vector<RuleSpec> specs() {
+    // Every rule has one parameter, its largest allowed fraction.
+    auto rule = [](std::string_view name, std::string_view help, std::string_view max, std::string_view max_help) {
+      return mono_rule(name, help, {double_param("max", max, max_help)});
+    };
+    return {
+        rule("gopher-dup-paragraphs", "too many paragraphs (split on blank lines) repeat an earlier paragraph", "0.3",
+             "largest allowed share of paragraphs equal to an earlier one"),
+        rule("gopher-dup-paragraph-chars", "too many characters are in paragraphs that repeat an earlier one", "0.2",
+             "largest allowed share of the document's characters in repeated paragraphs"),
+        rule("gopher-dup-lines", "too many lines repeat an earlier line", "0.3",
+             "largest allowed share of lines equal to an earlier one"),
+        rule("gopher-dup-line-chars", "too many characters are in lines that repeat an earlier one", "0.2",
+             "largest allowed share of the document's characters in repeated lines"),
+        rule("gopher-top-2grams", "the most frequent word 2-gram covers too much of the document", "0.2",
+             "largest allowed (length x count of the top 2-gram) / document characters"),
+        rule("gopher-top-3grams", "the most frequent word 3-gram covers too much of the document", "0.18",
+             "largest allowed (length x count of the top 3-gram) / document characters"),
+        rule("gopher-top-4grams", "the most frequent word 4-gram covers too much of the document", "0.16",
+             "largest allowed (length x count of the top 4-gram) / document characters"),
+        rule("gopher-dup-5grams", "too many characters are in repeated word 5-grams", "0.15",
+             "largest allowed share of characters in 5-grams seen before"),
+        rule("gopher-dup-6grams", "too many characters are in repeated word 6-grams", "0.14",
+             "largest allowed share of characters in 6-grams seen before"),
+        rule("gopher-dup-7grams", "too many characters are in repeated word 7-grams", "0.13",
+             "largest allowed share of characters in 7-grams seen before"),
+        rule("gopher-dup-8grams", "too many characters are in repeated word 8-grams", "0.12",
+             "largest allowed share of characters in 8-grams seen before"),
+        rule("gopher-dup-9grams", "too many characters are in repeated word 9-grams", "0.11",
+             "largest allowed share of characters in 9-grams seen before"),
+        rule("gopher-dup-10grams", "too many characters are in repeated word 10-grams", "0.1",
+             "largest allowed share of characters in 10-grams seen before"),
+    };
   }
 
  private:
@@ -235,12 +234,11 @@ class GopherRepetition final : public Family {
     return static_cast<double>(repeated) / static_cast<double>(doc.chars()) > max_[rule] && on_.fail(v, rule);
   }
 
-  FamilyRules on_;
   std::array<double, kNumRules> max_{};
 };
 
 }  // namespace
 
-const FamilyDef kGopherRepetitionFamily = {&rules, &GopherRepetition::create};
+const FamilyDef kGopherRepetitionFamily = GopherRepetition::def();
 
 }  // namespace bitmill::filter::web
