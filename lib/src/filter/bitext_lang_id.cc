@@ -9,8 +9,9 @@ namespace {
 class LangId final : public FamilyBase<LangId> {
  public:
   Status read(const Setup& setup) {
-    if (on_.on(kLangId) && setup.lid == nullptr)
+    if (on_.on(kLangId) && setup.lid == nullptr) {
       return invalid_argument("the lang-id rule needs a language identifier");
+    }
     lid_ = setup.lid;
     for (int s = 0; s < 2; ++s) {
       const Language& l = *setup.lang[s];

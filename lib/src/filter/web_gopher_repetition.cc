@@ -107,16 +107,11 @@ class GopherRepetition final : public FamilyBase<GopherRepetition> {
   }
 
   // The two rules of one kind of element; true when check() should return.
-  bool judge(WebDoc& doc, Verdict& v, const DupStats& st, size_t count_rule, size_t chars_rule) const {
-    const auto total = static_cast<double>(doc.chars());
-    if (on_.on(count_rule) &&
-        static_cast<double>(st.duplicates) / static_cast<double>(st.elements) > max_[count_rule]) {
-      if (on_.fail(v, count_rule)) return true;
+  bool judge_dups(WebDoc& doc, Verdict& v, const DupStats& st, size_t count_rule, size_t chars_rule) const {
+    if (on_.judge(v, count_rule, [&] { return ratio_above(st.duplicates, st.elements, max_[count_rule]); })) {
+      return true;
     }
-    if (on_.on(chars_rule) && static_cast<double>(st.dup_chars) / total > max_[chars_rule]) {
-      if (on_.fail(v, chars_rule)) return true;
-    }
-    return false;
+    return on_.judge(v, chars_rule, [&] { return ratio_above(st.dup_chars, doc.chars(), max_[chars_rule]); });
   }
 
   // re.split(r"\n{2,}", text.strip())
@@ -136,7 +131,7 @@ class GopherRepetition final : public FamilyBase<GopherRepetition> {
       i = j;
     }
     dup(doc, t.substr(start), st);
-    return judge(doc, v, st, kDupParagraphs, kDupParagraphChars);
+    return judge_dups(doc, v, st, kDupParagraphs, kDupParagraphChars);
   }
 
   // re.split("\n+", text)
@@ -152,7 +147,7 @@ class GopherRepetition final : public FamilyBase<GopherRepetition> {
       start = i;
     }
     dup(doc, text.substr(start), st);
-    return judge(doc, v, st, kDupLines, kDupLineChars);
+    return judge_dups(doc, v, st, kDupLines, kDupLineChars);
   }
 
   // Counting every n-gram for n = 2..10 would be most of the work, but an n-gram can only repeat
@@ -210,7 +205,7 @@ class GopherRepetition final : public FamilyBase<GopherRepetition> {
     }
     // " ".join(n-gram): the words' characters plus n - 1 spaces.
     const size_t chars = tok.prefix[best_first + n] - tok.prefix[best_first] + n - 1;
-    return static_cast<double>(chars * best) / static_cast<double>(doc.chars()) > max_[rule] && on_.fail(v, rule);
+    return ratio_above(chars * best, doc.chars(), max_[rule]) && on_.fail(v, rule);
   }
 
   // Duplicated n-grams (n = 5..10). True when check() should return.
@@ -231,7 +226,7 @@ class GopherRepetition final : public FamilyBase<GopherRepetition> {
       }
     }
     const size_t rule = kDup5 + (n - 5);
-    return static_cast<double>(repeated) / static_cast<double>(doc.chars()) > max_[rule] && on_.fail(v, rule);
+    return ratio_above(repeated, doc.chars(), max_[rule]) && on_.fail(v, rule);
   }
 
   std::array<double, kNumRules> max_{};
