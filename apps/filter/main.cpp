@@ -41,141 +41,85 @@ Status check_outputs(const Options& o) {
   return Status::ok();
 }
 
-Status run_filter_tool(Options& o, Log& log) {
-  o.job.mode = o.mono ? FilterMode::kMono : FilterMode::kBitext;
-  BITMILL_ASSIGN_OR_RETURN(RuleConfig config, build_filter_config(o.job));
-  if (o.explain) {
-    fmt::print("{}", explain_filter_config(config));
-    std::fflush(stdout);
-    return Status::ok();
+// The options of one --help group, each declared in one call.
+class Group {
+ public:
+  Group(CLI::App& app, std::string name) : app_(app), name_(std::move(name)) {}
+  // An option with a value, shown as `type` in --help.
+  template <class T>
+  CLI::Option* option(const std::string& flags, T& value, const std::string& help, const std::string& type) const {
+    return app_.add_option(flags, value, help)->type_name(type)->group(name_);
   }
-  BITMILL_RETURN_IF_ERROR(check_outputs(o));
-  BITMILL_ASSIGN_OR_RETURN(auto job, FilterJob::create(o.job, std::move(config), log));
-
-  InputSetOptions io;
-  // Invalid UTF-8 is not an error here: the utf8 rule rejects such rows (mono: repaired first).
-  io.invalid_utf8 = InvalidUtf8Policy::kKeep;
-  BITMILL_ASSIGN_OR_RETURN(io.shard, cli::shard(o.common));
-  BITMILL_ASSIGN_OR_RETURN(io.shard_by, parse_shard_by(o.common.shard_by));
-  BITMILL_ASSIGN_OR_RETURN(auto inputs, InputSet::open(o.inputs, io));
-  if (!io.shard.is_whole()) log.info("shard {} by {}", io.shard.to_string(), o.common.shard_by);
-  BITMILL_ASSIGN_OR_RETURN(auto kept, OutputStream::open(o.output));
-  std::unique_ptr<OutputStream> rejected;
-  if (!o.rejected.empty()) {
-    BITMILL_ASSIGN_OR_RETURN(rejected, OutputStream::open(o.rejected));
+  // An option with one of `choices` (cli::one_of).
+  CLI::Option* choice(const std::string& flags, std::string& value, const std::string& help,
+                      const std::vector<std::string>& choices) const {
+    return cli::one_of(app_.add_option(flags, value, help), choices)->group(name_);
+  }
+  CLI::Option* flag(const std::string& flags, bool& value, const std::string& help) const {
+    return app_.add_flag(flags, value, help)->group(name_);
   }
 
-  Progress progress(log, inputs->raw_bytes_total());
-  BITMILL_ASSIGN_OR_RETURN(FilterStats st, run_filter(*inputs, *kept, rejected.get(), job->options(), &progress));
-  progress.finish();
-  std::unique_ptr<OutputStream> stats;
-  if (!o.stats.empty()) {
-    BITMILL_ASSIGN_OR_RETURN(stats, OutputStream::open(o.stats));
-    BITMILL_RETURN_IF_ERROR(stats->write(st.to_json()));
-  }
-  BITMILL_RETURN_IF_ERROR(commit_all({kept.get(), rejected.get(), stats.get()}));
-  for (const std::string& line : filter_summary(st, o.job.mode, progress.elapsed_seconds())) log.info("{}", line);
-  return Status::ok();
+ private:
+  CLI::App& app_;
+  std::string name_;
+};
+
+// An option given once per value (--set A --set B): every value is kept.
+CLI::Option* repeatable(CLI::Option* opt) {
+  return opt->expected(1)->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
 }
 
 void add_output_options(CLI::App& app, Options& o) {
-  app.add_option("-o,--output", o.output, "Kept rows (default: stdout)")->type_name("OUT")->group("Output");
-  app.add_option("--rejected", o.rejected, "Rejected rows, with one added column: the rule that failed")
-      ->type_name("FILE")
-      ->group("Output");
-  app.add_flag("--all-reasons", o.job.all_reasons, "Name every failed rule (comma-separated), not just the first")
-      ->group("Output");
-  app.add_flag("--annotate", o.job.annotate,
-               "Write every row to the output with an added column: keep, or the failed rule(s); with --model "
-               "also the score")
-      ->group("Output");
-  app.add_option("--stats", o.stats, "Write the counts (rows in, kept, rejections per rule) as JSON")
-      ->type_name("FILE")
-      ->group("Output");
+  const Group g(app, "Output");
+  g.option("-o,--output", o.output, "Kept rows (default: stdout)", "OUT");
+  g.option("--rejected", o.rejected, "Rejected rows, with one added column: the rule that failed", "FILE");
+  g.flag("--all-reasons", o.job.all_reasons, "Name every failed rule (comma-separated), not just the first");
+  g.flag("--annotate", o.job.annotate,
+         "Write every row to the output with an added column: keep, or the failed rule(s); with --model also the "
+         "score");
+  g.option("--stats", o.stats, "Write the counts (rows in, kept, rejections per rule) as JSON", "FILE");
 }
 
 void add_bitext_options(CLI::App& app, Options& o) {
-  app.add_option("--src-lang", o.job.src_lang, "Source language (ISO 639-1 or 639-3)")
-      ->type_name("L1")
-      ->group("Bitext");
-  app.add_option("--tgt-lang", o.job.tgt_lang, "Target language (ISO 639-1 or 639-3)")
-      ->type_name("L2")
-      ->group("Bitext");
-  app.add_option("--src-col", o.job.src_col, "TSV column of the source (1-based)")
-      ->default_val(1)
-      ->type_name("N")
-      ->group("Bitext");
-  app.add_option("--tgt-col", o.job.tgt_col, "TSV column of the target (1-based)")
-      ->default_val(2)
-      ->type_name("N")
-      ->group("Bitext");
-  app.add_option("--model", o.job.model,
-                 "Sentence encoder (bitmill-embed's --model) for the semantic rule; 'default': the bundled model")
-      ->type_name("DIR")
-      ->group("Bitext");
-  app.add_option("--min-score", o.job.min_score, "Reject pairs whose semantic score is below X (with --model)")
-      ->type_name("X")
-      ->group("Bitext");
-  app.add_flag("--margin", o.job.margin, "Semantic score: ratio margin within the batch instead of cosine")
-      ->group("Bitext");
+  const Group g(app, "Bitext");
+  g.option("--src-lang", o.job.src_lang, "Source language (ISO 639-1 or 639-3)", "L1");
+  g.option("--tgt-lang", o.job.tgt_lang, "Target language (ISO 639-1 or 639-3)", "L2");
+  g.option("--src-col", o.job.src_col, "TSV column of the source (1-based)", "N")->default_val(1);
+  g.option("--tgt-col", o.job.tgt_col, "TSV column of the target (1-based)", "N")->default_val(2);
+  g.option("--model", o.job.model,
+           "Sentence encoder (bitmill-embed's --model) for the semantic rule; 'default': the bundled model", "DIR");
+  g.option("--min-score", o.job.min_score, "Reject pairs whose semantic score is below X (with --model)", "X");
+  g.flag("--margin", o.job.margin, "Semantic score: ratio margin within the batch instead of cosine");
 }
 
 void add_mono_options(CLI::App& app, Options& o) {
-  app.add_flag("--mono", o.mono, "Web documents (FineWeb/Gopher/C4 rules) instead of bitext")->group("Mono");
-  app.add_option("--lang", o.job.lang, "Mono: keep only documents in this language (ISO 639-1 or 639-3)")
-      ->type_name("L")
-      ->group("Mono");
-  app.add_option("--text-field", o.job.text_field, "Mono: the JSONL field holding the text")
-      ->default_val("text")
-      ->type_name("NAME")
-      ->group("Mono");
-  cli::one_of(
-      app.add_option("--format", o.job.format, "Mono: input format (auto: JSONL when the first line is an object)"),
-      {"auto", "jsonl", "text"})
-      ->default_val("auto")
-      ->group("Mono");
+  const Group g(app, "Mono");
+  g.flag("--mono", o.mono, "Web documents (FineWeb/Gopher/C4 rules) instead of bitext");
+  g.option("--lang", o.job.lang, "Mono: keep only documents in this language (ISO 639-1 or 639-3)", "L");
+  g.option("--text-field", o.job.text_field, "Mono: the JSONL field holding the text", "NAME")->default_val("text");
+  g.choice("--format", o.job.format, "Mono: input format (auto: JSONL when the first line is an object)",
+           {"auto", "jsonl", "text"})
+      ->default_val("auto");
 }
 
 void add_rule_options(CLI::App& app, Options& o) {
-  app.add_option("--config", o.job.config, "YAML pipeline file of rules and parameters (see --explain)")
-      ->type_name("FILE")
-      ->group("Rules");
-  app.add_option("--set", o.job.sets, "Set a parameter, or switch a rule: RULE.PARAM=VALUE, RULE=off (repeatable)")
-      ->type_name("RULE.PARAM=V")
-      ->expected(1)
-      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)
-      ->group("Rules");
-  app.add_option("--disable", o.job.disable, "Switch rules off (repeatable, or comma-separated)")
-      ->delimiter(',')
-      ->type_name("RULE")
-      ->expected(1)
-      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)
-      ->group("Rules");
-  app.add_option("--enable", o.job.enable, "Switch rules on (repeatable, or comma-separated)")
-      ->delimiter(',')
-      ->type_name("RULE")
-      ->expected(1)
-      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)
-      ->group("Rules");
-  app.add_flag("--explain", o.explain, "Print the effective rules and parameters (YAML, reads back with --config)")
-      ->group("Rules");
-  cli::one_of(app.add_option("--lid", o.job.lid,
-                             "Language ID engine: fastText lid.176, CLD2, or none (auto: fastText "
-                             "when its model is found, else CLD2)"),
-              {"auto", "fasttext", "cld2", "none"})
-      ->default_val("auto")
-      ->group("Rules");
-  app.add_option("--lid-model", o.job.lid_model, "fastText language ID model (default: the installed lid.176.ftz)")
-      ->type_name("FILE")
-      ->group("Rules");
+  const Group g(app, "Rules");
+  g.option("--config", o.job.config, "YAML pipeline file of rules and parameters (see --explain)", "FILE");
+  repeatable(g.option("--set", o.job.sets, "Set a parameter, or switch a rule: RULE.PARAM=VALUE, RULE=off (repeatable)",
+                      "RULE.PARAM=V"));
+  repeatable(g.option("--disable", o.job.disable, "Switch rules off (repeatable, or comma-separated)", "RULE"))
+      ->delimiter(',');
+  repeatable(g.option("--enable", o.job.enable, "Switch rules on (repeatable, or comma-separated)", "RULE"))
+      ->delimiter(',');
+  g.flag("--explain", o.explain, "Print the effective rules and parameters (YAML, reads back with --config)");
+  g.choice("--lid", o.job.lid,
+           "Language ID engine: fastText lid.176, CLD2, or none (auto: fastText when its model is found, else CLD2)",
+           {"auto", "fasttext", "cld2", "none"})
+      ->default_val("auto");
+  g.option("--lid-model", o.job.lid_model, "fastText language ID model (default: the installed lid.176.ftz)", "FILE");
 }
 
-}  // namespace
-
-int main(int argc, char** argv) {
-  Options o;
-  Log log("bitmill-filter");
-  CLI::App app;
+void add_options(CLI::App& app, Options& o) {
   cli::setup_app(app, "bitmill-filter",
                  "Filter TSV bitext (default) or monolingual web documents (--mono) with rules and language ID.\n"
                  "Kept rows go to -o (or stdout), in input order; rejected rows to --rejected, each with the\n"
@@ -188,5 +132,49 @@ int main(int argc, char** argv) {
   cli::add_shard_options(app, o.common);
   cli::add_thread_option(app, o.common);
   cli::add_log_options(app, o.common);
+}
+
+// An output that only some runs write (--rejected, --stats): null when its option is not given.
+Expected<std::unique_ptr<OutputStream>> open_if_given(const std::string& path) {
+  if (path.empty()) return std::unique_ptr<OutputStream>();
+  return OutputStream::open(path);
+}
+
+Status run_filter_tool(Options& o, Log& log) {
+  o.job.mode = o.mono ? FilterMode::kMono : FilterMode::kBitext;
+  BITMILL_ASSIGN_OR_RETURN(RuleConfig config, build_filter_config(o.job));
+  if (o.explain) {
+    fmt::print("{}", explain_filter_config(config));
+    std::fflush(stdout);
+    return Status::ok();
+  }
+  BITMILL_RETURN_IF_ERROR(check_outputs(o));
+  BITMILL_ASSIGN_OR_RETURN(auto job, FilterJob::create(o.job, std::move(config), log));
+
+  BITMILL_ASSIGN_OR_RETURN(InputSetOptions io, cli::input_set_options(o.common));
+  // Invalid UTF-8 is not an error here: the utf8 rule rejects such rows (mono: repaired first).
+  io.invalid_utf8 = InvalidUtf8Policy::kKeep;
+  BITMILL_ASSIGN_OR_RETURN(auto inputs, InputSet::open(o.inputs, io));
+  if (!io.shard.is_whole()) log.info("shard {} by {}", io.shard.to_string(), o.common.shard_by);
+  BITMILL_ASSIGN_OR_RETURN(auto kept, OutputStream::open(o.output));
+  BITMILL_ASSIGN_OR_RETURN(auto rejected, open_if_given(o.rejected));
+
+  Progress progress(log, inputs->raw_bytes_total());
+  BITMILL_ASSIGN_OR_RETURN(FilterStats st, run_filter(*inputs, *kept, rejected.get(), job->options(), &progress));
+  progress.finish();
+  BITMILL_ASSIGN_OR_RETURN(auto stats, open_if_given(o.stats));
+  if (stats) BITMILL_RETURN_IF_ERROR(stats->write(st.to_json()));
+  BITMILL_RETURN_IF_ERROR(commit_all({kept.get(), rejected.get(), stats.get()}));
+  for (const std::string& line : filter_summary(st, o.job.mode, progress.elapsed_seconds())) log.info("{}", line);
+  return Status::ok();
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  Log log("bitmill-filter");
+  Options o;
+  CLI::App app;
+  add_options(app, o);
   return cli::run(app, argc, argv, log, o.common, [&] { return run_filter_tool(o, log); });
 }

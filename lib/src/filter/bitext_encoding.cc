@@ -10,37 +10,6 @@
 namespace bitmill::filter::bitext {
 namespace {
 
-enum Rule : size_t { kColumns, kUtf8, kEmpty, kMojibake, kControl, kNumRules };
-
-const std::vector<RuleSpec>& rules() {
-  using P = ParamType;
-  constexpr FilterMode B = FilterMode::kBitext;
-  static const std::vector<RuleSpec> specs = {
-      {"columns",
-       B,
-       true,
-       "the row has fewer TSV columns than --src-col/--tgt-col need (off: missing sides are empty)",
-       {}},
-      {"utf8", B, true, "a side is not valid UTF-8", {}},
-      {"empty", B, true, "a side is empty or only white space", {}},
-      {"mojibake",
-       B,
-       true,
-       "a side has double-encoded UTF-8 (\"Ã©\" for \"é\", \"â€™\" for \"’\")",
-       {{"max", P::kInt, "0", "most mojibake sequences allowed in a side"}}},
-      {"control-chars",
-       B,
-       true,
-       "a side has non-printing characters: C0/C1 controls, line and page breaks, U+FFFD, unassigned or "
-       "private-use code points",
-       {{"max", P::kInt, "0", "most such characters allowed in a side"},
-        {"format", P::kBool, "true",
-         "also count invisible format characters (zero-width space and joiners, bidi controls, word joiner) in "
-         "languages whose scripts do not use them (all but Arabic, Hebrew, Indic, Southeast Asian...)"}}},
-  };
-  return specs;
-}
-
 bool is_blank(std::string_view s) {
   for (char c : s) {
     if (c != ' ' && c != '\t' && c != '\r' && c != '\n' && c != '\f' && c != '\v') return false;
@@ -78,51 +47,57 @@ bool uses_format_characters(std::string_view scripts) {
   return false;
 }
 
-class Encoding final : public Family {
+class Encoding final : public FamilyBase<Encoding> {
  public:
-  static Expected<std::unique_ptr<const Family>> create(const Setup& setup, size_t first_bit) {
-    auto f = std::make_unique<Encoding>(setup.config, first_bit);
-    f->max_controls_ = setup.config.get_int("control-chars", "max");
-    f->max_mojibake_ = setup.config.get_int("mojibake", "max");
+  Status read(const Setup& setup) {
+    BITMILL_RETURN_IF_ERROR(read_in_range(setup.config, "control-chars", "max", 0, 1e18, &max_controls_));
+    BITMILL_RETURN_IF_ERROR(read_in_range(setup.config, "mojibake", "max", 0, 1e18, &max_mojibake_));
     const bool count_format = setup.config.get_bool("control-chars", "format");
-    for (int s = 0; s < 2; ++s) f->format_junk_[s] = count_format && !uses_format_characters(setup.lang[s]->scripts);
-    BITMILL_RETURN_IF_ERROR(check_range("control-chars", "max", static_cast<double>(f->max_controls_), 0, 1e18));
-    BITMILL_RETURN_IF_ERROR(check_range("mojibake", "max", static_cast<double>(f->max_mojibake_), 0, 1e18));
-    return std::unique_ptr<const Family>(std::move(f));
+    for (int s = 0; s < 2; ++s) format_junk_[s] = count_format && !uses_format_characters(setup.lang[s]->scripts);
+    return Status::ok();
   }
-  Encoding(const RuleConfig& config, size_t first_bit) : on_(config, rules(), first_bit) {}
 
   void check(Row& row, Verdict& v) const override {
-    if (!row.valid() && on_.on(kUtf8) && on_.fail(v, kUtf8)) return;
-    if (on_.on(kEmpty) && (is_blank(row.side(0)) || is_blank(row.side(1))) && on_.fail(v, kEmpty)) return;
-    if (on_.on(kMojibake)) {
-      for (int s = 0; s < 2; ++s) {
-        if (static_cast<long long>(count_mojibake(row.side(s))) > max_mojibake_) {
-          if (on_.fail(v, kMojibake)) return;
-          break;
-        }
-      }
-    }
-    if (on_.on(kControl)) {
-      for (int s = 0; s < 2; ++s) {
-        const CharCounts& cc = row.counts(s);
-        const size_t junk = cc.controls + (format_junk_[s] ? cc.format : 0) + count_breaks(row.side(s));
-        if (static_cast<long long>(junk) > max_controls_) {
-          on_.fail(v, kControl);
-          break;
-        }
-      }
-    }
+    if (on_.judge(v, kUtf8, [&] { return !row.valid(); })) return;
+    if (judge_sides(on_, v, kEmpty, [&](int s) { return is_blank(row.side(s)); })) return;
+    auto mojibake = [&](int s) { return static_cast<long long>(count_mojibake(row.side(s))) > max_mojibake_; };
+    if (judge_sides(on_, v, kMojibake, mojibake)) return;
+    judge_sides(on_, v, kControl, [&](int s) {
+      const CharCounts& cc = row.counts(s);
+      const size_t junk = cc.controls + (format_junk_[s] ? cc.format : 0) + count_breaks(row.side(s));
+      return static_cast<long long>(junk) > max_controls_;
+    });
+  }
+
+  // The family's rules, in the order of enum Rule.
+  static std::vector<RuleSpec> specs() {
+    return {
+        bitext_rule("columns",
+                    "the row has fewer TSV columns than --src-col/--tgt-col need (off: missing sides are empty)"),
+        bitext_rule("utf8", "a side is not valid UTF-8"),
+        bitext_rule("empty", "a side is empty or only white space"),
+        bitext_rule("mojibake", "a side has double-encoded UTF-8 (\"Ã©\" for \"é\", \"â€™\" for \"’\")",
+                    {int_param("max", "0", "most mojibake sequences allowed in a side")}),
+        bitext_rule("control-chars",
+                    "a side has non-printing characters: C0/C1 controls, line and page breaks, U+FFFD, unassigned or "
+                    "private-use code points",
+                    {int_param("max", "0", "most such characters allowed in a side"),
+                     bool_param("format", "true",
+                                "also count invisible format characters (zero-width space and joiners, bidi "
+                                "controls, word joiner) in languages whose scripts do not use them (all but Arabic, "
+                                "Hebrew, Indic, Southeast Asian...)")}),
+    };
   }
 
  private:
-  FamilyRules on_;
+  enum Rule : size_t { kColumns, kUtf8, kEmpty, kMojibake, kControl };
+
   long long max_controls_ = 0, max_mojibake_ = 0;
   bool format_junk_[2] = {false, false};  // count format characters as controls on this side
 };
 
 }  // namespace
 
-const FamilyDef kEncodingFamily = {&rules, &Encoding::create};
+const FamilyDef kEncodingFamily = Encoding::def();
 
 }  // namespace bitmill::filter::bitext

@@ -1,8 +1,9 @@
 // The rule families of bitmill-filter's bitext mode (private to lib/src/filter). Each family is
-// declared once, in its own file (bitext_*.cc): its rules' names, help and parameters (RuleSpec),
-// the reading and validation of its parameters, and its check. bitext_rules.cc lists the families
-// in evaluation order; bitext_rule_specs() and the verdict bits follow that list. Adding a rule to
-// a family touches that family's file only; adding a family, its file and one line of the list.
+// declared once, in its own file (bitext_*.cc): a class on FamilyBase (rule_family.h) with its
+// rules' names, help and parameters (specs()), the reading and validation of its parameters
+// (read()), and its check. bitext_rules.cc lists the families in evaluation order;
+// bitext_rule_specs() and the verdict bits follow that list. Adding a rule to a family touches
+// that family's file only; adding a family, its file and one line of the list.
 //
 // The pair being judged is a Row: both sides as valid UTF-8 (a repaired copy of an invalid side),
 // and the features several families use, each computed at most once per pair (character counts,
@@ -75,12 +76,23 @@ class Family {
   virtual void check(Row& row, Verdict& verdict) const = 0;
 };
 
-struct FamilyDef {
-  const std::vector<RuleSpec>& (*rules)();
-  // Reads the family's parameters; its rules are bits first_bit.. of the verdict. Null for a family
-  // that run_filter() evaluates (semantic, which embeds whole batches).
-  Expected<std::unique_ptr<const Family>> (*create)(const Setup& setup, size_t first_bit);
-};
+// create() is null for a family that run_filter() evaluates (semantic, which embeds whole batches).
+using FamilyDef = FamilyDefOf<Family, Setup>;
+template <class Derived>
+using FamilyBase = RuleFamily<Derived, Family, Setup>;
+
+// Rule r, when it is on, fails the row when side_fails(s) for a side s: once, and the target is not
+// looked at when the source fails. True when check() should return now.
+template <class SideFails>
+bool judge_sides(const FamilyRules& rules, Verdict& v, size_t r, SideFails&& side_fails) {
+  return rules.on(r) && (side_fails(0) || side_fails(1)) && rules.fail(v, r);
+}
+
+// part < min_share x whole, when whole is not 0 (an empty whole passes). Multiplied rather than
+// divided, as the bitext rules always compared.
+inline bool share_below(size_t part, size_t whole, double min_share) {
+  return whole > 0 && static_cast<double>(part) < min_share * static_cast<double>(whole);
+}
 
 // The families, each defined in its own file.
 extern const FamilyDef kEncodingFamily;       // bitext_encoding.cc: columns, utf8, empty, mojibake, control-chars

@@ -6,80 +6,55 @@
 namespace bitmill::filter::bitext {
 namespace {
 
-enum Rule : size_t { kLength, kLetters, kNumRules };
-
-const std::vector<RuleSpec>& rules() {
-  using P = ParamType;
-  constexpr FilterMode B = FilterMode::kBitext;
-  static const std::vector<RuleSpec> specs = {
-      {"length",
-       B,
-       true,
-       "a side is too short or too long (words are characters in Chinese, Japanese, Thai...)",
-       {{"min-words", P::kInt, "1", "fewest words in a side"},
-        {"max-words", P::kInt, "250", "most words in a side"},
-        {"min-chars", P::kInt, "1", "fewest characters in a side"},
-        {"max-chars", P::kInt, "1024", "most characters in a side (Bicleaner's not_too_long)"}}},
-      {"letters",
-       B,
-       true,
-       "too few letters among a side's characters (numbers, symbols or punctuation only)",
-       {{"min-ratio", P::kDouble, "0.5", "least share of letters among non-space characters"}}},
-  };
-  return specs;
-}
-
-class Length final : public Family {
+class Length final : public FamilyBase<Length> {
  public:
-  static Expected<std::unique_ptr<const Family>> create(const Setup& setup, size_t first_bit) {
+  Status read(const Setup& setup) {
     const RuleConfig& c = setup.config;
-    auto f = std::make_unique<Length>(c, first_bit);
-    f->min_words_ = c.get_int("length", "min-words");
-    f->max_words_ = c.get_int("length", "max-words");
-    f->min_chars_ = c.get_int("length", "min-chars");
-    f->max_chars_ = c.get_int("length", "max-chars");
-    f->min_letters_ = c.get_double("letters", "min-ratio");
-    BITMILL_RETURN_IF_ERROR(check_range("letters", "min-ratio", f->min_letters_, 0, 1));
-    BITMILL_RETURN_IF_ERROR(check_range("length", "min-words", static_cast<double>(f->min_words_), 0, 1e18));
-    BITMILL_RETURN_IF_ERROR(check_range("length", "min-chars", static_cast<double>(f->min_chars_), 0, 1e18));
-    if (f->max_words_ < f->min_words_) return invalid_argument("length.max-words is below length.min-words");
-    if (f->max_chars_ < f->min_chars_) return invalid_argument("length.max-chars is below length.min-chars");
-    return std::unique_ptr<const Family>(std::move(f));
+    BITMILL_RETURN_IF_ERROR(read_in_range(c, "letters", "min-ratio", 0, 1, &min_letters_));
+    BITMILL_RETURN_IF_ERROR(read_in_range(c, "length", "min-words", 0, 1e18, &min_words_));
+    BITMILL_RETURN_IF_ERROR(read_in_range(c, "length", "min-chars", 0, 1e18, &min_chars_));
+    max_words_ = c.get_int("length", "max-words");
+    max_chars_ = c.get_int("length", "max-chars");
+    if (max_words_ < min_words_) return invalid_argument("length.max-words is below length.min-words");
+    if (max_chars_ < min_chars_) return invalid_argument("length.max-chars is below length.min-chars");
+    return Status::ok();
   }
-  Length(const RuleConfig& config, size_t first_bit) : on_(config, rules(), first_bit) {}
 
   void check(Row& row, Verdict& v) const override {
-    if (on_.on(kLength)) {
-      for (int s = 0; s < 2; ++s) {
-        const auto words = static_cast<long long>(count_words(row.side(s)));
-        const auto chars = static_cast<long long>(row.counts(s).chars);
-        if (words < min_words_ || words > max_words_ || chars < min_chars_ || chars > max_chars_) {
-          if (on_.fail(v, kLength)) return;
-          break;
-        }
-      }
-    }
-    if (on_.on(kLetters)) {
-      for (int s = 0; s < 2; ++s) {
-        const CharCounts& cc = row.counts(s);
-        const size_t visible = cc.chars - cc.spaces;
-        const size_t letters = cc.letters + cc.marks;
-        if (visible > 0 && static_cast<double>(letters) < min_letters_ * static_cast<double>(visible)) {
-          on_.fail(v, kLetters);
-          break;
-        }
-      }
-    }
+    auto out_of_bounds = [&](int s) {
+      const auto words = static_cast<long long>(count_words(row.side(s)));
+      const auto chars = static_cast<long long>(row.counts(s).chars);
+      return words < min_words_ || words > max_words_ || chars < min_chars_ || chars > max_chars_;
+    };
+    if (judge_sides(on_, v, kLength, out_of_bounds)) return;
+    judge_sides(on_, v, kLetters, [&](int s) {
+      const CharCounts& cc = row.counts(s);
+      return share_below(cc.letters + cc.marks, cc.chars - cc.spaces, min_letters_);
+    });
+  }
+
+  // The family's rules, in the order of enum Rule.
+  static std::vector<RuleSpec> specs() {
+    return {
+        bitext_rule("length", "a side is too short or too long (words are characters in Chinese, Japanese, Thai...)",
+                    {int_param("min-words", "1", "fewest words in a side"),
+                     int_param("max-words", "250", "most words in a side"),
+                     int_param("min-chars", "1", "fewest characters in a side"),
+                     int_param("max-chars", "1024", "most characters in a side (Bicleaner's not_too_long)")}),
+        bitext_rule("letters", "too few letters among a side's characters (numbers, symbols or punctuation only)",
+                    {double_param("min-ratio", "0.5", "least share of letters among non-space characters")}),
+    };
   }
 
  private:
-  FamilyRules on_;
+  enum Rule : size_t { kLength, kLetters };
+
   long long min_words_ = 1, max_words_ = 0, min_chars_ = 1, max_chars_ = 0;
   double min_letters_ = 0;
 };
 
 }  // namespace
 
-const FamilyDef kLengthFamily = {&rules, &Length::create};
+const FamilyDef kLengthFamily = Length::def();
 
 }  // namespace bitmill::filter::bitext

@@ -7,26 +7,6 @@
 namespace bitmill::filter::bitext {
 namespace {
 
-enum Rule : size_t { kRatio, kNumRules };
-
-const std::vector<RuleSpec>& rules() {
-  using P = ParamType;
-  static const std::vector<RuleSpec> specs = {
-      {"length-ratio",
-       FilterMode::kBitext,
-       true,
-       "one side is much longer than the other (truncated or misaligned)",
-       {{"max", P::kDouble, "2.5", "largest allowed ratio of the longer side's length to the shorter's"},
-        {"min-chars", P::kInt, "15", "only applies when the longer side has at least this many characters"},
-        {"max-cut", P::kDouble, "1.8",
-         "largest allowed ratio when the shorter side looks cut off: no final punctuation where the longer "
-         "side ends a sentence"},
-        {"cjk-weight", P::kDouble, "3",
-         "weight of a character of a script written without spaces (Chinese, Japanese, Thai...)"}}},
-  };
-  return specs;
-}
-
 // Length in "characters" for the ratio: non-space code points, those of scripts written without
 // spaces weighted (one Chinese character carries about as much as a few Latin letters).
 double weighted_length(const CharCounts& c, double cjk_weight) {
@@ -34,21 +14,14 @@ double weighted_length(const CharCounts& c, double cjk_weight) {
   return plain + cjk_weight * static_cast<double>(c.cjk);
 }
 
-class LengthRatio final : public Family {
+class LengthRatio final : public FamilyBase<LengthRatio> {
  public:
-  static Expected<std::unique_ptr<const Family>> create(const Setup& setup, size_t first_bit) {
-    const RuleConfig& c = setup.config;
-    auto f = std::make_unique<LengthRatio>(c, first_bit);
-    f->max_ratio_ = c.get_double("length-ratio", "max");
-    f->min_chars_ = c.get_int("length-ratio", "min-chars");
-    f->cjk_weight_ = c.get_double("length-ratio", "cjk-weight");
-    f->max_cut_ = c.get_double("length-ratio", "max-cut");
-    BITMILL_RETURN_IF_ERROR(check_range("length-ratio", "max", f->max_ratio_, 1, 1e9));
-    BITMILL_RETURN_IF_ERROR(check_range("length-ratio", "cjk-weight", f->cjk_weight_, 0, 1e3));
-    BITMILL_RETURN_IF_ERROR(check_range("length-ratio", "max-cut", f->max_cut_, 1, 1e9));
-    return std::unique_ptr<const Family>(std::move(f));
+  Status read(const Setup& setup) {
+    min_chars_ = setup.config.get_int("length-ratio", "min-chars");
+    BITMILL_RETURN_IF_ERROR(read_in_range(setup.config, "length-ratio", "max", 1, 1e9, &max_ratio_));
+    BITMILL_RETURN_IF_ERROR(read_in_range(setup.config, "length-ratio", "cjk-weight", 0, 1e3, &cjk_weight_));
+    return read_in_range(setup.config, "length-ratio", "max-cut", 1, 1e9, &max_cut_);
   }
-  LengthRatio(const RuleConfig& config, size_t first_bit) : on_(config, rules(), first_bit) {}
 
   void check(Row& row, Verdict& v) const override {
     if (!on_.on(kRatio)) return;
@@ -66,14 +39,28 @@ class LengthRatio final : public Family {
     if (bad) on_.fail(v, kRatio);
   }
 
+  // The family's rules, in the order of enum Rule.
+  static std::vector<RuleSpec> specs() {
+    return {bitext_rule(
+        "length-ratio", "one side is much longer than the other (truncated or misaligned)",
+        {double_param("max", "2.5", "largest allowed ratio of the longer side's length to the shorter's"),
+         int_param("min-chars", "15", "only applies when the longer side has at least this many characters"),
+         double_param("max-cut", "1.8",
+                      "largest allowed ratio when the shorter side looks cut off: no final punctuation where the "
+                      "longer side ends a sentence"),
+         double_param("cjk-weight", "3",
+                      "weight of a character of a script written without spaces (Chinese, Japanese, Thai...)")})};
+  }
+
  private:
-  FamilyRules on_;
+  enum Rule : size_t { kRatio };
+
   double max_ratio_ = 0, cjk_weight_ = 1, max_cut_ = 0;
   long long min_chars_ = 0;
 };
 
 }  // namespace
 
-const FamilyDef kLengthRatioFamily = {&rules, &LengthRatio::create};
+const FamilyDef kLengthRatioFamily = LengthRatio::def();
 
 }  // namespace bitmill::filter::bitext

@@ -7,32 +7,12 @@
 namespace bitmill::filter::bitext {
 namespace {
 
-enum Rule : size_t { kNumbers, kUrls, kNumRules };
-
-const std::vector<RuleSpec>& rules() {
-  using P = ParamType;
-  constexpr FilterMode B = FilterMode::kBitext;
-  static const std::vector<RuleSpec> specs = {
-      {"numbers",
-       B,
-       true,
-       "the sides do not contain the same numbers (digit runs, any script)",
-       {{"one-sided", P::kBool, "false",
-         "also reject numbers on one side only (\"20\" against \"twenty\"); by default only sides that both "
-         "have numbers are compared"}}},
-      {"urls", B, true, "the sides do not contain the same URLs and e-mail addresses", {}},
-  };
-  return specs;
-}
-
-class NumbersUrls final : public Family {
+class NumbersUrls final : public FamilyBase<NumbersUrls> {
  public:
-  static Expected<std::unique_ptr<const Family>> create(const Setup& setup, size_t first_bit) {
-    auto f = std::make_unique<NumbersUrls>(setup.config, first_bit);
-    f->one_sided_ = setup.config.get_bool("numbers", "one-sided");
-    return std::unique_ptr<const Family>(std::move(f));
+  Status read(const Setup& setup) {
+    one_sided_ = setup.config.get_bool("numbers", "one-sided");
+    return Status::ok();
   }
-  NumbersUrls(const RuleConfig& config, size_t first_bit) : on_(config, rules(), first_bit) {}
 
   void check(Row& row, Verdict& v) const override {
     BitextScratch& s = row.scratch();
@@ -49,13 +29,25 @@ class NumbersUrls final : public Family {
     }
   }
 
+  // The family's rules, in the order of enum Rule.
+  static std::vector<RuleSpec> specs() {
+    return {
+        bitext_rule("numbers", "the sides do not contain the same numbers (digit runs, any script)",
+                    {bool_param("one-sided", "false",
+                                "also reject numbers on one side only (\"20\" against \"twenty\"); by default only "
+                                "sides that both have numbers are compared")}),
+        bitext_rule("urls", "the sides do not contain the same URLs and e-mail addresses"),
+    };
+  }
+
  private:
-  FamilyRules on_;
+  enum Rule : size_t { kNumbers, kUrls };
+
   bool one_sided_ = false;
 };
 
 }  // namespace
 
-const FamilyDef kNumbersUrlsFamily = {&rules, &NumbersUrls::create};
+const FamilyDef kNumbersUrlsFamily = NumbersUrls::def();
 
 }  // namespace bitmill::filter::bitext

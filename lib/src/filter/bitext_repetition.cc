@@ -8,61 +8,40 @@
 namespace bitmill::filter::bitext {
 namespace {
 
-enum Rule : size_t { kRepeated, kIdentical, kNumRules };
-
-const std::vector<RuleSpec>& rules() {
-  using P = ParamType;
-  constexpr FilterMode B = FilterMode::kBitext;
-  static const std::vector<RuleSpec> specs = {
-      {"repeated-words",
-       B,
-       true,
-       "a side repeats the same word many times in a row",
-       {{"max-run", P::kInt, "3", "longest allowed run of one word"}}},
-      {"identical",
-       B,
-       true,
-       "source and target are the same text, or nearly (an untranslated copy)",
-       {{"max-similarity", P::kDouble, "0.9",
-         "highest allowed similarity (1 - edit distance / length, over letters and digits, case folded)"}}},
-  };
-  return specs;
-}
-
-class Repetition final : public Family {
+class Repetition final : public FamilyBase<Repetition> {
  public:
-  static Expected<std::unique_ptr<const Family>> create(const Setup& setup, size_t first_bit) {
-    auto f = std::make_unique<Repetition>(setup.config, first_bit);
-    f->max_word_run_ = setup.config.get_int("repeated-words", "max-run");
-    f->max_similarity_ = setup.config.get_double("identical", "max-similarity");
-    BITMILL_RETURN_IF_ERROR(check_range("identical", "max-similarity", f->max_similarity_, 0, 1));
-    BITMILL_RETURN_IF_ERROR(check_range("repeated-words", "max-run", static_cast<double>(f->max_word_run_), 1, 1e18));
-    return std::unique_ptr<const Family>(std::move(f));
+  Status read(const Setup& setup) {
+    BITMILL_RETURN_IF_ERROR(read_in_range(setup.config, "identical", "max-similarity", 0, 1, &max_similarity_));
+    return read_in_range(setup.config, "repeated-words", "max-run", 1, 1e18, &max_word_run_);
   }
-  Repetition(const RuleConfig& config, size_t first_bit) : on_(config, rules(), first_bit) {}
 
   void check(Row& row, Verdict& v) const override {
-    if (on_.on(kRepeated)) {
-      for (int s = 0; s < 2; ++s) {
-        if (static_cast<long long>(longest_word_run(row.side(s))) > max_word_run_) {
-          if (on_.fail(v, kRepeated)) return;
-          break;
-        }
-      }
-    }
-    if (on_.on(kIdentical) && similarity(row.side(0), row.side(1), max_similarity_) > max_similarity_) {
-      on_.fail(v, kIdentical);
-    }
+    auto repeats = [&](int s) { return static_cast<long long>(longest_word_run(row.side(s))) > max_word_run_; };
+    if (judge_sides(on_, v, kRepeated, repeats)) return;
+    on_.judge(v, kIdentical, [&] { return similarity(row.side(0), row.side(1), max_similarity_) > max_similarity_; });
+  }
+
+  // The family's rules, in the order of enum Rule.
+  static std::vector<RuleSpec> specs() {
+    return {
+        bitext_rule("repeated-words", "a side repeats the same word many times in a row",
+                    {int_param("max-run", "3", "longest allowed run of one word")}),
+        bitext_rule("identical", "source and target are the same text, or nearly (an untranslated copy)",
+                    {double_param("max-similarity", "0.9",
+                                  "highest allowed similarity (1 - edit distance / length, over letters and digits, "
+                                  "case folded)")}),
+    };
   }
 
  private:
-  FamilyRules on_;
+  enum Rule : size_t { kRepeated, kIdentical };
+
   long long max_word_run_ = 0;
   double max_similarity_ = 1;
 };
 
 }  // namespace
 
-const FamilyDef kRepetitionFamily = {&rules, &Repetition::create};
+const FamilyDef kRepetitionFamily = Repetition::def();
 
 }  // namespace bitmill::filter::bitext

@@ -24,24 +24,12 @@ constexpr std::array<const bitext::FamilyDef*, 9> kFamilies = {
 
 }  // namespace
 
-const std::vector<RuleSpec>& bitext_rule_specs() {
-  static const std::vector<RuleSpec> specs = [] {
-    std::vector<RuleSpec> all;
-    for (const bitext::FamilyDef* f : kFamilies) {
-      for (const RuleSpec& r : f->rules()) all.push_back(r);
-    }
-    return all;
-  }();
-  return specs;
-}
+const std::vector<RuleSpec>& bitext_rule_specs() { return joined_rules<kFamilies>(); }
 
 size_t BitextFilter::rule_index(std::string_view name) {
-  const auto& specs = bitext_rule_specs();
-  for (size_t i = 0; i < specs.size(); ++i) {
-    if (specs[i].name == name) return i;
-  }
-  assert(false && "unknown bitext rule");
-  return 0;
+  const size_t i = find_rule(bitext_rule_specs(), name);
+  assert(i < bitext_rule_specs().size() && "unknown bitext rule");
+  return i < bitext_rule_specs().size() ? i : 0;
 }
 
 namespace bitext {
@@ -65,26 +53,16 @@ Expected<BitextFilter> BitextFilter::create(const RuleConfig& config, const Lang
   if (bitext_rule_specs().size() > 64) return internal_error("more bitext rules than a RuleMask holds");
   const bitext::Setup setup{config, {&src, &tgt}, lid};
   BitextFilter f;
-  size_t first_bit = 0;
-  for (const bitext::FamilyDef* def : kFamilies) {
-    if (def->create != nullptr) {
-      BITMILL_ASSIGN_OR_RETURN(std::unique_ptr<const bitext::Family> family, def->create(setup, first_bit));
-      f.families_.push_back(std::move(family));
-    }
-    first_bit += def->rules().size();
-  }
+  BITMILL_RETURN_IF_ERROR(create_families(kFamilies, setup, [&](std::unique_ptr<const bitext::Family> family) {
+    f.families_.push_back(std::move(family));
+  }));
   return f;
 }
 
 RuleMask BitextFilter::check(std::string_view src, std::string_view tgt, bool first_only,
                              BitextScratch& scratch) const {
   bitext::Row row(src, tgt, scratch);
-  Verdict verdict(first_only);
-  for (const auto& family : families_) {
-    family->check(row, verdict);
-    if (verdict.stopped()) break;
-  }
-  return verdict.mask();
+  return run_families(families_, row, first_only);
 }
 
 }  // namespace bitmill::filter

@@ -2,7 +2,10 @@
 
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 namespace bitmill::filter {
@@ -42,13 +45,39 @@ class ScriptedLid final : public LanguageIdentifier {
 struct Case {
   const char* name;
   std::string src, tgt;
-  const char* expected;  // the first failed rule, "" = kept
-  std::vector<const char*> settings = {};
+  const char* expected;       // the first failed rule, "" = kept
+  std::string settings = "";  // space-separated RULE.PARAM=VALUE and RULE=off
 };
 
 std::string first_failed(RuleMask mask) {
   if (mask == 0) return "";
   return std::string(bitext_rule_specs()[static_cast<size_t>(__builtin_ctzll(mask))].name);
+}
+
+// BitextFilter::create() with every rule at its default except the settings (space-separated).
+Expected<BitextFilter> create_with(const Language& src, const Language& tgt, const LanguageIdentifier* lid,
+                                   std::string_view settings = "") {
+  RuleConfig config(FilterMode::kBitext);
+  while (!settings.empty()) {
+    const std::string_view s = settings.substr(0, settings.find(' '));
+    REQUIRE_MESSAGE(config.set(s).is_ok(), s);
+    settings.remove_prefix(std::min(settings.size(), s.size() + 1));
+  }
+  return BitextFilter::create(config, src, tgt, lid);
+}
+
+// The same, for settings that must be valid.
+BitextFilter make_filter(const Language& src, const Language& tgt, const LanguageIdentifier* lid,
+                         std::string_view settings = "") {
+  auto f = create_with(src, tgt, lid, settings);
+  REQUIRE_MESSAGE(f.has_value(), f.status().message());
+  return std::move(f).value();
+}
+
+// The first rule that fails for the pair, "" when it is kept.
+std::string first_failed(const BitextFilter& f, std::string_view src, std::string_view tgt) {
+  BitextScratch scratch;
+  return first_failed(f.check(src, tgt, true, scratch));
 }
 
 // Runs each case with every rule at its default except the settings, German -> English. Cases
@@ -57,78 +86,72 @@ std::string first_failed(RuleMask mask) {
 void run_cases(const std::vector<Case>& cases, const char* src_lang = "de", const char* tgt_lang = "en") {
   ScriptedLid lid;
   for (const Case& c : cases) {
-    RuleConfig config(FilterMode::kBitext);
     const bool scripted = c.src.starts_with('[') || c.tgt.starts_with('[');
-    REQUIRE(config.set(scripted ? "numbers=off" : "lang-id=off").is_ok());
-    for (const char* s : c.settings) REQUIRE_MESSAGE(config.set(s).is_ok(), s);
-    auto f = BitextFilter::create(config, **find_language(src_lang), **find_language(tgt_lang), &lid);
-    REQUIRE_MESSAGE(f.has_value(), f.status().message());
+    const std::string settings = (scripted ? "numbers=off " : "lang-id=off ") + c.settings;
+    const BitextFilter f = make_filter(**find_language(src_lang), **find_language(tgt_lang), &lid, settings);
     BitextScratch scratch;
-    const RuleMask first = f->check(c.src, c.tgt, true, scratch);
+    const RuleMask first = f.check(c.src, c.tgt, true, scratch);
     const std::string name = c.name, expected = c.expected;
     CHECK_MESSAGE(first_failed(first) == expected, name, ": got '", first_failed(first), "'");
     // All reasons include the first one, and no more than one bit with first_only.
-    const RuleMask all = f->check(c.src, c.tgt, false, scratch);
+    const RuleMask all = f.check(c.src, c.tgt, false, scratch);
     CHECK_MESSAGE((first & (first - 1)) == 0, name);
     CHECK_MESSAGE((all & first) == first, name);
     CHECK_MESSAGE(first_failed(all) == expected, name);
   }
 }
 
-TEST_CASE("bitext rules: each rule on the case it exists for, and just inside it") {
-  const std::string de = "Das ist ein schönes Haus.";
-  const std::string en = "This is a beautiful house.";
+// A clean pair, and its sides for cases about the other side.
+constexpr const char* kDe = "Das ist ein schönes Haus.";
+constexpr const char* kEn = "This is a beautiful house.";
+
+TEST_CASE("bitext rules, utf8 to repeated-words: each rule on the case it exists for, and just inside it") {
   const std::vector<Case> cases = {
-      {"clean", de, en, ""},
-      {"invalid UTF-8", "Das ist \xff kaputt.", en, "utf8"},
-      {"overlong encoding", "Das \xc0\xaf ist.", en, "utf8"},
-      {"utf8 off: repaired, then judged",
-       "Das ist \xff kaputt.",
-       "This is \xef\xbf\xbd broken.",
-       "",
-       {"utf8=off", "control-chars=off"}},
-      {"empty source", "", en, "empty"},
-      {"white-space target", de, " \t ", "empty"},
+      {"clean", kDe, kEn, ""},
+      {"invalid UTF-8", "Das ist \xff kaputt.", kEn, "utf8"},
+      {"overlong encoding", "Das \xc0\xaf ist.", kEn, "utf8"},
+      {"utf8 off: repaired, then judged", "Das ist \xff kaputt.", "This is \xef\xbf\xbd broken.", "",
+       "utf8=off control-chars=off"},
+      {"empty source", "", kEn, "empty"},
+      {"white-space target", kDe, " \t ", "empty"},
       {"mojibake of ö", "Das ist sch\xc3\x83\xc2\xb6n.", "This is nice.", "mojibake"},
-      {"mojibake of a curly quote", de, "This is Tom\xc3\xa2\xe2\x82\xac\xe2\x84\xa2s house.", "mojibake"},
-      {"mojibake allowed by max", "Das ist sch\xc3\x83\xc2\xb6n.", "This is nice.", "", {"mojibake.max=1"}},
-      {"C0 control", "Das ist\x01 ein Haus.", en, "control-chars"},
-      {"C1 control", de, "This is a\xc2\x9ahouse.", "control-chars"},
-      {"next line (NEL) inside a side", de, "This is a\xc2\x85house.", "control-chars"},
-      {"form feed inside a side", de, "This is a\x0chouse.", "control-chars"},
-      {"vertical tab inside a side", "Das ist\x0b ein Haus.", en, "control-chars"},
-      {"line separator inside a side", de, "This is a\xe2\x80\xa8house.", "control-chars"},
-      {"DEL", de, "This is a\x7fhouse.", "control-chars"},
-      {"replacement character", de, "This is a \xef\xbf\xbd house.", "control-chars"},
-      {"private use", de, "This is a \xee\x80\x80 house.", "control-chars"},
-      {"zero-width space in English", de, "This is a beau\xe2\x80\x8btiful house.", "control-chars"},
-      {"zero-width space allowed by format=off",
-       de,
-       "This is a beau\xe2\x80\x8btiful house.",
-       "",
-       {"control-chars.format=false"}},
-      {"too long", de, std::string(1030, 'a'), "length"},
-      {"max-chars just inside",
-       std::string(500, 'a') + " " + std::string(523, 'b'),
-       std::string(500, 'c') + " " + std::string(523, 'd'),
-       "",
-       {"identical=off"}},
-      {"too many words",
-       de,
+      {"mojibake of a curly quote", kDe, "This is Tom\xc3\xa2\xe2\x82\xac\xe2\x84\xa2s house.", "mojibake"},
+      {"mojibake allowed by max", "Das ist sch\xc3\x83\xc2\xb6n.", "This is nice.", "", "mojibake.max=1"},
+      {"C0 control", "Das ist\x01 ein Haus.", kEn, "control-chars"},
+      {"C1 control", kDe, "This is a\xc2\x9ahouse.", "control-chars"},
+      {"next line (NEL) inside a side", kDe, "This is a\xc2\x85house.", "control-chars"},
+      {"form feed inside a side", kDe, "This is a\x0chouse.", "control-chars"},
+      {"vertical tab inside a side", "Das ist\x0b ein Haus.", kEn, "control-chars"},
+      {"line separator inside a side", kDe, "This is a\xe2\x80\xa8house.", "control-chars"},
+      {"DEL", kDe, "This is a\x7fhouse.", "control-chars"},
+      {"replacement character", kDe, "This is a \xef\xbf\xbd house.", "control-chars"},
+      {"private use", kDe, "This is a \xee\x80\x80 house.", "control-chars"},
+      {"zero-width space in English", kDe, "This is a beau\xe2\x80\x8btiful house.", "control-chars"},
+      {"zero-width space allowed by format=off", kDe, "This is a beau\xe2\x80\x8btiful house.", "",
+       "control-chars.format=false"},
+      {"too long", kDe, std::string(1030, 'a'), "length"},
+      {"max-chars just inside", std::string(500, 'a') + " " + std::string(523, 'b'),
+       std::string(500, 'c') + " " + std::string(523, 'd'), "", "identical=off"},
+      {"too many words", kDe,
        [] {
          std::string s;
          for (int i = 0; i < 251; ++i) s += "ab ";
          return s;
        }(),
-       "length",
-       {"length.max-chars=10000"}},
-      {"min-words 2", "Ja.", "Yes.", "length", {"length.min-words=2"}},
+       "length", "length.max-chars=10000"},
+      {"min-words 2", "Ja.", "Yes.", "length", "length.min-words=2"},
       {"one word is enough by default", "Ja.", "Yes.", ""},
-      {"only numbers and symbols", "123 456 789 +++", "123 456 789 ---", "letters", {"identical=off"}},
-      {"half letters is enough", "abc 123", "abc 123", "", {"identical=off", "script=off"}},
+      {"only numbers and symbols", "123 456 789 +++", "123 456 789 ---", "letters", "identical=off"},
+      {"half letters is enough", "abc 123", "abc 123", "", "identical=off script=off"},
       {"a word four times", "Bitte bitte bitte bitte hilf mir.", "Please help me.", "repeated-words"},
       {"a word three times is allowed", "Bitte bitte bitte hilf mir.", "Please help me.", ""},
-      {"untranslated copy", de, de, "identical"},
+  };
+  run_cases(cases);
+}
+
+TEST_CASE("bitext rules, identical to lang-id: each rule on the case it exists for, and just inside it") {
+  const std::vector<Case> cases = {
+      {"untranslated copy", kDe, kDe, "identical"},
       {"copy differing in case and punctuation", "Das ist ein Haus", "das ist ein haus!", "identical"},
       {"long side more than 2.5 times the short", "Ich wohne seit vielen Jahren in dieser Stadt am Fluss.",
        "I live here.", "length-ratio"},
@@ -140,30 +163,21 @@ TEST_CASE("bitext rules: each rule on the case it exists for, and just inside it
       {"different numbers", "Ich habe 3 Katzen.", "I have 4 cats.", "numbers"},
       {"same numbers, other separators", "Das kostet 1.000,50 Euro.", "It costs 1,000.50 euros.", ""},
       {"number on one side only is allowed", "Wir waren 20 Leute.", "There were twenty of us.", ""},
-      {"number on one side only, one-sided on",
-       "Wir waren 20 Leute.",
-       "There were twenty of us.",
-       "numbers",
-       {"numbers.one-sided=true"}},
+      {"number on one side only, one-sided on", "Wir waren 20 Leute.", "There were twenty of us.", "numbers",
+       "numbers.one-sided=true"},
       {"URL on one side", "Mehr unter www.example.org.", "More at our website.", "urls"},
       {"different URLs", "Mehr unter www.example.org.", "More at www.example.com.", "urls"},
       {"same URL", "Mehr unter www.example.org.", "More at www.example.org.", ""},
       {"e-mail on one side", "Schreib an tom@example.org.", "Write to Tom.", "urls"},
       {"question against statement", "Kommst du morgen?", "You are coming tomorrow.", "terminal-punct"},
       {"exclamation against statement is fine", "Komm morgen!", "Come tomorrow.", ""},
-      {"exclamation told apart on request",
-       "Komm morgen!",
-       "Come tomorrow.",
-       "terminal-punct",
-       {"terminal-punct.exclamation=true"}},
+      {"exclamation told apart on request", "Komm morgen!", "Come tomorrow.", "terminal-punct",
+       "terminal-punct.exclamation=true"},
       {"no final punctuation against a full stop", "Komm morgen", "Come tomorrow.", ""},
-      {"strict: no final punctuation against a full stop",
-       "Komm morgen",
-       "Come tomorrow.",
-       "terminal-punct",
-       {"terminal-punct.strict=true"}},
+      {"strict: no final punctuation against a full stop", "Komm morgen", "Come tomorrow.", "terminal-punct",
+       "terminal-punct.strict=true"},
       {"closing quotes are skipped", "\xe2\x80\x9eKommst du?\xe2\x80\x9c", "\"Are you coming?\"", ""},
-      {"Cyrillic in the German column", "Это мой дом.", en, "script", {}},
+      {"Cyrillic in the German column", "Это мой дом.", kEn, "script"},
       {"some foreign letters are fine", "Das ist Ιθάκη, eine sehr schöne Insel.", "This is Ithaca, a very nice island.",
        ""},
       {"wrong language", "[fr:0.9] Ceci est une maison.", "[en:0.99] This is a house.", "lang-id"},
@@ -171,26 +185,14 @@ TEST_CASE("bitext rules: each rule on the case it exists for, and just inside it
        "[en:0.99] This is a beautiful house.", ""},
       {"declared language below min-prob", "[nl:0.9,de:0.05] Das ist ein schönes Haus.",
        "[en:0.99] This is a beautiful house.", "lang-id"},
-      {"per-language threshold",
-       "[nl:0.9,de:0.05] Das ist ein schönes Haus.",
-       "[en:0.99] This is a beautiful house.",
-       "",
-       {"lang-id.min-prob.de=0.05"}},
-      {"per-language threshold by ISO 639-3 code",
-       "[nl:0.9,de:0.05] Das ist ein schönes Haus.",
-       "[en:0.99] This is a beautiful house.",
-       "",
-       {"lang-id.min-prob.deu=0.04"}},
-      {"top 1 only",
-       "[nl:0.6,de:0.3] Das ist ein schönes Haus.",
-       "[en:0.99] This is a beautiful house.",
-       "lang-id",
-       {"lang-id.top=1"}},
-      {"short sides skip language ID",
-       "[fr:0.9] Das ist ein Haus.",
-       "[en:0.99] This is a house.",
-       "",
-       {"lang-id.min-chars=30"}},
+      {"per-language threshold", "[nl:0.9,de:0.05] Das ist ein schönes Haus.", "[en:0.99] This is a beautiful house.",
+       "", "lang-id.min-prob.de=0.05"},
+      {"per-language threshold by ISO 639-3 code", "[nl:0.9,de:0.05] Das ist ein schönes Haus.",
+       "[en:0.99] This is a beautiful house.", "", "lang-id.min-prob.deu=0.04"},
+      {"top 1 only", "[nl:0.6,de:0.3] Das ist ein schönes Haus.", "[en:0.99] This is a beautiful house.", "lang-id",
+       "lang-id.top=1"},
+      {"short sides skip language ID", "[fr:0.9] Das ist ein Haus.", "[en:0.99] This is a house.", "",
+       "lang-id.min-chars=30"},
       {"unknown label", "[xx:0.9] Das ist ein schönes Haus.", "[en:0.99] This is a beautiful house.", "lang-id"},
   };
   run_cases(cases);
@@ -198,21 +200,18 @@ TEST_CASE("bitext rules: each rule on the case it exists for, and just inside it
 
 TEST_CASE("bitext rules: languages written without spaces and other scripts") {
   const std::vector<Case> cases = {
-      {"Chinese counts characters as words", "我爱你", "I love you.", "", {}},
-      {"Chinese min-words counts characters", "我爱你", "I love you very much.", "length", {"length.min-words=4"}},
+      {"Chinese counts characters as words", "我爱你", "I love you.", ""},
+      {"Chinese min-words counts characters", "我爱你", "I love you very much.", "length", "length.min-words=4"},
       {"Chinese characters weigh 3", "这是一个非常漂亮的房子。", "This is a very beautiful house.", ""},
-      {"Chinese ratio uses the weight",
-       "我",
-       "This is a very long English sentence about a house.",
-       "length-ratio",
-       {"lang-id=off"}},
-      {"Latin letters in the Chinese column", "This is a house.", "This is a house.", "identical", {}},
-      {"Latin text in the Chinese column", "I love you very much.", "I love you.", "script", {}},
+      {"Chinese ratio uses the weight", "我", "This is a very long English sentence about a house.", "length-ratio",
+       "lang-id=off"},
+      {"Latin letters in the Chinese column", "This is a house.", "This is a house.", "identical"},
+      {"Latin text in the Chinese column", "I love you very much.", "I love you.", "script"},
   };
   run_cases(cases, "zh", "en");
   const std::vector<Case> ja = {
-      {"Japanese mixes kana and kanji", "私は日本語を話します。", "I speak Japanese.", "", {}},
-      {"Korean hangul with spaces", "나는 한국어를 합니다.", "I speak Korean.", "script", {}},
+      {"Japanese mixes kana and kanji", "私は日本語を話します。", "I speak Japanese.", ""},
+      {"Korean hangul with spaces", "나는 한국어를 합니다.", "I speak Korean.", "script"},
   };
   run_cases(ja, "ja", "en");
 }
@@ -220,27 +219,20 @@ TEST_CASE("bitext rules: languages written without spaces and other scripts") {
 TEST_CASE("bitext rules: a language outside the table skips script and lang-id on its side") {
   ScriptedLid lid;
   const Language kabyle{"kab", "", "", ""};
-  RuleConfig config(FilterMode::kBitext);
-  auto f = BitextFilter::create(config, kabyle, **find_language("en"), &lid);
-  REQUIRE(f.has_value());
-  BitextScratch scratch;
+  const BitextFilter f = make_filter(kabyle, **find_language("en"), &lid);
   // Cyrillic letters would fail `script` for a Latin-script language, and the scripted identifier
   // answers English: neither rule judges the Kabyle side.
-  CHECK(f->check("Azul fell-awen, Это.", "Hello everyone, this.", true, scratch) == 0);
+  CHECK(first_failed(f, "Azul fell-awen, Это.", "Hello everyone, this.") == "");
   // The English side is still judged.
-  CHECK(first_failed(f->check("Azul fell-awen.", "[fr:0.9] Bonjour tout le monde.", true, scratch)) == "lang-id");
+  CHECK(first_failed(f, "Azul fell-awen.", "[fr:0.9] Bonjour tout le monde.") == "lang-id");
 }
 
 TEST_CASE("bitext rules: a language the identifier cannot name skips lang-id on its side") {
   ScriptedLid lid;
-  RuleConfig config(FilterMode::kBitext);
-  REQUIRE(config.set("numbers=off").is_ok());
-  auto f = BitextFilter::create(config, **find_language("tlh"), **find_language("en"), &lid);
-  REQUIRE(f.has_value());
-  BitextScratch scratch;
+  const BitextFilter f = make_filter(**find_language("tlh"), **find_language("en"), &lid, "numbers=off");
   // The scripted identifier calls the Klingon side English; without can_name it would fail.
-  CHECK(f->check("nuqneH, jIyaj.", "[en:0.99] Hello, I understand.", true, scratch) == 0);
-  CHECK(first_failed(f->check("nuqneH, jIyaj.", "[fr:0.99] Bonjour, je comprends.", true, scratch)) == "lang-id");
+  CHECK(first_failed(f, "nuqneH, jIyaj.", "[en:0.99] Hello, I understand.") == "");
+  CHECK(first_failed(f, "nuqneH, jIyaj.", "[fr:0.99] Bonjour, je comprends.") == "lang-id");
 }
 
 TEST_CASE("bitext rules: parameters out of range are errors naming them") {
@@ -248,22 +240,18 @@ TEST_CASE("bitext rules: parameters out of range are errors naming them") {
   const char* bad[] = {"length-ratio.max=0.5", "letters.min-ratio=1.5", "identical.max-similarity=-1",
                        "lang-id.min-prob=2",   "script.min-ratio=-0.1", "repeated-words.max-run=0",
                        "length.min-words=-1",  "lang-id.top=0",         "length-ratio.max-cut=0.9"};
+  const Language& de = **find_language("de");
+  const Language& en = **find_language("en");
   for (const char* s : bad) {
-    RuleConfig config(FilterMode::kBitext);
-    REQUIRE(config.set(s).is_ok());
-    auto f = BitextFilter::create(config, **find_language("de"), **find_language("en"), &lid);
+    auto f = create_with(de, en, &lid, s);
     REQUIRE_FALSE(f.has_value());
     const std::string rule_param(s, std::string_view(s).find('='));
     CHECK_MESSAGE(f.status().message().find(rule_param) != std::string::npos, f.status().message());
   }
-  RuleConfig config(FilterMode::kBitext);
-  REQUIRE(config.set("length.max-words=0").is_ok());
-  CHECK_FALSE(BitextFilter::create(config, **find_language("de"), **find_language("en"), &lid).has_value());
+  CHECK_FALSE(create_with(de, en, &lid, "length.max-words=0").has_value());
   // lang-id needs an identifier unless it is off.
-  RuleConfig def(FilterMode::kBitext);
-  CHECK_FALSE(BitextFilter::create(def, **find_language("de"), **find_language("en"), nullptr).has_value());
-  REQUIRE(def.set("lang-id=off").is_ok());
-  CHECK(BitextFilter::create(def, **find_language("de"), **find_language("en"), nullptr).has_value());
+  CHECK_FALSE(create_with(de, en, nullptr).has_value());
+  CHECK(create_with(de, en, nullptr, "lang-id=off").has_value());
 }
 
 }  // namespace

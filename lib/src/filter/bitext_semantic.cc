@@ -7,23 +7,19 @@
 namespace bitmill::filter::bitext {
 namespace {
 
-const std::vector<RuleSpec>& rules() {
-  using P = ParamType;
-  static const std::vector<RuleSpec> specs = {
-      {"semantic",
-       FilterMode::kBitext,
-       false,
-       "the sides do not mean the same: sentence-embedding score below the threshold (needs --model)",
-       {{"min-score", P::kDouble, "0.2", "least cosine similarity (or margin score with --margin: try about 0.9)"},
-        {"margin", P::kBool, "false", "score with the ratio margin against the batch's k nearest neighbours"},
-        {"k", P::kInt, "4", "neighbours for the margin"}}},
-  };
-  return specs;
-}
+struct Semantic {
+  static std::vector<RuleSpec> specs() {
+    return {off_by_default(bitext_rule(
+        "semantic", "the sides do not mean the same: sentence-embedding score below the threshold (needs --model)",
+        {double_param("min-score", "0.2", "least cosine similarity (or margin score with --margin: try about 0.9)"),
+         bool_param("margin", "false", "score with the ratio margin against the batch's k nearest neighbours"),
+         int_param("k", "4", "neighbours for the margin")}))};
+  }
+};
 
 }  // namespace
 
-const FamilyDef kSemanticFamily = {&rules, nullptr};
+const FamilyDef kSemanticFamily = FamilyDef::rules_only<Semantic>();
 
 SemanticRule semantic_rule(const RuleConfig& config) {
   SemanticRule r;

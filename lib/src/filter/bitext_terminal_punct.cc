@@ -4,32 +4,15 @@
 namespace bitmill::filter::bitext {
 namespace {
 
-enum Rule : size_t { kTerminal, kNumRules };
-
-const std::vector<RuleSpec>& rules() {
-  using P = ParamType;
-  static const std::vector<RuleSpec> specs = {
-      {"terminal-punct",
-       FilterMode::kBitext,
-       true,
-       "the sides end differently: a question against a statement",
-       {{"exclamation", P::kBool, "false", "also tell exclamations (!) from statements and questions"},
-        {"strict", P::kBool, "false", "also reject a sentence end (. ? !) against no final punctuation"}}},
-  };
-  return specs;
-}
-
 bool is_end(Terminal t) { return t == Terminal::kStop || t == Terminal::kQuestion || t == Terminal::kExclamation; }
 
-class TerminalPunct final : public Family {
+class TerminalPunct final : public FamilyBase<TerminalPunct> {
  public:
-  static Expected<std::unique_ptr<const Family>> create(const Setup& setup, size_t first_bit) {
-    auto f = std::make_unique<TerminalPunct>(setup.config, first_bit);
-    f->strict_ = setup.config.get_bool("terminal-punct", "strict");
-    f->exclamation_ = setup.config.get_bool("terminal-punct", "exclamation");
-    return std::unique_ptr<const Family>(std::move(f));
+  Status read(const Setup& setup) {
+    strict_ = setup.config.get_bool("terminal-punct", "strict");
+    exclamation_ = setup.config.get_bool("terminal-punct", "exclamation");
+    return Status::ok();
   }
-  TerminalPunct(const RuleConfig& config, size_t first_bit) : on_(config, rules(), first_bit) {}
 
   void check(Row& row, Verdict& v) const override {
     if (!on_.on(kTerminal)) return;
@@ -45,7 +28,17 @@ class TerminalPunct final : public Family {
     if (bad) on_.fail(v, kTerminal);
   }
 
+  // The family's rules, in the order of enum Rule.
+  static std::vector<RuleSpec> specs() {
+    return {bitext_rule(
+        "terminal-punct", "the sides end differently: a question against a statement",
+        {bool_param("exclamation", "false", "also tell exclamations (!) from statements and questions"),
+         bool_param("strict", "false", "also reject a sentence end (. ? !) against no final punctuation")})};
+  }
+
  private:
+  enum Rule : size_t { kTerminal };
+
   // Classes told apart: statement (.), question (?), and exclamation (!) only on request (it often
   // stands for a statement in translation).
   Terminal cls(Terminal t) const {
@@ -53,12 +46,11 @@ class TerminalPunct final : public Family {
     return t;
   }
 
-  FamilyRules on_;
   bool strict_ = false, exclamation_ = false;
 };
 
 }  // namespace
 
-const FamilyDef kTerminalPunctFamily = {&rules, &TerminalPunct::create};
+const FamilyDef kTerminalPunctFamily = TerminalPunct::def();
 
 }  // namespace bitmill::filter::bitext

@@ -246,7 +246,33 @@ class FastTextModel : public fasttext::FastText {
   int32_t eos_id_ = -1;
 };
 
-class FastTextLid final : public LanguageIdentifier {
+// An identifier whose answers are the labels of a fixed list, each resolved to a table entry once.
+class LabelledLid : public LanguageIdentifier {
+ public:
+  bool can_name(const Language& lang) const override {
+    for (const Label& l : labels_) {
+      if (l.language != nullptr && same_language(lang, *l.language)) return true;
+    }
+    return false;
+  }
+
+ protected:
+  struct Label {
+    const Language* language = nullptr;  // null: a label outside the table
+    std::string label;
+  };
+  // The label with its table entry.
+  static Label resolve(std::string label) {
+    auto lang = find_language(label);
+    return Label{lang ? *lang : nullptr, std::move(label)};
+  }
+
+  // By the engine's label id: fastText's label index ("__label__de" -> {German, "de"}), CLD2's
+  // Language enum.
+  std::vector<Label> labels_;
+};
+
+class FastTextLid final : public LabelledLid {
  public:
   static Expected<std::unique_ptr<LanguageIdentifier>> open(const std::string& path) {
     std::error_code ec;
@@ -269,8 +295,7 @@ class FastTextLid final : public LanguageIdentifier {
       for (int32_t i = 0; i < dict->nlabels(); ++i) {
         std::string full = dict->getLabel(i);
         std::string label = full.starts_with(kPrefix) ? full.substr(kPrefix.size()) : full;
-        auto lang = find_language(label);
-        lid->labels_.push_back(Label{lang ? *lang : nullptr, std::move(label)});
+        lid->labels_.push_back(resolve(std::move(label)));
       }
     } catch (const std::exception& e) {
       return data_error(path + ": fastText could not load the model: " + e.what());
@@ -312,39 +337,25 @@ class FastTextLid final : public LanguageIdentifier {
     out.resize(n);
   }
 
-  bool can_name(const Language& lang) const override {
-    for (const Label& l : labels_) {
-      if (l.language != nullptr && same_language(lang, *l.language)) return true;
-    }
-    return false;
-  }
-
   std::string_view engine() const override { return "fasttext"; }
 
  private:
   static constexpr std::string_view kPrefix = "__label__";
-  struct Label {
-    const Language* language;
-    std::string label;
-  };
   FastTextLid() = default;
 
   FastTextModel ft_;
-  std::vector<Label> labels_;  // by fastText label id: "__label__de" -> {German, "de"}
 };
 
 // ---------------------------------------------------------------------------------------------
 
-class Cld2Lid final : public LanguageIdentifier {
+class Cld2Lid final : public LabelledLid {
  public:
   Cld2Lid() {
     // CLD2's Language enum -> our table, once (LanguageCode gives "de", "zh-Hant", "xx-Goth"...).
-    langs_.resize(CLD2::NUM_LANGUAGES);
+    labels_.reserve(CLD2::NUM_LANGUAGES);
     for (int i = 0; i < CLD2::NUM_LANGUAGES; ++i) {
       const char* code = CLD2::LanguageCode(static_cast<CLD2::Language>(i));
-      langs_[i].label = code != nullptr ? code : "";
-      auto l = find_language(langs_[i].label);
-      langs_[i].language = l ? *l : nullptr;
+      labels_.push_back(resolve(code != nullptr ? code : ""));
     }
   }
 
@@ -371,17 +382,11 @@ class Cld2Lid final : public LanguageIdentifier {
       const int l = static_cast<int>(r.lang3[i]);
       if (r.lang3[i] == CLD2::UNKNOWN_LANGUAGE || r.lang3[i] == CLD2::TG_UNKNOWN_LANGUAGE || r.percent3[i] <= 0)
         continue;
-      if (l < 0 || l >= static_cast<int>(langs_.size())) continue;
-      set_guess(out, n++, langs_[l].language, langs_[l].label, static_cast<float>(r.percent3[i]) / 100.0f * scale);
+      if (l < 0 || l >= static_cast<int>(labels_.size())) continue;
+      const Label& label = labels_[static_cast<size_t>(l)];
+      set_guess(out, n++, label.language, label.label, static_cast<float>(r.percent3[i]) / 100.0f * scale);
     }
     out.resize(n);
-  }
-
-  bool can_name(const Language& lang) const override {
-    for (const auto& l : langs_) {
-      if (l.language != nullptr && same_language(lang, *l.language)) return true;
-    }
-    return false;
   }
 
   std::string_view engine() const override { return "cld2"; }
@@ -409,11 +414,6 @@ class Cld2Lid final : public LanguageIdentifier {
     CLD2::ExtDetectLanguageSummaryCheckUTF8(text, len, true, &hints, flags, r.lang3, r.percent3, r.score3, nullptr,
                                             &r.text_bytes, &r.reliable, &r.valid);
   }
-  struct Entry {
-    const Language* language = nullptr;
-    std::string label;
-  };
-  std::vector<Entry> langs_;
 };
 
 }  // namespace

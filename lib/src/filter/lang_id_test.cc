@@ -45,11 +45,14 @@ const Sample kSamples[] = {
 
 // The model the build copied from .cache/lid/ (scripts/install-lid-model.sh, which
 // scripts/test.sh runs): the tests that need it fail without it, they do not pass silently.
+bool have_test_model() {
+  if (std::filesystem::exists(BITMILL_LID_MODEL_PATH)) return true;
+  FAIL_CHECK("no " BITMILL_LID_MODEL_PATH " (run scripts/install-lid-model.sh and re-run cmake)");
+  return false;
+}
+
 std::unique_ptr<LanguageIdentifier> open_test_model() {
-  if (!std::filesystem::exists(BITMILL_LID_MODEL_PATH)) {
-    FAIL_CHECK("no " BITMILL_LID_MODEL_PATH " (run scripts/install-lid-model.sh and re-run cmake)");
-    return nullptr;
-  }
+  if (!have_test_model()) return nullptr;
   auto lid = open_fasttext_lid(BITMILL_LID_MODEL_PATH);
   REQUIRE_MESSAGE(lid.has_value(), lid.status().message());
   return std::move(lid).value();
@@ -144,22 +147,27 @@ void check_threads(const LanguageIdentifier& lid) {
   for (int t = 0; t < kThreads; ++t) CHECK(mismatches[static_cast<size_t>(t)] == 0);
 }
 
-TEST_CASE("fastText lid.176 identifies short sentences in several scripts") {
-  auto lid = open_test_model();
-  if (!lid) return;
-  CHECK(lid->engine() == "fasttext");
-  check_samples(*lid);
+// Runs `check` on both engines: fastText lid.176 (when its model is there) and CLD2.
+template <class Check>
+void for_each_engine(Check&& check) {
+  std::unique_ptr<LanguageIdentifier> engines[] = {open_test_model(), make_cld2_lid()};
+  for (const auto& lid : engines) {
+    if (!lid) continue;
+    CAPTURE(lid->engine());
+    check(*lid);
+  }
 }
 
-TEST_CASE("fastText lid.176 edge cases") {
-  auto lid = open_test_model();
-  if (!lid) return;
-  check_edge_cases(*lid);
-}
+TEST_CASE("language ID engines identify short sentences in several scripts") { for_each_engine(check_samples); }
+
+TEST_CASE("language ID engines: edge cases") { for_each_engine(check_edge_cases); }
+
+TEST_CASE("language ID engines give the same answers from many threads") { for_each_engine(check_threads); }
 
 TEST_CASE("fastText lid.176 maps every label it returns and orders them") {
   auto lid = open_test_model();
   if (!lid) return;
+  CHECK(lid->engine() == "fasttext");
   std::vector<LangGuess> out;
   // k above the label count: fastText returns every label above its 1e-5 floor (about 40 here).
   lid->identify(kSamples[0].text, 1000, out);
@@ -176,18 +184,6 @@ TEST_CASE("fastText lid.176 maps every label it returns and orders them") {
   CHECK(sum == doctest::Approx(1.0f).epsilon(0.01));
 }
 
-TEST_CASE("fastText lid.176 gives the same answers from many threads") {
-  auto lid = open_test_model();
-  if (!lid) return;
-  check_threads(*lid);
-}
-
-TEST_CASE("CLD2 identifies short sentences in several scripts") {
-  auto lid = make_cld2_lid();
-  CHECK(lid->engine() == "cld2");
-  check_samples(*lid);
-}
-
 TEST_CASE("CLD2 uses its full tables") {
   // Zulu, Xhosa and Yoruba are only in libcld2_full's tables: with libcld2's own 83-language tables
   // (libcld2_full linked after libcld2, or dropped by --as-needed) these come back unknown.
@@ -197,6 +193,7 @@ TEST_CASE("CLD2 uses its full tables") {
       {"yor", "Mo fẹ́ràn láti jẹ oúnjẹ ìbílẹ̀ pẹ̀lú àwọn ọ̀rẹ́ mi ní ọjọ́ Àìkú."},
   };
   auto lid = make_cld2_lid();
+  CHECK(lid->engine() == "cld2");
   std::vector<LangGuess> out;
   for (const Sample& s : samples) {
     CAPTURE(s.text);
@@ -206,10 +203,6 @@ TEST_CASE("CLD2 uses its full tables") {
     CHECK(out[0].language->iso639_3 == s.iso639_3);
   }
 }
-
-TEST_CASE("CLD2 edge cases") { check_edge_cases(*make_cld2_lid()); }
-
-TEST_CASE("CLD2 gives the same answers from many threads") { check_threads(*make_cld2_lid()); }
 
 TEST_CASE("open_fasttext_lid reports a missing model as not found") {
   TempDir d;
@@ -271,10 +264,7 @@ TEST_CASE("open_fasttext_lid rejects files that are not fastText models") {
 }
 
 TEST_CASE("open_fasttext_lid rejects truncated and padded copies of lid.176") {
-  if (!std::filesystem::exists(BITMILL_LID_MODEL_PATH)) {
-    FAIL_CHECK("no " BITMILL_LID_MODEL_PATH " (run scripts/install-lid-model.sh and re-run cmake)");
-    return;
-  }
+  if (!have_test_model()) return;
   const std::string model = testing::read_file(BITMILL_LID_MODEL_PATH);
   REQUIRE(model.size() > 100000);
   TempDir d;

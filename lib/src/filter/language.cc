@@ -11,7 +11,10 @@ namespace {
 // Every label of fastText's lid.176 (176 labels, read from the model's dictionary) and every
 // language CLD2's full tables can return (its per-script language lists plus the languages it
 // assigns by script alone, e.g. Gujarati), merged. Names follow ISO 639-3's reference names,
-// shortened where the usual English name is clearer.
+// shortened where the usual English name is clearer. Bihari (bih) and Nahuatl (nah) are collective
+// codes (ISO 639-2/5): no ISO 639-3 code exists for them. Some entries are labelled by another
+// code (kAliases): Emilian-Romagnol (egl) is fastText's "eml" (a retired ISO 639-3 code, split into
+// egl and rgn), Alemannic (gsw) fastText's and Wikipedia's "als", Hmong (hmn) CLD2's "blu".
 const std::vector<Language> kTable = {
     // iso639_3, iso639_1, name, scripts
     {"aar", "aa", "Afar", "Latn"},
@@ -33,7 +36,7 @@ const std::vector<Language> kTable = {
     {"bcl", "", "Central Bikol", "Latn"},
     {"bel", "be", "Belarusian", "Cyrl"},
     {"ben", "bn", "Bengali", "Beng"},
-    {"bih", "bh", "Bihari", "Deva"},  // collective code (ISO 639-2/5): no 639-3 code exists
+    {"bih", "bh", "Bihari", "Deva"},
     {"bis", "bi", "Bislama", "Latn"},
     {"bod", "bo", "Tibetan", "Tibt"},
     {"bos", "bs", "Bosnian", "Latn Cyrl"},
@@ -61,7 +64,7 @@ const std::vector<Language> kTable = {
     {"dsb", "", "Lower Sorbian", "Latn"},
     {"dty", "", "Doteli", "Deva"},
     {"dzo", "dz", "Dzongkha", "Tibt"},
-    {"egl", "", "Emilian-Romagnol", "Latn"},  // fastText's "eml" (retired 639-3 code, split into egl and rgn)
+    {"egl", "", "Emilian-Romagnol", "Latn"},
     {"ell", "el", "Greek", "Grek"},
     {"eng", "en", "English", "Latn"},
     {"epo", "eo", "Esperanto", "Latn"},
@@ -82,7 +85,7 @@ const std::vector<Language> kTable = {
     {"glv", "gv", "Manx", "Latn"},
     {"gom", "", "Goan Konkani", "Deva Latn"},
     {"grn", "gn", "Guarani", "Latn"},
-    {"gsw", "", "Alemannic", "Latn"},  // fastText's and Wikipedia's "als"
+    {"gsw", "", "Alemannic", "Latn"},
     {"guj", "gu", "Gujarati", "Gujr"},
     {"hat", "ht", "Haitian Creole", "Latn"},
     {"hau", "ha", "Hausa", "Latn"},
@@ -91,7 +94,7 @@ const std::vector<Language> kTable = {
     {"heb", "he", "Hebrew", "Hebr"},
     {"hif", "", "Fiji Hindi", "Latn"},
     {"hin", "hi", "Hindi", "Deva"},
-    {"hmn", "", "Hmong", "Latn"},  // CLD2's "blu"
+    {"hmn", "", "Hmong", "Latn"},
     {"hrv", "hr", "Croatian", "Latn"},
     {"hsb", "", "Upper Sorbian", "Latn"},
     {"hun", "hu", "Hungarian", "Latn"},
@@ -155,7 +158,7 @@ const std::vector<Language> kTable = {
     {"mya", "my", "Burmese", "Mymr"},
     {"myv", "", "Erzya", "Cyrl"},
     {"mzn", "", "Mazanderani", "Arab"},
-    {"nah", "", "Nahuatl", "Latn"},  // collective code (ISO 639-2/5): no 639-3 code exists
+    {"nah", "", "Nahuatl", "Latn"},
     {"nap", "", "Neapolitan", "Latn"},
     {"nau", "na", "Nauru", "Latn"},
     {"nbl", "nr", "South Ndebele", "Latn"},

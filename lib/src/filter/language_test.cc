@@ -6,9 +6,22 @@
 #include <set>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace bitmill::filter {
 namespace {
+
+// The words of a space-separated list.
+std::vector<std::string_view> words(std::string_view list) {
+  std::vector<std::string_view> out;
+  for (size_t pos = 0; pos < list.size();) {
+    size_t end = list.find(' ', pos);
+    if (end == std::string_view::npos) end = list.size();
+    out.push_back(list.substr(pos, end - pos));
+    pos = end + 1;
+  }
+  return out;
+}
 
 TEST_CASE("find_language resolves ISO codes, engine labels and macrolanguage members") {
   struct Case {
@@ -130,11 +143,7 @@ TEST_CASE("every label of fastText lid.176 resolves") {
       "nap gv av rue xal pfl dty hif co lrc vep tyv";
   size_t n = 0;
   std::set<const Language*> distinct;
-  for (size_t pos = 0; pos < labels.size();) {
-    size_t end = labels.find(' ', pos);
-    if (end == std::string_view::npos) end = labels.size();
-    const std::string_view label = labels.substr(pos, end - pos);
-    pos = end + 1;
+  for (const std::string_view label : words(labels)) {
     CAPTURE(label);
     auto l = find_language(label);
     REQUIRE(l.has_value());
@@ -155,11 +164,7 @@ TEST_CASE("every language of CLD2 full resolves") {
       "or as co ie kk ln ps qu sn tg tt to yo mi wo ab aa ay ba bi dz fj kl ha ht ik iu ks rw mg na om rn sm sg sa "
       "ss ts tn vo za kha sco lg gv sr-ME ak ig mfe haw ceb ee gaa blu kri loz lua luo new ny os pam nso raj crs "
       "tum ve war nr tlh";
-  for (size_t pos = 0; pos < codes.size();) {
-    size_t end = codes.find(' ', pos);
-    if (end == std::string_view::npos) end = codes.size();
-    const std::string_view code = codes.substr(pos, end - pos);
-    pos = end + 1;
+  for (const std::string_view code : words(codes)) {
     CAPTURE(code);
     CHECK(find_language(code).has_value());
   }

@@ -6,19 +6,19 @@
 #include <vector>
 
 #include "bitmill/text/utf8.h"
+#include "filter/extract_test_util.h"
 
 namespace bitmill::filter {
 namespace {
+
+using extract_testing::check_rows;
+using extract_testing::Row;
 
 // ---------------------------------------------------------------------------------------------
 // extract_numbers
 
 TEST_CASE("extract_numbers returns digit runs in ASCII") {
-  struct Row {
-    std::string text;
-    std::vector<std::string> numbers;
-  };
-  const Row rows[] = {
+  const std::vector<Row> rows = {
       {"", {}},
       {"no digits here", {}},
       {"1,000.5", {"1000", "5"}},
@@ -47,12 +47,7 @@ TEST_CASE("extract_numbers returns digit runs in ASCII") {
       {"x² ½ Ⅻ ①", {}},  // No and Nl are not decimal digits
       {"1\u00A0000", {"1000"}},
   };
-  std::vector<std::string> out = {"stale", "values", "here", "and", "more"};
-  for (const Row& r : rows) {
-    CAPTURE(r.text);
-    extract_numbers(r.text, out);
-    CHECK(out == r.numbers);
-  }
+  check_rows(extract_numbers, rows);
 }
 
 }  // namespace

@@ -38,4 +38,16 @@ Status check_range(std::string_view rule, std::string_view param, double v, doub
   return Status::ok();
 }
 
+Status read_in_range(const RuleConfig& config, std::string_view rule, std::string_view param, double lo, double hi,
+                     double* out) {
+  *out = config.get_double(rule, param);
+  return check_range(rule, param, *out, lo, hi);
+}
+
+Status read_in_range(const RuleConfig& config, std::string_view rule, std::string_view param, double lo, double hi,
+                     long long* out) {
+  *out = config.get_int(rule, param);
+  return check_range(rule, param, static_cast<double>(*out), lo, hi);
+}
+
 }  // namespace bitmill::filter

@@ -26,4 +26,10 @@ Expected<std::u32string> read_chars(const RuleConfig& config, std::string_view r
 // invalid_argument "RULE.PARAM must be between LO and HI, got V" when v is outside [lo, hi].
 Status check_range(std::string_view rule, std::string_view param, double v, double lo, double hi);
 
+// A double or integer parameter into *out, then check_range() of it (an integer as a double).
+Status read_in_range(const RuleConfig& config, std::string_view rule, std::string_view param, double lo, double hi,
+                     double* out);
+Status read_in_range(const RuleConfig& config, std::string_view rule, std::string_view param, double lo, double hi,
+                     long long* out);
+
 }  // namespace bitmill::filter

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <initializer_list>
 #include <random>
 #include <string>
 #include <vector>
@@ -35,6 +36,28 @@ std::string to_utf8(const std::u32string& s) {
   return out;
 }
 
+// similarity(a, b, min_interest) is `expected` when that reaches min_interest, else any value
+// below min_interest. Returns what similarity() gave.
+double check_similarity(const std::string& a, const std::string& b, double min_interest, double expected) {
+  CAPTURE(a);
+  CAPTURE(b);
+  CAPTURE(min_interest);
+  const double got = similarity(a, b, min_interest);
+  if (expected >= min_interest) {
+    CHECK(got == doctest::Approx(expected).epsilon(1e-12));
+  } else {
+    CHECK(got < min_interest);
+  }
+  return got;
+}
+
+// check_similarity() against the full matrix, at each threshold.
+void check_against_reference(const std::u32string& a, const std::u32string& b, std::initializer_list<double> mins) {
+  const double len = static_cast<double>(std::max(a.size(), b.size()));
+  const double ref = len == 0 ? 1.0 : 1.0 - static_cast<double>(reference_distance(a, b)) / len;
+  for (double m : mins) check_similarity(to_utf8(a), to_utf8(b), m, ref);
+}
+
 TEST_CASE("similarity of short pairs") {
   struct Row {
     std::string a, b;
@@ -61,15 +84,10 @@ TEST_CASE("similarity of short pairs") {
       {"abc", "xyz", 0.1, -1.0},
   };
   for (const Row& r : rows) {
+    const double got = check_similarity(r.a, r.b, r.min_interest, r.expected);
     CAPTURE(r.a);
     CAPTURE(r.b);
     CAPTURE(r.min_interest);
-    const double got = similarity(r.a, r.b, r.min_interest);
-    if (r.expected >= r.min_interest) {
-      CHECK(got == doctest::Approx(r.expected).epsilon(1e-12));
-    } else {
-      CHECK(got < r.min_interest);
-    }
     CHECK(similarity(r.b, r.a, r.min_interest) == doctest::Approx(got));
   }
 }
@@ -107,17 +125,8 @@ TEST_CASE("similarity on 1000-character texts uses the band correctly") {
         default: b.insert(pos, 1, U'y'); break;
       }
     }
-    const double len = static_cast<double>(std::max(base.size(), b.size()));
-    const double ref = 1.0 - static_cast<double>(reference_distance(base, b)) / len;
-    for (double m : {0.0, 0.5, 0.9, 0.95, 0.97, 0.99, 0.995, 0.999}) {
-      CAPTURE(trial);
-      CAPTURE(m);
-      const double got = similarity(to_utf8(base), to_utf8(b), m);
-      if (ref >= m)
-        CHECK(got == doctest::Approx(ref).epsilon(1e-12));
-      else
-        CHECK(got < m);
-    }
+    CAPTURE(trial);
+    check_against_reference(base, b, {0.0, 0.5, 0.9, 0.95, 0.97, 0.99, 0.995, 0.999});
   }
 }
 
@@ -132,18 +141,7 @@ TEST_CASE("similarity agrees with the full matrix on random short pairs") {
     const size_t na = next() % 12, nb = next() % 12;
     for (size_t k = 0; k < na; ++k) a.push_back(U"abc"[next() % 3]);
     for (size_t k = 0; k < nb; ++k) b.push_back(U"abc"[next() % 3]);
-    const double len = static_cast<double>(std::max(a.size(), b.size()));
-    const double ref = len == 0 ? 1.0 : 1.0 - static_cast<double>(reference_distance(a, b)) / len;
-    for (double m : {0.0, 0.3, 0.5, 0.75, 0.9}) {
-      CAPTURE(to_utf8(a));
-      CAPTURE(to_utf8(b));
-      CAPTURE(m);
-      const double got = similarity(to_utf8(a), to_utf8(b), m);
-      if (ref >= m)
-        CHECK(got == doctest::Approx(ref).epsilon(1e-12));
-      else
-        CHECK(got < m);
-    }
+    check_against_reference(a, b, {0.0, 0.3, 0.5, 0.75, 0.9});
   }
 }
 

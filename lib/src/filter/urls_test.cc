@@ -6,19 +6,19 @@
 #include <vector>
 
 #include "bitmill/text/utf8.h"
+#include "filter/extract_test_util.h"
 
 namespace bitmill::filter {
 namespace {
+
+using extract_testing::check_rows;
+using extract_testing::Row;
 
 // ---------------------------------------------------------------------------------------------
 // extract_urls
 
 TEST_CASE("extract_urls finds URLs and e-mail addresses") {
-  struct Row {
-    std::string text;
-    std::vector<std::string> urls;
-  };
-  const Row rows[] = {
+  const std::vector<Row> rows = {
       {"", {}},
       {"no links here, just text.", {}},
       {"See https://example.com/path.", {"https://example.com/path"}},
@@ -47,12 +47,7 @@ TEST_CASE("extract_urls finds URLs and e-mail addresses") {
       {"http://user@host.com/x and x@y.co", {"http://user@host.com/x", "x@y.co"}},
       {"two: http://a.com http://a.com", {"http://a.com", "http://a.com"}},
   };
-  std::vector<std::string> out = {"stale"};
-  for (const Row& r : rows) {
-    CAPTURE(r.text);
-    extract_urls(r.text, out);
-    CHECK(out == r.urls);
-  }
+  check_rows(extract_urls, rows);
 }
 
 }  // namespace

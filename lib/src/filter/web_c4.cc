@@ -26,34 +26,6 @@ namespace {
 
 enum Rule : size_t { kLines, kLoremIpsum, kCurlyBracket, kMinSentences, kNumRules };
 
-const std::vector<RuleSpec>& rules() {
-  using P = ParamType;
-  constexpr FilterMode M = FilterMode::kMono;
-  static const std::vector<RuleSpec> specs = {
-      {"c4-lines",
-       M,
-       true,
-       "C4 line cleanup: drops lines (no end punctuation, few words, javascript, policy notices, a huge word), "
-       "removes [1]-style citations, rewrites the text; rejects the document when no line is left",
-       {{"terminal-punct", P::kBool, "true", "drop lines not ending in . ? ! \" ' (or ending in ...)"},
-        {"min-words", P::kInt, "3", "drop lines with fewer words (0: keep all)"},
-        {"max-word-length", P::kInt, "1000", "drop lines with a longer word, in characters (0: no limit)"},
-        {"javascript", P::kBool, "true", "drop lines mentioning javascript"},
-        {"policy", P::kBool, "true",
-         "drop lines with 'terms of use', 'privacy policy', 'cookie policy', 'uses cookies', 'use of cookies', "
-         "'use cookies'"},
-        {"citations", P::kBool, "true", "remove [1], [edit], [citation needed]"}}},
-      {"c4-lorem-ipsum", M, true, "a (kept) line contains 'lorem ipsum' (placeholder text)", {}},
-      {"c4-curly-bracket", M, true, "a (kept) line contains a curly bracket '{' (code)", {}},
-      {"c4-min-sentences",
-       M,
-       true,
-       "too few sentences in the kept lines",
-       {{"min", P::kInt, "5", "fewest sentences (datatrove's min_num_sentences)"}}},
-  };
-  return specs;
-}
-
 struct Params {
   bool terminal_punct = true, javascript = true, policy = true, citations = true;
   long long min_words = 0, max_word_length = 0;
@@ -68,21 +40,19 @@ struct Pass {
   size_t kept_tokens = 0;  // tokens of the kept lines
 };
 
-class C4 final : public Family {
+class C4 final : public FamilyBase<C4> {
  public:
-  static Expected<std::unique_ptr<const Family>> create(const RuleConfig& config, size_t first_bit) {
-    const std::string_view lines = rules()[kLines].name;
-    Params p;
-    p.terminal_punct = config.get_bool(lines, "terminal-punct");
-    BITMILL_RETURN_IF_ERROR(read_nonnegative(config, lines, "min-words", &p.min_words));
-    BITMILL_RETURN_IF_ERROR(read_nonnegative(config, lines, "max-word-length", &p.max_word_length));
-    p.javascript = config.get_bool(lines, "javascript");
-    p.policy = config.get_bool(lines, "policy");
-    p.citations = config.get_bool(lines, "citations");
-    BITMILL_RETURN_IF_ERROR(read_nonnegative(config, rules()[kMinSentences].name, "min", &p.min_sentences));
-    return std::unique_ptr<const Family>(std::make_unique<C4>(config, first_bit, p));
+  Status read(const Setup& setup) {
+    const RuleConfig& config = setup.config;
+    const std::string_view lines = name(kLines);
+    p_.terminal_punct = config.get_bool(lines, "terminal-punct");
+    BITMILL_RETURN_IF_ERROR(read_nonnegative(config, lines, "min-words", &p_.min_words));
+    BITMILL_RETURN_IF_ERROR(read_nonnegative(config, lines, "max-word-length", &p_.max_word_length));
+    p_.javascript = config.get_bool(lines, "javascript");
+    p_.policy = config.get_bool(lines, "policy");
+    p_.citations = config.get_bool(lines, "citations");
+    return read_nonnegative(config, name(kMinSentences), "min", &p_.min_sentences);
   }
-  C4(const RuleConfig& config, size_t first_bit, Params p) : on_(config, rules(), first_bit), p_(p) {}
 
   // Counting the kept lines' tokens needs the starts of the original's tokens (when it is tokenised).
   uint32_t token_needs(bool) const override { return on_.on(kLines) ? uint32_t{kTokenStarts} : 0; }
@@ -110,11 +80,30 @@ class C4 final : public Family {
       }
       if (doc.current().empty() && on_.fail(v, kLines)) return;
     }
-    if (on_.on(kLoremIpsum) && pass.lorem && on_.fail(v, kLoremIpsum)) return;
-    if (on_.on(kCurlyBracket) && pass.curly && on_.fail(v, kCurlyBracket)) return;
-    if (on_.on(kMinSentences) && static_cast<long long>(pass.sentences) < p_.min_sentences) {
-      on_.fail(v, kMinSentences);
-    }
+    if (on_.judge(v, kLoremIpsum, [&] { return pass.lorem; })) return;
+    if (on_.judge(v, kCurlyBracket, [&] { return pass.curly; })) return;
+    on_.judge(v, kMinSentences, [&] { return static_cast<long long>(pass.sentences) < p_.min_sentences; });
+  }
+
+  // The family's rules, in the order of enum Rule.
+  static std::vector<RuleSpec> specs() {
+    return {
+        mono_rule("c4-lines",
+                  "C4 line cleanup: drops lines (no end punctuation, few words, javascript, policy notices, a huge "
+                  "word), removes [1]-style citations, rewrites the text; rejects the document when no line is left",
+                  {bool_param("terminal-punct", "true", "drop lines not ending in . ? ! \" ' (or ending in ...)"),
+                   int_param("min-words", "3", "drop lines with fewer words (0: keep all)"),
+                   int_param("max-word-length", "1000", "drop lines with a longer word, in characters (0: no limit)"),
+                   bool_param("javascript", "true", "drop lines mentioning javascript"),
+                   bool_param("policy", "true",
+                              "drop lines with 'terms of use', 'privacy policy', 'cookie policy', 'uses cookies', "
+                              "'use of cookies', 'use cookies'"),
+                   bool_param("citations", "true", "remove [1], [edit], [citation needed]")}),
+        mono_rule("c4-lorem-ipsum", "a (kept) line contains 'lorem ipsum' (placeholder text)"),
+        mono_rule("c4-curly-bracket", "a (kept) line contains a curly bracket '{' (code)"),
+        mono_rule("c4-min-sentences", "too few sentences in the kept lines",
+                  {int_param("min", "5", "fewest sentences (datatrove's min_num_sentences)")}),
+    };
   }
 
  private:
@@ -185,12 +174,11 @@ class C4 final : public Family {
     return pass.tok_cursor - first_tok;
   }
 
-  FamilyRules on_;
   Params p_;
 };
 
 }  // namespace
 
-const FamilyDef kC4Family = {&rules, &C4::create};
+const FamilyDef kC4Family = C4::def();
 
 }  // namespace bitmill::filter::web

@@ -1,8 +1,9 @@
 // The rule families of `bitmill-filter --mono` (private to lib/src/filter). Each family is declared
-// once, in its own file: its rules' names, help and parameters (RuleSpec), the reading and
-// validation of its parameters, and its check. web_rules.cc lists the families in evaluation order;
-// web_rule_specs() and the verdict bits follow that list. Adding a rule to a family touches that
-// family's file only; adding a family, its file and one line of the list.
+// once, in its own file: a class on FamilyBase (rule_family.h) with its rules' names, help and
+// parameters (specs()), the reading and validation of its parameters (read()), and its check.
+// web_rules.cc lists the families in evaluation order; web_rule_specs() and the verdict bits
+// follow that list. Adding a rule to a family touches that family's file only; adding a family,
+// its file and one line of the list.
 //
 // Errors: a family's create() returns invalid_argument naming RULE.PARAM for a bad value.
 // Thread safety: a Family is immutable after create(); check() is const and runs on many threads
@@ -31,12 +32,25 @@ class Family {
   virtual void check(WebDoc& doc, Verdict& verdict) const = 0;
 };
 
-struct FamilyDef {
-  const std::vector<RuleSpec>& (*rules)();
-  // Reads the family's parameters; its rules are bits first_bit.. of the verdict. Null for a family
-  // the caller evaluates (lang-id, which needs the language identifier).
-  Expected<std::unique_ptr<const Family>> (*create)(const RuleConfig& config, size_t first_bit);
+// What the families are made from.
+struct Setup {
+  const RuleConfig& config;
 };
+
+// create() is null for a family the caller evaluates (lang-id, which needs the language
+// identifier).
+using FamilyDef = FamilyDefOf<Family, Setup>;
+template <class Derived>
+using FamilyBase = RuleFamily<Derived, Family, Setup>;
+
+// num / den above max, or below min, when den is not 0 (an empty denominator passes, see
+// web_rules.cc).
+inline bool ratio_above(size_t num, size_t den, double max) {
+  return den > 0 && static_cast<double>(num) / static_cast<double>(den) > max;
+}
+inline bool ratio_below(size_t num, size_t den, double min) {
+  return den > 0 && static_cast<double>(num) / static_cast<double>(den) < min;
+}
 
 // The families, each defined in its own file (web_*.cc).
 extern const FamilyDef kLangIdFamily;            // web_lang_id.cc

@@ -23,39 +23,6 @@ namespace {
 
 enum Rule : size_t { kLinePunct, kShortLines, kCharDup, kNewlines, kNumRules };
 
-const std::vector<RuleSpec>& rules() {
-  using P = ParamType;
-  constexpr FilterMode M = FilterMode::kMono;
-  static const std::vector<RuleSpec> specs = {
-      {"fineweb-line-punct",
-       M,
-       true,
-       "too few lines end with terminal punctuation",
-       {{"min", P::kDouble, "0.12", "least share of non-blank lines ending with a stop character"},
-        {"exclude-zero", P::kBool, "false", "keep documents where no line ends with a stop character"},
-        {"stop-chars", P::kString, ".'\"!?", "stop characters"},
-        {"unicode-terminals", P::kBool, "true",
-         "also count Unicode Sentence_Terminal characters (\xE3\x80\x82 \xD8\x9F \xE0\xA5\xA4 ...)"}}},
-      {"fineweb-short-lines",
-       M,
-       true,
-       "too many short lines",
-       {{"max", P::kDouble, "0.67", "largest allowed share of short non-blank lines"},
-        {"length", P::kInt, "30", "a line of at most this many characters is short"}}},
-      {"fineweb-char-dup",
-       M,
-       true,
-       "too many characters in lines that repeat an earlier line",
-       {{"max", P::kDouble, "0.01", "largest allowed share of characters (newlines excluded) in repeated lines"}}},
-      {"fineweb-newlines",
-       M,
-       true,
-       "too many line breaks per word (lists, menus)",
-       {{"max", P::kDouble, "0.3", "largest allowed number of newlines per token"}}},
-  };
-  return specs;
-}
-
 struct Params {
   double min_line_punct = 0;
   bool line_punct_exclude_zero = false;
@@ -67,32 +34,24 @@ struct Params {
   double max_newline_ratio = 0;
 };
 
-Expected<Params> read_params(const RuleConfig& config) {
-  auto name = [](size_t r) { return rules()[r].name; };
-  Params p;
-  BITMILL_RETURN_IF_ERROR(read_nonnegative(config, name(kLinePunct), "min", &p.min_line_punct));
-  p.line_punct_exclude_zero = config.get_bool(name(kLinePunct), "exclude-zero");
-  BITMILL_ASSIGN_OR_RETURN(p.stop_chars, read_chars(config, name(kLinePunct), "stop-chars"));
-  p.unicode_terminals = config.get_bool(name(kLinePunct), "unicode-terminals");
-  BITMILL_RETURN_IF_ERROR(read_nonnegative(config, name(kShortLines), "max", &p.max_short_lines));
-  BITMILL_RETURN_IF_ERROR(read_nonnegative(config, name(kShortLines), "length", &p.short_line_length));
-  BITMILL_RETURN_IF_ERROR(read_nonnegative(config, name(kCharDup), "max", &p.max_char_dup));
-  BITMILL_RETURN_IF_ERROR(read_nonnegative(config, name(kNewlines), "max", &p.max_newline_ratio));
-  return p;
-}
-
 // What one pass over the non-blank lines finds.
 struct LineStats {
   size_t lines = 0, punct = 0, short_lines = 0, dup_chars = 0;
 };
 
-class FineWeb final : public Family {
+class FineWeb final : public FamilyBase<FineWeb> {
  public:
-  static Expected<std::unique_ptr<const Family>> create(const RuleConfig& config, size_t first_bit) {
-    BITMILL_ASSIGN_OR_RETURN(Params p, read_params(config));
-    return std::unique_ptr<const Family>(std::make_unique<FineWeb>(config, first_bit, std::move(p)));
+  Status read(const Setup& setup) {
+    const RuleConfig& config = setup.config;
+    BITMILL_RETURN_IF_ERROR(read_nonnegative(config, name(kLinePunct), "min", &p_.min_line_punct));
+    p_.line_punct_exclude_zero = config.get_bool(name(kLinePunct), "exclude-zero");
+    BITMILL_ASSIGN_OR_RETURN(p_.stop_chars, read_chars(config, name(kLinePunct), "stop-chars"));
+    p_.unicode_terminals = config.get_bool(name(kLinePunct), "unicode-terminals");
+    BITMILL_RETURN_IF_ERROR(read_nonnegative(config, name(kShortLines), "max", &p_.max_short_lines));
+    BITMILL_RETURN_IF_ERROR(read_nonnegative(config, name(kShortLines), "length", &p_.short_line_length));
+    BITMILL_RETURN_IF_ERROR(read_nonnegative(config, name(kCharDup), "max", &p_.max_char_dup));
+    return read_nonnegative(config, name(kNewlines), "max", &p_.max_newline_ratio);
   }
-  FineWeb(const RuleConfig& config, size_t first_bit, Params p) : on_(config, rules(), first_bit), p_(std::move(p)) {}
 
   uint32_t token_needs(bool) const override { return 0; }
 
@@ -112,28 +71,38 @@ class FineWeb final : public Family {
       }
       return;
     }
-    const auto n = static_cast<double>(st.lines);
-    if (on_.on(kLinePunct)) {
-      const double ratio = static_cast<double>(st.punct) / n;
-      if (ratio < p_.min_line_punct && !(ratio == 0 && p_.line_punct_exclude_zero) && on_.fail(v, kLinePunct)) return;
-    }
-    if (on_.on(kShortLines) && static_cast<double>(st.short_lines) / n > p_.max_short_lines &&
-        on_.fail(v, kShortLines)) {
+    if (on_.judge(v, kLinePunct, [&] {
+          const double ratio = static_cast<double>(st.punct) / static_cast<double>(st.lines);
+          return ratio < p_.min_line_punct && !(ratio == 0 && p_.line_punct_exclude_zero);
+        })) {
       return;
     }
-    if (on_.on(kCharDup)) {
-      const size_t chars = cp_count(cur) - newlines;
-      if (chars > 0 && static_cast<double>(st.dup_chars) / static_cast<double>(chars) > p_.max_char_dup &&
-          on_.fail(v, kCharDup)) {
-        return;
-      }
+    if (on_.judge(v, kShortLines, [&] { return ratio_above(st.short_lines, st.lines, p_.max_short_lines); })) return;
+    if (on_.judge(v, kCharDup, [&] { return ratio_above(st.dup_chars, cp_count(cur) - newlines, p_.max_char_dup); })) {
+      return;
     }
-    if (on_.on(kNewlines)) {
-      const size_t words = doc.current_tokens();
-      if (words > 0 && static_cast<double>(newlines) / static_cast<double>(words) > p_.max_newline_ratio) {
-        on_.fail(v, kNewlines);
-      }
-    }
+    on_.judge(v, kNewlines, [&] { return ratio_above(newlines, doc.current_tokens(), p_.max_newline_ratio); });
+  }
+
+  // The family's rules, in the order of enum Rule.
+  static std::vector<RuleSpec> specs() {
+    return {
+        mono_rule(
+            "fineweb-line-punct", "too few lines end with terminal punctuation",
+            {double_param("min", "0.12", "least share of non-blank lines ending with a stop character"),
+             bool_param("exclude-zero", "false", "keep documents where no line ends with a stop character"),
+             string_param("stop-chars", ".'\"!?", "stop characters"),
+             bool_param("unicode-terminals", "true",
+                        "also count Unicode Sentence_Terminal characters (\xE3\x80\x82 \xD8\x9F \xE0\xA5\xA4 ...)")}),
+        mono_rule("fineweb-short-lines", "too many short lines",
+                  {double_param("max", "0.67", "largest allowed share of short non-blank lines"),
+                   int_param("length", "30", "a line of at most this many characters is short")}),
+        mono_rule(
+            "fineweb-char-dup", "too many characters in lines that repeat an earlier line",
+            {double_param("max", "0.01", "largest allowed share of characters (newlines excluded) in repeated lines")}),
+        mono_rule("fineweb-newlines", "too many line breaks per word (lists, menus)",
+                  {double_param("max", "0.3", "largest allowed number of newlines per token")}),
+    };
   }
 
  private:
@@ -162,12 +131,11 @@ class FineWeb final : public Family {
     return st;
   }
 
-  FamilyRules on_;
   Params p_;
 };
 
 }  // namespace
 
-const FamilyDef kFineWebFamily = {&rules, &FineWeb::create};
+const FamilyDef kFineWebFamily = FineWeb::def();
 
 }  // namespace bitmill::filter::web

@@ -19,53 +19,6 @@ namespace {
 
 enum Rule : size_t { kWords, kMeanWordLength, kSymbols, kBullets, kEllipsis, kAlpha, kStopWords, kNumRules };
 
-const std::vector<RuleSpec>& rules() {
-  using P = ParamType;
-  constexpr FilterMode M = FilterMode::kMono;
-  static const std::vector<RuleSpec> specs = {
-      {"gopher-words",
-       M,
-       true,
-       "too few or too many words (punctuation-only tokens not counted)",
-       {{"min", P::kInt, "50", "fewest words"}, {"max", P::kInt, "100000", "most words (0: no limit)"}}},
-      {"gopher-mean-word-length",
-       M,
-       true,
-       "mean word length (characters, punctuation-only tokens not counted) out of range",
-       {{"min", P::kDouble, "3", "shortest allowed mean"},
-        {"max", P::kDouble, "10", "longest allowed mean (0: no limit)"}}},
-      {"gopher-symbols",
-       M,
-       true,
-       "too many '#', or too many ellipses ('...', '\xE2\x80\xA6'), per token",
-       {{"max", P::kDouble, "0.1", "largest allowed count per token, for '#' and for ellipses separately"}}},
-      {"gopher-bullets",
-       M,
-       true,
-       "too many lines start with a bullet",
-       {{"max", P::kDouble, "0.9", "largest allowed share of lines starting with a bullet"},
-        {"chars", P::kString, "\xE2\x80\xA2-",
-         "characters that make a bullet at a line's start, after white space (datatrove: \xE2\x80\xA2 and -)"}}},
-      {"gopher-ellipsis",
-       M,
-       true,
-       "too many lines end with an ellipsis ('...' or '\xE2\x80\xA6')",
-       {{"max", P::kDouble, "0.3", "largest allowed share of lines ending with an ellipsis"}}},
-      {"gopher-alpha",
-       M,
-       true,
-       "too few tokens contain a letter",
-       {{"min", P::kDouble, "0.8", "least share of tokens (punctuation tokens included) with a letter"}}},
-      {"gopher-stop-words",
-       M,
-       true,
-       "too few English stop words (only runs on documents identified as English)",
-       {{"min", P::kInt, "2", "fewest occurrences of stop words"},
-        {"words", P::kString, "the,be,to,of,and,that,have,with", "comma-separated stop words, case-sensitive"}}},
-  };
-  return specs;
-}
-
 struct Params {
   long long min_words = 0, max_words = 0;
   double min_mean_word_len = 0, max_mean_word_len = 0;
@@ -79,9 +32,8 @@ struct Params {
   size_t max_stop_len = 0;
 };
 
-// The comma-separated list of stop-words.words, blanks trimmed, empty entries dropped.
-Status read_stop_words(const RuleConfig& config, Params& p) {
-  const std::string_view rule = rules()[kStopWords].name;
+// The comma-separated list of RULE.words, blanks trimmed, empty entries dropped.
+Status read_stop_words(const RuleConfig& config, std::string_view rule, Params& p) {
   const std::string& list = config.get_string(rule, "words");
   if (!is_valid_utf8(list)) return bad_value(rule, "words", "not valid UTF-8");
   std::string_view rest = list;
@@ -97,25 +49,10 @@ Status read_stop_words(const RuleConfig& config, Params& p) {
   return Status::ok();
 }
 
-Expected<Params> read_params(const RuleConfig& config) {
-  auto name = [](size_t r) { return rules()[r].name; };
-  Params p;
-  BITMILL_RETURN_IF_ERROR(read_nonnegative(config, name(kWords), "min", &p.min_words));
-  BITMILL_RETURN_IF_ERROR(read_nonnegative(config, name(kWords), "max", &p.max_words));
-  if (p.max_words != 0 && p.max_words < p.min_words) return bad_value(name(kWords), "max", "below min");
-  BITMILL_RETURN_IF_ERROR(read_nonnegative(config, name(kMeanWordLength), "min", &p.min_mean_word_len));
-  BITMILL_RETURN_IF_ERROR(read_nonnegative(config, name(kMeanWordLength), "max", &p.max_mean_word_len));
-  if (p.max_mean_word_len != 0 && p.max_mean_word_len < p.min_mean_word_len) {
-    return bad_value(name(kMeanWordLength), "max", "below min");
-  }
-  BITMILL_RETURN_IF_ERROR(read_nonnegative(config, name(kSymbols), "max", &p.max_symbol_ratio));
-  BITMILL_RETURN_IF_ERROR(read_nonnegative(config, name(kBullets), "max", &p.max_bullet_ratio));
-  BITMILL_ASSIGN_OR_RETURN(p.bullets, read_chars(config, name(kBullets), "chars"));
-  BITMILL_RETURN_IF_ERROR(read_nonnegative(config, name(kEllipsis), "max", &p.max_ellipsis_ratio));
-  BITMILL_RETURN_IF_ERROR(read_nonnegative(config, name(kAlpha), "min", &p.min_alpha_ratio));
-  BITMILL_RETURN_IF_ERROR(read_nonnegative(config, name(kStopWords), "min", &p.min_stop_words));
-  BITMILL_RETURN_IF_ERROR(read_stop_words(config, p));
-  return p;
+// x < lo, or x > hi when hi is not 0 (no upper limit).
+template <class T>
+bool outside(T x, T lo, T hi) {
+  return x < lo || (hi != 0 && x > hi);
 }
 
 // text.count("#"), and text.count("...") + text.count("…").
@@ -135,14 +72,26 @@ void count_symbols(std::string_view text, size_t* hashes, size_t* ellipses) {
   *ellipses = n;
 }
 
-class GopherQuality final : public Family {
+class GopherQuality final : public FamilyBase<GopherQuality> {
  public:
-  static Expected<std::unique_ptr<const Family>> create(const RuleConfig& config, size_t first_bit) {
-    BITMILL_ASSIGN_OR_RETURN(Params p, read_params(config));
-    return std::unique_ptr<const Family>(std::make_unique<GopherQuality>(config, first_bit, std::move(p)));
+  Status read(const Setup& setup) {
+    const RuleConfig& config = setup.config;
+    BITMILL_RETURN_IF_ERROR(read_nonnegative(config, name(kWords), "min", &p_.min_words));
+    BITMILL_RETURN_IF_ERROR(read_nonnegative(config, name(kWords), "max", &p_.max_words));
+    if (p_.max_words != 0 && p_.max_words < p_.min_words) return bad_value(name(kWords), "max", "below min");
+    BITMILL_RETURN_IF_ERROR(read_nonnegative(config, name(kMeanWordLength), "min", &p_.min_mean_word_len));
+    BITMILL_RETURN_IF_ERROR(read_nonnegative(config, name(kMeanWordLength), "max", &p_.max_mean_word_len));
+    if (p_.max_mean_word_len != 0 && p_.max_mean_word_len < p_.min_mean_word_len) {
+      return bad_value(name(kMeanWordLength), "max", "below min");
+    }
+    BITMILL_RETURN_IF_ERROR(read_nonnegative(config, name(kSymbols), "max", &p_.max_symbol_ratio));
+    BITMILL_RETURN_IF_ERROR(read_nonnegative(config, name(kBullets), "max", &p_.max_bullet_ratio));
+    BITMILL_ASSIGN_OR_RETURN(p_.bullets, read_chars(config, name(kBullets), "chars"));
+    BITMILL_RETURN_IF_ERROR(read_nonnegative(config, name(kEllipsis), "max", &p_.max_ellipsis_ratio));
+    BITMILL_RETURN_IF_ERROR(read_nonnegative(config, name(kAlpha), "min", &p_.min_alpha_ratio));
+    BITMILL_RETURN_IF_ERROR(read_nonnegative(config, name(kStopWords), "min", &p_.min_stop_words));
+    return read_stop_words(config, name(kStopWords), p_);
   }
-  GopherQuality(const RuleConfig& config, size_t first_bit, Params p)
-      : on_(config, rules(), first_bit), p_(std::move(p)) {}
 
   uint32_t token_needs(bool english) const override {
     const bool stop = english && on_.on(kStopWords);
@@ -155,44 +104,60 @@ class GopherQuality final : public Family {
   void check(WebDoc& doc, Verdict& v) const override {
     if (on_.any_on(kWords, kSymbols) && check_words(doc, v)) return;
     if (on_.any_on(kBullets, kEllipsis) && check_lines(doc, v)) return;
-    if (on_.on(kAlpha)) {
-      const Tokens& tok = doc.tokens();
-      if (tok.count > 0 && static_cast<double>(tok.alpha) / static_cast<double>(tok.count) < p_.min_alpha_ratio &&
-          on_.fail(v, kAlpha)) {
-        return;
-      }
+    if (on_.judge(v, kAlpha, [&] { return ratio_below(doc.tokens().alpha, doc.tokens().count, p_.min_alpha_ratio); })) {
+      return;
     }
-    if (on_.on(kStopWords) && doc.lang() == "en" && count_stop_words(doc) < p_.min_stop_words) {
-      on_.fail(v, kStopWords);
-    }
+    on_.judge(v, kStopWords, [&] { return doc.lang() == "en" && count_stop_words(doc) < p_.min_stop_words; });
+  }
+
+  // The family's rules, in the order of enum Rule.
+  static std::vector<RuleSpec> specs() {
+    return {
+        mono_rule("gopher-words", "too few or too many words (punctuation-only tokens not counted)",
+                  {int_param("min", "50", "fewest words"), int_param("max", "100000", "most words (0: no limit)")}),
+        mono_rule("gopher-mean-word-length",
+                  "mean word length (characters, punctuation-only tokens not counted) out of range",
+                  {double_param("min", "3", "shortest allowed mean"),
+                   double_param("max", "10", "longest allowed mean (0: no limit)")}),
+        mono_rule("gopher-symbols", "too many '#', or too many ellipses ('...', '\xE2\x80\xA6'), per token",
+                  {double_param("max", "0.1", "largest allowed count per token, for '#' and for ellipses separately")}),
+        mono_rule("gopher-bullets", "too many lines start with a bullet",
+                  {double_param("max", "0.9", "largest allowed share of lines starting with a bullet"),
+                   string_param("chars", "\xE2\x80\xA2-",
+                                "characters that make a bullet at a line's start, after white space (datatrove: "
+                                "\xE2\x80\xA2 and -)")}),
+        mono_rule("gopher-ellipsis", "too many lines end with an ellipsis ('...' or '\xE2\x80\xA6')",
+                  {double_param("max", "0.3", "largest allowed share of lines ending with an ellipsis")}),
+        mono_rule("gopher-alpha", "too few tokens contain a letter",
+                  {double_param("min", "0.8", "least share of tokens (punctuation tokens included) with a letter")}),
+        mono_rule(
+            "gopher-stop-words", "too few English stop words (only runs on documents identified as English)",
+            {int_param("min", "2", "fewest occurrences of stop words"),
+             string_param("words", "the,be,to,of,and,that,have,with", "comma-separated stop words, case-sensitive")}),
+    };
   }
 
  private:
   // gopher-words, gopher-mean-word-length, gopher-symbols; true when check() should return.
   bool check_words(WebDoc& doc, Verdict& v) const {
     const Tokens& tok = doc.tokens();
-    if (on_.on(kWords)) {
-      const auto w = static_cast<long long>(tok.words);
-      if ((w < p_.min_words || (p_.max_words != 0 && w > p_.max_words)) && on_.fail(v, kWords)) return true;
+    if (on_.judge(v, kWords, [&] { return outside(static_cast<long long>(tok.words), p_.min_words, p_.max_words); })) {
+      return true;
     }
-    if (on_.on(kMeanWordLength) && tok.words > 0) {
-      const double mean = static_cast<double>(tok.word_chars) / static_cast<double>(tok.words);
-      if ((mean < p_.min_mean_word_len || (p_.max_mean_word_len != 0 && mean > p_.max_mean_word_len)) &&
-          on_.fail(v, kMeanWordLength)) {
-        return true;
-      }
+    if (on_.judge(v, kMeanWordLength, [&] {
+          if (tok.words == 0) return false;
+          const double mean = static_cast<double>(tok.word_chars) / static_cast<double>(tok.words);
+          return outside(mean, p_.min_mean_word_len, p_.max_mean_word_len);
+        })) {
+      return true;
     }
-    if (on_.on(kSymbols) && tok.count > 0) {
+    return on_.judge(v, kSymbols, [&] {
+      if (tok.count == 0) return false;
       size_t hashes = 0, ellipses = 0;
       count_symbols(doc.text(), &hashes, &ellipses);
-      const auto tokens = static_cast<double>(tok.count);
-      if ((static_cast<double>(hashes) / tokens > p_.max_symbol_ratio ||
-           static_cast<double>(ellipses) / tokens > p_.max_symbol_ratio) &&
-          on_.fail(v, kSymbols)) {
-        return true;
-      }
-    }
-    return false;
+      return ratio_above(hashes, tok.count, p_.max_symbol_ratio) ||
+             ratio_above(ellipses, tok.count, p_.max_symbol_ratio);
+    });
   }
 
   // gopher-bullets, gopher-ellipsis, over text.splitlines(); true when check() should return.
@@ -208,12 +173,8 @@ class GopherQuality final : public Family {
       const std::string_view r = rstrip(line);
       ellipsis += r.ends_with("...") || r.ends_with("\xE2\x80\xA6");
     });
-    if (lines == 0) return false;
-    const auto n = static_cast<double>(lines);
-    if (on_.on(kBullets) && static_cast<double>(bullets) / n > p_.max_bullet_ratio && on_.fail(v, kBullets)) {
-      return true;
-    }
-    return on_.on(kEllipsis) && static_cast<double>(ellipsis) / n > p_.max_ellipsis_ratio && on_.fail(v, kEllipsis);
+    if (on_.judge(v, kBullets, [&] { return ratio_above(bullets, lines, p_.max_bullet_ratio); })) return true;
+    return on_.judge(v, kEllipsis, [&] { return ratio_above(ellipsis, lines, p_.max_ellipsis_ratio); });
   }
 
   // Tokens equal to a stop word.
@@ -234,12 +195,11 @@ class GopherQuality final : public Family {
     return n;
   }
 
-  FamilyRules on_;
   Params p_;
 };
 
 }  // namespace
 
-const FamilyDef kGopherQualityFamily = {&rules, &GopherQuality::create};
+const FamilyDef kGopherQualityFamily = GopherQuality::def();
 
 }  // namespace bitmill::filter::web

@@ -36,57 +36,20 @@ enum Rule : size_t {
   kNumRules
 };
 
-const std::vector<RuleSpec>& rules() {
-  constexpr FilterMode M = FilterMode::kMono;
-  auto max_frac = [](std::string_view def, std::string_view help) {
-    return std::vector<ParamSpec>{{"max", ParamType::kDouble, def, help}};
-  };
-  static const std::vector<RuleSpec> specs = {
-      {"gopher-dup-paragraphs", M, true, "too many paragraphs (split on blank lines) repeat an earlier paragraph",
-       max_frac("0.3", "largest allowed share of paragraphs equal to an earlier one")},
-      {"gopher-dup-paragraph-chars", M, true, "too many characters are in paragraphs that repeat an earlier one",
-       max_frac("0.2", "largest allowed share of the document's characters in repeated paragraphs")},
-      {"gopher-dup-lines", M, true, "too many lines repeat an earlier line",
-       max_frac("0.3", "largest allowed share of lines equal to an earlier one")},
-      {"gopher-dup-line-chars", M, true, "too many characters are in lines that repeat an earlier one",
-       max_frac("0.2", "largest allowed share of the document's characters in repeated lines")},
-      {"gopher-top-2grams", M, true, "the most frequent word 2-gram covers too much of the document",
-       max_frac("0.2", "largest allowed (length x count of the top 2-gram) / document characters")},
-      {"gopher-top-3grams", M, true, "the most frequent word 3-gram covers too much of the document",
-       max_frac("0.18", "largest allowed (length x count of the top 3-gram) / document characters")},
-      {"gopher-top-4grams", M, true, "the most frequent word 4-gram covers too much of the document",
-       max_frac("0.16", "largest allowed (length x count of the top 4-gram) / document characters")},
-      {"gopher-dup-5grams", M, true, "too many characters are in repeated word 5-grams",
-       max_frac("0.15", "largest allowed share of characters in 5-grams seen before")},
-      {"gopher-dup-6grams", M, true, "too many characters are in repeated word 6-grams",
-       max_frac("0.14", "largest allowed share of characters in 6-grams seen before")},
-      {"gopher-dup-7grams", M, true, "too many characters are in repeated word 7-grams",
-       max_frac("0.13", "largest allowed share of characters in 7-grams seen before")},
-      {"gopher-dup-8grams", M, true, "too many characters are in repeated word 8-grams",
-       max_frac("0.12", "largest allowed share of characters in 8-grams seen before")},
-      {"gopher-dup-9grams", M, true, "too many characters are in repeated word 9-grams",
-       max_frac("0.11", "largest allowed share of characters in 9-grams seen before")},
-      {"gopher-dup-10grams", M, true, "too many characters are in repeated word 10-grams",
-       max_frac("0.1", "largest allowed share of characters in 10-grams seen before")},
-  };
-  return specs;
-}
-
 struct DupStats {
   size_t elements = 0;
   size_t duplicates = 0;
   size_t dup_chars = 0;
 };
 
-class GopherRepetition final : public Family {
+class GopherRepetition final : public FamilyBase<GopherRepetition> {
  public:
-  static Expected<std::unique_ptr<const Family>> create(const RuleConfig& config, size_t first_bit) {
-    auto f = std::make_unique<GopherRepetition>(config, first_bit);
-    for (size_t r = 0; r < kNumRules; ++r)
-      BITMILL_RETURN_IF_ERROR(read_nonnegative(config, rules()[r].name, "max", &f->max_[r]));
-    return std::unique_ptr<const Family>(std::move(f));
+  Status read(const Setup& setup) {
+    for (size_t r = 0; r < kNumRules; ++r) {
+      BITMILL_RETURN_IF_ERROR(read_nonnegative(setup.config, name(r), "max", &max_[r]));
+    }
+    return Status::ok();
   }
-  GopherRepetition(const RuleConfig& config, size_t first_bit) : on_(config, rules(), first_bit) {}
 
   uint32_t token_needs(bool) const override { return on_.any_on(kTop2, kDup10) ? uint32_t{kTokenHashes} : 0; }
 
@@ -95,6 +58,42 @@ class GopherRepetition final : public Family {
     if (on_.any_on(kDupParagraphs, kDupParagraphChars) && check_paragraphs(doc, v)) return;
     if (on_.any_on(kDupLines, kDupLineChars) && check_lines(doc, v)) return;
     if (on_.any_on(kTop2, kDup10)) check_ngrams(doc, v);
+  }
+
+  // The family's rules, in the order of enum Rule.
+  static std::vector<RuleSpec> specs() {
+    // Every rule has one parameter, its largest allowed fraction.
+    auto rule = [](std::string_view name, std::string_view help, std::string_view max, std::string_view max_help) {
+      return mono_rule(name, help, {double_param("max", max, max_help)});
+    };
+    return {
+        rule("gopher-dup-paragraphs", "too many paragraphs (split on blank lines) repeat an earlier paragraph", "0.3",
+             "largest allowed share of paragraphs equal to an earlier one"),
+        rule("gopher-dup-paragraph-chars", "too many characters are in paragraphs that repeat an earlier one", "0.2",
+             "largest allowed share of the document's characters in repeated paragraphs"),
+        rule("gopher-dup-lines", "too many lines repeat an earlier line", "0.3",
+             "largest allowed share of lines equal to an earlier one"),
+        rule("gopher-dup-line-chars", "too many characters are in lines that repeat an earlier one", "0.2",
+             "largest allowed share of the document's characters in repeated lines"),
+        rule("gopher-top-2grams", "the most frequent word 2-gram covers too much of the document", "0.2",
+             "largest allowed (length x count of the top 2-gram) / document characters"),
+        rule("gopher-top-3grams", "the most frequent word 3-gram covers too much of the document", "0.18",
+             "largest allowed (length x count of the top 3-gram) / document characters"),
+        rule("gopher-top-4grams", "the most frequent word 4-gram covers too much of the document", "0.16",
+             "largest allowed (length x count of the top 4-gram) / document characters"),
+        rule("gopher-dup-5grams", "too many characters are in repeated word 5-grams", "0.15",
+             "largest allowed share of characters in 5-grams seen before"),
+        rule("gopher-dup-6grams", "too many characters are in repeated word 6-grams", "0.14",
+             "largest allowed share of characters in 6-grams seen before"),
+        rule("gopher-dup-7grams", "too many characters are in repeated word 7-grams", "0.13",
+             "largest allowed share of characters in 7-grams seen before"),
+        rule("gopher-dup-8grams", "too many characters are in repeated word 8-grams", "0.12",
+             "largest allowed share of characters in 8-grams seen before"),
+        rule("gopher-dup-9grams", "too many characters are in repeated word 9-grams", "0.11",
+             "largest allowed share of characters in 9-grams seen before"),
+        rule("gopher-dup-10grams", "too many characters are in repeated word 10-grams", "0.1",
+             "largest allowed share of characters in 10-grams seen before"),
+    };
   }
 
  private:
@@ -108,16 +107,11 @@ class GopherRepetition final : public Family {
   }
 
   // The two rules of one kind of element; true when check() should return.
-  bool judge(WebDoc& doc, Verdict& v, const DupStats& st, size_t count_rule, size_t chars_rule) const {
-    const auto total = static_cast<double>(doc.chars());
-    if (on_.on(count_rule) &&
-        static_cast<double>(st.duplicates) / static_cast<double>(st.elements) > max_[count_rule]) {
-      if (on_.fail(v, count_rule)) return true;
+  bool judge_dups(WebDoc& doc, Verdict& v, const DupStats& st, size_t count_rule, size_t chars_rule) const {
+    if (on_.judge(v, count_rule, [&] { return ratio_above(st.duplicates, st.elements, max_[count_rule]); })) {
+      return true;
     }
-    if (on_.on(chars_rule) && static_cast<double>(st.dup_chars) / total > max_[chars_rule]) {
-      if (on_.fail(v, chars_rule)) return true;
-    }
-    return false;
+    return on_.judge(v, chars_rule, [&] { return ratio_above(st.dup_chars, doc.chars(), max_[chars_rule]); });
   }
 
   // re.split(r"\n{2,}", text.strip())
@@ -137,7 +131,7 @@ class GopherRepetition final : public Family {
       i = j;
     }
     dup(doc, t.substr(start), st);
-    return judge(doc, v, st, kDupParagraphs, kDupParagraphChars);
+    return judge_dups(doc, v, st, kDupParagraphs, kDupParagraphChars);
   }
 
   // re.split("\n+", text)
@@ -153,7 +147,7 @@ class GopherRepetition final : public Family {
       start = i;
     }
     dup(doc, text.substr(start), st);
-    return judge(doc, v, st, kDupLines, kDupLineChars);
+    return judge_dups(doc, v, st, kDupLines, kDupLineChars);
   }
 
   // Counting every n-gram for n = 2..10 would be most of the work, but an n-gram can only repeat
@@ -211,7 +205,7 @@ class GopherRepetition final : public Family {
     }
     // " ".join(n-gram): the words' characters plus n - 1 spaces.
     const size_t chars = tok.prefix[best_first + n] - tok.prefix[best_first] + n - 1;
-    return static_cast<double>(chars * best) / static_cast<double>(doc.chars()) > max_[rule] && on_.fail(v, rule);
+    return ratio_above(chars * best, doc.chars(), max_[rule]) && on_.fail(v, rule);
   }
 
   // Duplicated n-grams (n = 5..10). True when check() should return.
@@ -232,15 +226,14 @@ class GopherRepetition final : public Family {
       }
     }
     const size_t rule = kDup5 + (n - 5);
-    return static_cast<double>(repeated) / static_cast<double>(doc.chars()) > max_[rule] && on_.fail(v, rule);
+    return ratio_above(repeated, doc.chars(), max_[rule]) && on_.fail(v, rule);
   }
 
-  FamilyRules on_;
   std::array<double, kNumRules> max_{};
 };
 
 }  // namespace
 
-const FamilyDef kGopherRepetitionFamily = {&rules, &GopherRepetition::create};
+const FamilyDef kGopherRepetitionFamily = GopherRepetition::def();
 
 }  // namespace bitmill::filter::web

@@ -6,20 +6,17 @@
 namespace bitmill::filter::web {
 namespace {
 
-const std::vector<RuleSpec>& rules() {
-  static const std::vector<RuleSpec> specs = {
-      {"lang-id",
-       FilterMode::kMono,
-       true,
-       "language ID: reject documents not in --lang (when given) or below the confidence threshold",
-       {{"min-prob", ParamType::kDoubleMap, "0.65",
-         "minimum probability of the top language (per language: min-prob.LANG)"}}},
-  };
-  return specs;
-}
+struct LangId {
+  static std::vector<RuleSpec> specs() {
+    return {mono_rule("lang-id",
+                      "language ID: reject documents not in --lang (when given) or below the confidence threshold",
+                      {double_map_param("min-prob", "0.65",
+                                        "minimum probability of the top language (per language: min-prob.LANG)")})};
+  }
+};
 
 }  // namespace
 
-const FamilyDef kLangIdFamily = {&rules, nullptr};
+const FamilyDef kLangIdFamily = FamilyDef::rules_only<LangId>();
 
 }  // namespace bitmill::filter::web

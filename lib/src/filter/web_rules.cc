@@ -29,23 +29,11 @@ constexpr std::array<const web::FamilyDef*, 5> kFamilies = {
 
 }  // namespace
 
-const std::vector<RuleSpec>& web_rule_specs() {
-  static const std::vector<RuleSpec> specs = [] {
-    std::vector<RuleSpec> all;
-    for (const web::FamilyDef* f : kFamilies) {
-      for (const RuleSpec& r : f->rules()) all.push_back(r);
-    }
-    return all;
-  }();
-  return specs;
-}
+const std::vector<RuleSpec>& web_rule_specs() { return joined_rules<kFamilies>(); }
 
 int WebFilter::rule_index(std::string_view name) {
-  const auto& specs = web_rule_specs();
-  for (size_t i = 0; i < specs.size(); ++i) {
-    if (specs[i].name == name) return static_cast<int>(i);
-  }
-  return -1;
+  const size_t i = find_rule(web_rule_specs(), name);
+  return i < web_rule_specs().size() ? static_cast<int>(i) : -1;
 }
 
 struct WebScratch::Impl {
@@ -61,15 +49,11 @@ Expected<WebFilter> WebFilter::create(const RuleConfig& config) {
   if (config.mode() != FilterMode::kMono) return invalid_argument("web rules need a --mono rule configuration");
   if (web_rule_specs().size() > 64) return internal_error("more web rules than check()'s 64-bit mask holds");
   WebFilter f;
-  size_t first_bit = 0;
-  for (const web::FamilyDef* def : kFamilies) {
-    if (def->create != nullptr) {
-      BITMILL_ASSIGN_OR_RETURN(std::unique_ptr<const web::Family> family, def->create(config, first_bit));
-      for (int english = 0; english < 2; ++english) f.token_needs_[english] |= family->token_needs(english != 0);
-      f.families_.push_back(std::move(family));
-    }
-    first_bit += def->rules().size();
-  }
+  BITMILL_RETURN_IF_ERROR(
+      create_families(kFamilies, web::Setup{config}, [&](std::unique_ptr<const web::Family> family) {
+        for (int english = 0; english < 2; ++english) f.token_needs_[english] |= family->token_needs(english != 0);
+        f.families_.push_back(std::move(family));
+      }));
   return f;
 }
 
@@ -77,12 +61,7 @@ uint64_t WebFilter::check(std::string_view text, std::string_view lang, bool fir
                           std::string& cleaned, bool* changed) const {
   web::WebDoc& doc = scratch.impl_->doc;
   doc.reset(text, lang, token_needs_[lang == "en" ? 1 : 0], &cleaned, changed);
-  Verdict verdict(first_only);
-  for (const auto& family : families_) {
-    family->check(doc, verdict);
-    if (verdict.stopped()) break;
-  }
-  return verdict.mask();
+  return run_families(families_, doc, first_only);
 }
 
 }  // namespace bitmill::filter

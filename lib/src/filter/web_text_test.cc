@@ -15,32 +15,16 @@ namespace {
 uint8_t python_class(char32_t cp) {
   const auto c = static_cast<UChar32>(cp);
   const UCharDirection dir = u_charDirection(c);
-  const int8_t type = u_charType(c);
+  const uint32_t category = U_GET_GC_MASK(c);
   if (dir == U_WHITE_SPACE_NEUTRAL || dir == U_BLOCK_SEPARATOR || dir == U_SEGMENT_SEPARATOR ||
-      type == U_SPACE_SEPARATOR) {
+      (category & U_GC_ZS_MASK) != 0) {
     return kIsSpace;
   }
-  switch (type) {
-    case U_LOWERCASE_LETTER: return kIsAlpha | kIsLower;
-    case U_UPPERCASE_LETTER:
-    case U_TITLECASE_LETTER:
-    case U_MODIFIER_LETTER:
-    case U_OTHER_LETTER: return kIsAlpha;
-    case U_DECIMAL_DIGIT_NUMBER: return kIsDigit;
-    case U_CONNECTOR_PUNCTUATION:
-    case U_DASH_PUNCTUATION:
-    case U_START_PUNCTUATION:
-    case U_END_PUNCTUATION:
-    case U_INITIAL_PUNCTUATION:
-    case U_FINAL_PUNCTUATION:
-    case U_OTHER_PUNCTUATION:
-    case U_MATH_SYMBOL:
-    case U_CURRENCY_SYMBOL:
-    case U_MODIFIER_SYMBOL:
-    case U_OTHER_SYMBOL:
-    case U_CONTROL_CHAR: return kIsPunct;
-    default: return 0;
-  }
+  if ((category & U_GC_LL_MASK) != 0) return kIsAlpha | kIsLower;
+  if ((category & U_GC_L_MASK) != 0) return kIsAlpha;
+  if ((category & U_GC_ND_MASK) != 0) return kIsDigit;
+  if ((category & (U_GC_P_MASK | U_GC_S_MASK | U_GC_CC_MASK)) != 0) return kIsPunct;
+  return 0;
 }
 
 TEST_CASE("web classes (derived from the char table) are Python's on every code point") {
