@@ -7,6 +7,8 @@
 #include "bitmill/base/log.h"
 #include "bitmill/base/progress.h"
 #include "bitmill/cli/common.h"
+#include "bitmill/cli/streams.h"
+#include "bitmill/cli/tool.h"
 #include "bitmill/filter/filter_job.h"
 #include "bitmill/filter/filter_run.h"
 #include "bitmill/io/input_set.h"
@@ -119,19 +121,13 @@ void add_rule_options(CLI::App& app, Options& o) {
   g.option("--lid-model", o.job.lid_model, "fastText language ID model (default: the installed lid.176.ftz)", "FILE");
 }
 
-void add_options(CLI::App& app, Options& o) {
-  cli::setup_app(app, "bitmill-filter",
-                 "Filter TSV bitext (default) or monolingual web documents (--mono) with rules and language ID.\n"
-                 "Kept rows go to -o (or stdout), in input order; rejected rows to --rejected, each with the\n"
-                 "rule that failed. `bitmill-filter --explain` lists the rules and their parameters.");
-  app.add_option("inputs", o.inputs, "Input files, read in order; '-' or none for stdin")->type_name("INPUT...");
-  add_output_options(app, o);
-  add_bitext_options(app, o);
-  add_mono_options(app, o);
-  add_rule_options(app, o);
-  cli::add_shard_options(app, o.common);
-  cli::add_thread_option(app, o.common);
-  cli::add_log_options(app, o.common);
+void add_options(cli::Tool& tool, Options& o) {
+  tool.add_inputs(o.inputs);
+  add_output_options(tool.app, o);
+  add_bitext_options(tool.app, o);
+  add_mono_options(tool.app, o);
+  add_rule_options(tool.app, o);
+  tool.add_shared(tool.app, cli::kShard | cli::kThreads | cli::kLogging);
 }
 
 // An output that only some runs write (--rejected, --stats): null when its option is not given.
@@ -154,17 +150,14 @@ Status run_filter_tool(Options& o, Log& log) {
   BITMILL_ASSIGN_OR_RETURN(InputSetOptions io, cli::input_set_options(o.common));
   // Invalid UTF-8 is not an error here: the utf8 rule rejects such rows (mono: repaired first).
   io.invalid_utf8 = InvalidUtf8Policy::kKeep;
-  BITMILL_ASSIGN_OR_RETURN(auto inputs, InputSet::open(o.inputs, io));
-  if (!io.shard.is_whole()) log.info("shard {} by {}", io.shard.to_string(), o.common.shard_by);
-  BITMILL_ASSIGN_OR_RETURN(auto kept, OutputStream::open(o.output));
-  BITMILL_ASSIGN_OR_RETURN(auto rejected, open_if_given(o.rejected));
-
-  Progress progress(log, inputs->raw_bytes_total());
-  BITMILL_ASSIGN_OR_RETURN(FilterStats st, run_filter(*inputs, *kept, rejected.get(), job->options(), &progress));
+  BITMILL_ASSIGN_OR_RETURN(cli::Streams f,
+                           cli::open_streams(o.inputs, io, o.common.shard_by, o.output, o.rejected, log));
+  Progress progress(log, f.inputs->raw_bytes_total());
+  BITMILL_ASSIGN_OR_RETURN(FilterStats st, run_filter(*f.inputs, *f.out, f.second.get(), job->options(), &progress));
   progress.finish();
   BITMILL_ASSIGN_OR_RETURN(auto stats, open_if_given(o.stats));
   if (stats) BITMILL_RETURN_IF_ERROR(stats->write(st.to_json()));
-  BITMILL_RETURN_IF_ERROR(commit_all({kept.get(), rejected.get(), stats.get()}));
+  BITMILL_RETURN_IF_ERROR(commit_all({f.out.get(), f.second.get(), stats.get()}));
   for (const std::string& line : filter_summary(st, o.job.mode, progress.elapsed_seconds())) log.info("{}", line);
   return Status::ok();
 }
@@ -172,9 +165,12 @@ Status run_filter_tool(Options& o, Log& log) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  Log log("bitmill-filter");
   Options o;
-  CLI::App app;
-  add_options(app, o);
-  return cli::run(app, argc, argv, log, o.common, [&] { return run_filter_tool(o, log); });
+  cli::Tool tool("bitmill-filter",
+                 "Filter TSV bitext (default) or monolingual web documents (--mono) with rules and language ID.\n"
+                 "Kept rows go to -o (or stdout), in input order; rejected rows to --rejected, each with the\n"
+                 "rule that failed. `bitmill-filter --explain` lists the rules and their parameters.",
+                 o.common);
+  add_options(tool, o);
+  return tool.run(argc, argv, [&] { return run_filter_tool(o, tool.log); });
 }
