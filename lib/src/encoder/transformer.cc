@@ -91,6 +91,9 @@ struct TransformerEncoder::Weights {
   std::vector<Layer> layers;
   std::vector<Dense> dense;
 
+  // word (checked, kept mapped), pos, type0 and the embeddings' LayerNorm, from st.
+  Status load_embeddings();
+
   void word_row(int32_t id, float* out) const {
     const size_t h = cfg.hidden;
     const std::byte* p = word->data + static_cast<size_t>(id) * h * (word->dtype == model::DType::kF32 ? 4 : 2);
@@ -112,6 +115,82 @@ struct TransformerEncoder::Weights {
 TransformerEncoder::TransformerEncoder(std::unique_ptr<Weights> w) : w_(std::move(w)) {}
 TransformerEncoder::~TransformerEncoder() = default;
 
+namespace {
+
+// The four weight GEMMs of each layer hold nearly all of the arithmetic, so only they are
+// quantised; the attention products, embeddings, LayerNorm and the Dense head stay f32.
+Linear make_linear(bool int8, const std::vector<float>& weight, size_t n, size_t k, std::vector<float> bias) {
+  return int8 ? Linear::make_int8(weight, n, k, std::move(bias)) : Linear::make(weight, n, k, std::move(bias));
+}
+
+// Encoder layer l of the checkpoint, Q, K and V fused into one projection.
+Expected<Layer> load_layer(const SafeTensors& st, const model::TransformerConfig& c, size_t l, bool int8) {
+  const auto H = static_cast<int64_t>(c.hidden), I = static_cast<int64_t>(c.intermediate);
+  const std::string p = "encoder.layer." + std::to_string(l) + ".";
+  Layer L;
+  std::vector<float> wqkv, bqkv;
+  for (const char* part : {"query", "key", "value"}) {
+    BITMILL_ASSIGN_OR_RETURN(auto wt, st.load_f32(p + "attention.self." + part + ".weight", {H, H}));
+    BITMILL_ASSIGN_OR_RETURN(auto bs, st.load_f32(p + "attention.self." + part + ".bias", {H}));
+    wqkv.insert(wqkv.end(), wt.begin(), wt.end());
+    bqkv.insert(bqkv.end(), bs.begin(), bs.end());
+  }
+  L.qkv = make_linear(int8, wqkv, 3 * c.hidden, c.hidden, std::move(bqkv));
+  BITMILL_ASSIGN_OR_RETURN(auto wo, st.load_f32(p + "attention.output.dense.weight", {H, H}));
+  BITMILL_ASSIGN_OR_RETURN(auto bo, st.load_f32(p + "attention.output.dense.bias", {H}));
+  L.attn_out = make_linear(int8, wo, c.hidden, c.hidden, std::move(bo));
+  BITMILL_ASSIGN_OR_RETURN(L.ln1_g, st.load_f32(p + "attention.output.LayerNorm.weight", {H}));
+  BITMILL_ASSIGN_OR_RETURN(L.ln1_b, st.load_f32(p + "attention.output.LayerNorm.bias", {H}));
+  BITMILL_ASSIGN_OR_RETURN(auto wi, st.load_f32(p + "intermediate.dense.weight", {I, H}));
+  BITMILL_ASSIGN_OR_RETURN(auto bi, st.load_f32(p + "intermediate.dense.bias", {I}));
+  L.ffn_in = make_linear(int8, wi, c.intermediate, c.hidden, std::move(bi));
+  BITMILL_ASSIGN_OR_RETURN(auto wo2, st.load_f32(p + "output.dense.weight", {H, I}));
+  BITMILL_ASSIGN_OR_RETURN(auto bo2, st.load_f32(p + "output.dense.bias", {H}));
+  L.ffn_out = make_linear(int8, wo2, c.hidden, c.intermediate, std::move(bo2));
+  BITMILL_ASSIGN_OR_RETURN(L.ln2_g, st.load_f32(p + "output.LayerNorm.weight", {H}));
+  BITMILL_ASSIGN_OR_RETURN(L.ln2_b, st.load_f32(p + "output.LayerNorm.bias", {H}));
+  return L;
+}
+
+// A sentence-transformers Dense module (its own folder's model.safetensors).
+Expected<Dense> load_dense(const model::DenseSpec& d) {
+  BITMILL_ASSIGN_OR_RETURN(SafeTensors dst, SafeTensors::open(d.dir + "/model.safetensors"));
+  Dense D;
+  D.out = d.out;
+  D.act = d.activation;
+  const auto in = static_cast<int64_t>(d.in), out = static_cast<int64_t>(d.out);
+  BITMILL_ASSIGN_OR_RETURN(auto dw, dst.load_f32("linear.weight", {out, in}));
+  std::vector<float> db;
+  if (d.bias) {
+    BITMILL_ASSIGN_OR_RETURN(db, dst.load_f32("linear.bias", {out}));
+  }
+  D.linear = Linear::make(dw, d.out, d.in, std::move(db));
+  return D;
+}
+
+}  // namespace
+
+Status TransformerEncoder::Weights::load_embeddings() {
+  const auto H = static_cast<int64_t>(cfg.hidden);
+  word = st.find("embeddings.word_embeddings.weight");
+  const std::string where = st.path() + ": tensor 'embeddings.word_embeddings.weight'";
+  if (word == nullptr) return data_error(where + ": missing from the checkpoint");
+  if (word->shape != std::vector<int64_t>{static_cast<int64_t>(cfg.vocab_size), H}) {
+    return data_error(where + ": expected shape " + model::shape_to_string({static_cast<int64_t>(cfg.vocab_size), H}) +
+                      ", found " + model::shape_to_string(word->shape));
+  }
+  if (word->dtype == model::DType::kOther)
+    return data_error(where + ": dtype " + word->dtype_name + " is not supported");
+  BITMILL_ASSIGN_OR_RETURN(
+      pos, st.load_f32("embeddings.position_embeddings.weight", {static_cast<int64_t>(cfg.max_positions), H}));
+  BITMILL_ASSIGN_OR_RETURN(std::vector<float> types, st.load_f32("embeddings.token_type_embeddings.weight",
+                                                                 {static_cast<int64_t>(cfg.type_vocab), H}));
+  type0.assign(types.begin(), types.begin() + H);
+  BITMILL_ASSIGN_OR_RETURN(emb_ln_g, st.load_f32("embeddings.LayerNorm.weight", {H}));
+  BITMILL_ASSIGN_OR_RETURN(emb_ln_b, st.load_f32("embeddings.LayerNorm.bias", {H}));
+  return Status::ok();
+}
+
 Expected<std::unique_ptr<TransformerEncoder>> TransformerEncoder::load(const model::ModelSpec& spec,
                                                                        Quantize quantize) {
   auto w = std::make_unique<Weights>();
@@ -119,77 +198,19 @@ Expected<std::unique_ptr<TransformerEncoder>> TransformerEncoder::load(const mod
   w->pooling = spec.pooling;
   w->normalize = spec.normalize;
   const auto& c = spec.config;
-  const auto H = static_cast<int64_t>(c.hidden), I = static_cast<int64_t>(c.intermediate);
   const bool int8 = quantize == Quantize::kInt8;
   if (int8 && std::max(c.hidden, c.intermediate) > kernels::kQ8MaxK) {
     return data_error(spec.transformer_dir + ": hidden and intermediate sizes above " +
                       std::to_string(kernels::kQ8MaxK) + " cannot be quantised to int8 (int32 sums would overflow)");
   }
-  // The four weight GEMMs of each layer hold nearly all of the arithmetic, so only they are
-  // quantised; the attention products, embeddings, LayerNorm and the Dense head stay f32.
-  auto make_linear = [int8](const std::vector<float>& weight, size_t n, size_t k, std::vector<float> bias) {
-    return int8 ? Linear::make_int8(weight, n, k, std::move(bias)) : Linear::make(weight, n, k, std::move(bias));
-  };
   BITMILL_ASSIGN_OR_RETURN(w->st, SafeTensors::open(spec.transformer_dir + "/model.safetensors"));
-  const SafeTensors& st = w->st;
-
-  w->word = st.find("embeddings.word_embeddings.weight");
-  const std::string where = st.path() + ": tensor 'embeddings.word_embeddings.weight'";
-  if (w->word == nullptr) return data_error(where + ": missing from the checkpoint");
-  if (w->word->shape != std::vector<int64_t>{static_cast<int64_t>(c.vocab_size), H}) {
-    return data_error(where + ": expected shape " + model::shape_to_string({static_cast<int64_t>(c.vocab_size), H}) +
-                      ", found " + model::shape_to_string(w->word->shape));
-  }
-  if (w->word->dtype == model::DType::kOther)
-    return data_error(where + ": dtype " + w->word->dtype_name + " is not supported");
-
-  BITMILL_ASSIGN_OR_RETURN(
-      w->pos, st.load_f32("embeddings.position_embeddings.weight", {static_cast<int64_t>(c.max_positions), H}));
-  BITMILL_ASSIGN_OR_RETURN(std::vector<float> types, st.load_f32("embeddings.token_type_embeddings.weight",
-                                                                 {static_cast<int64_t>(c.type_vocab), H}));
-  w->type0.assign(types.begin(), types.begin() + H);
-  BITMILL_ASSIGN_OR_RETURN(w->emb_ln_g, st.load_f32("embeddings.LayerNorm.weight", {H}));
-  BITMILL_ASSIGN_OR_RETURN(w->emb_ln_b, st.load_f32("embeddings.LayerNorm.bias", {H}));
-
+  BITMILL_RETURN_IF_ERROR(w->load_embeddings());
   for (size_t l = 0; l < c.layers; ++l) {
-    const std::string p = "encoder.layer." + std::to_string(l) + ".";
-    Layer L;
-    std::vector<float> wqkv, bqkv;
-    for (const char* part : {"query", "key", "value"}) {
-      BITMILL_ASSIGN_OR_RETURN(auto wt, st.load_f32(p + "attention.self." + part + ".weight", {H, H}));
-      BITMILL_ASSIGN_OR_RETURN(auto bs, st.load_f32(p + "attention.self." + part + ".bias", {H}));
-      wqkv.insert(wqkv.end(), wt.begin(), wt.end());
-      bqkv.insert(bqkv.end(), bs.begin(), bs.end());
-    }
-    L.qkv = make_linear(wqkv, 3 * c.hidden, c.hidden, std::move(bqkv));
-    BITMILL_ASSIGN_OR_RETURN(auto wo, st.load_f32(p + "attention.output.dense.weight", {H, H}));
-    BITMILL_ASSIGN_OR_RETURN(auto bo, st.load_f32(p + "attention.output.dense.bias", {H}));
-    L.attn_out = make_linear(wo, c.hidden, c.hidden, std::move(bo));
-    BITMILL_ASSIGN_OR_RETURN(L.ln1_g, st.load_f32(p + "attention.output.LayerNorm.weight", {H}));
-    BITMILL_ASSIGN_OR_RETURN(L.ln1_b, st.load_f32(p + "attention.output.LayerNorm.bias", {H}));
-    BITMILL_ASSIGN_OR_RETURN(auto wi, st.load_f32(p + "intermediate.dense.weight", {I, H}));
-    BITMILL_ASSIGN_OR_RETURN(auto bi, st.load_f32(p + "intermediate.dense.bias", {I}));
-    L.ffn_in = make_linear(wi, c.intermediate, c.hidden, std::move(bi));
-    BITMILL_ASSIGN_OR_RETURN(auto wo2, st.load_f32(p + "output.dense.weight", {H, I}));
-    BITMILL_ASSIGN_OR_RETURN(auto bo2, st.load_f32(p + "output.dense.bias", {H}));
-    L.ffn_out = make_linear(wo2, c.hidden, c.intermediate, std::move(bo2));
-    BITMILL_ASSIGN_OR_RETURN(L.ln2_g, st.load_f32(p + "output.LayerNorm.weight", {H}));
-    BITMILL_ASSIGN_OR_RETURN(L.ln2_b, st.load_f32(p + "output.LayerNorm.bias", {H}));
+    BITMILL_ASSIGN_OR_RETURN(Layer L, load_layer(w->st, c, l, int8));
     w->layers.push_back(std::move(L));
   }
-
   for (const auto& d : spec.dense) {
-    BITMILL_ASSIGN_OR_RETURN(SafeTensors dst, SafeTensors::open(d.dir + "/model.safetensors"));
-    Dense D;
-    D.out = d.out;
-    D.act = d.activation;
-    const auto in = static_cast<int64_t>(d.in), out = static_cast<int64_t>(d.out);
-    BITMILL_ASSIGN_OR_RETURN(auto dw, dst.load_f32("linear.weight", {out, in}));
-    std::vector<float> db;
-    if (d.bias) {
-      BITMILL_ASSIGN_OR_RETURN(db, dst.load_f32("linear.bias", {out}));
-    }
-    D.linear = Linear::make(dw, d.out, d.in, std::move(db));
+    BITMILL_ASSIGN_OR_RETURN(Dense D, load_dense(d));
     w->dense.push_back(std::move(D));
   }
   return std::unique_ptr<TransformerEncoder>(new TransformerEncoder(std::move(w)));

@@ -122,49 +122,86 @@ std::optional<std::string_view> PrecompiledCharsmap::transform(std::string_view 
   return std::nullopt;
 }
 
-void PrecompiledCharsmap::normalize(std::string_view in, std::string& out, uint32_t* origin) const {
-  // Alignment bookkeeping, as tokenizers' transform() assigns it: a replacement of n characters by
-  // m consumes the n inputs one per output character, the extra outputs (m > n) sharing the
-  // previous one's input, and the last output swallowing the rest (m < n); a deletion (m = 0) is
-  // swallowed by the output before it, or lost when there is none, so that the text after a
-  // deleted first character still counts as starting at the input's first character.
-  const uint32_t limit = origin ? *origin : 0;
-  uint32_t zero = 0;      // outputs aligned to an input before `limit`
-  size_t consumed = 0;    // inputs consumed so far
-  size_t last_align = 0;  // input of the previous output
-  bool any_output = false;
-  auto account = [&](size_t n_old, std::string_view replacement) {
-    if (consumed >= limit) return;
+namespace {
+
+// Where the start of the normalised text's first `limit` input characters went, as tokenizers'
+// transform() assigns alignments: a replacement of n characters by m consumes the n inputs one per
+// output character, the extra outputs (m > n) sharing the previous one's input, and the last
+// output swallowing the rest (m < n); a deletion (m = 0) is swallowed by the output before it, or
+// lost when there is none, so that the text after a deleted first character still counts as
+// starting at the input's first character.
+class OriginTracker {
+ public:
+  explicit OriginTracker(uint32_t limit) : limit_(limit) {}
+
+  bool done() const { return consumed_ >= limit_; }
+
+  // n_old input characters were replaced by `replacement`.
+  void account(size_t n_old, std::string_view replacement) {
+    if (done()) return;
     size_t m = 0;
     for (char c : replacement) m += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
     if (m == 0) {
-      if (any_output) consumed += n_old;
+      if (any_output_) consumed_ += n_old;
       return;
     }
     for (size_t k = 0; k < m; ++k) {
       size_t align;
       if (m >= n_old && k >= n_old) {  // an inserted character
-        align = any_output ? last_align : 0;
+        align = any_output_ ? last_align_ : 0;
       } else {
-        align = consumed;
-        consumed += (m < n_old && k == m - 1) ? 1 + (n_old - m) : 1;
+        align = consumed_;
+        consumed_ += (m < n_old && k == m - 1) ? 1 + (n_old - m) : 1;
       }
-      last_align = align;
-      any_output = true;
-      if (align < limit) ++zero;
+      last_align_ = align;
+      any_output_ = true;
+      if (align < limit_) ++zero_;
     }
-  };
-  auto count_chars = [](std::string_view s) {
-    size_t n = 0;
-    for (char c : s) n += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
-    return n;
-  };
+  }
 
+  // Output characters aligned to an input before the limit.
+  uint32_t aligned() const { return zero_; }
+
+ private:
+  uint32_t limit_;
+  uint32_t zero_ = 0;
+  size_t consumed_ = 0;    // inputs consumed so far
+  size_t last_align_ = 0;  // input of the previous output
+  bool any_output_ = false;
+};
+
+size_t count_chars(std::string_view s) {
+  size_t n = 0;
+  for (char c : s) n += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+  return n;
+}
+
+// The end of the extended grapheme cluster that starts at `pos`, with utf8proc's break state
+// carried across clusters as its own segmentation does.
+size_t cluster_end(std::string_view in, size_t pos, utf8proc_int32_t& state) {
+  char32_t prev = next_code_point(in, pos);
+  while (pos < in.size()) {
+    size_t next = pos;
+    const char32_t cp = next_code_point(in, next);
+    if (utf8proc_grapheme_break_stateful(static_cast<utf8proc_int32_t>(prev), static_cast<utf8proc_int32_t>(cp),
+                                         &state)) {
+      break;
+    }
+    prev = cp;
+    pos = next;
+  }
+  return pos;
+}
+
+}  // namespace
+
+void PrecompiledCharsmap::normalize(std::string_view in, std::string& out, uint32_t* origin) const {
+  OriginTracker track(origin ? *origin : 0);
   std::array<utf8proc_int32_t, 128> ascii_state;
   const bool fast = fast_ && ascii_grapheme_rules(ascii_state);
   const auto* bytes = reinterpret_cast<const unsigned char*>(in.data());
   size_t pos = 0;
-  utf8proc_int32_t state = 0;  // carried across clusters, as utf8proc's own segmentation does
+  utf8proc_int32_t state = 0;
   while (pos < in.size()) {
     if (fast && bytes[pos] < 0x80) {
       // An ASCII character followed by another (but CR LF) or by the end is a cluster of its own,
@@ -176,30 +213,19 @@ void PrecompiledCharsmap::normalize(std::string_view in, std::string& out, uint3
         const std::string_view r =
             a == kIdentity ? in.substr(pos, 1) : std::string_view(normalized_).substr(a >> 32, a & 0xFFFFFFFF);
         out.append(r);
-        if (consumed < limit) account(1, r);
+        if (!track.done()) track.account(1, r);
         if (!last) state = ascii_state[bytes[pos + 1]];
         ++pos;
         continue;
       }
     }
-    // One extended grapheme cluster: [start, pos).
     const size_t start = pos;
-    char32_t prev = next_code_point(in, pos);
-    while (pos < in.size()) {
-      size_t next = pos;
-      const char32_t cp = next_code_point(in, next);
-      if (utf8proc_grapheme_break_stateful(static_cast<utf8proc_int32_t>(prev), static_cast<utf8proc_int32_t>(cp),
-                                           &state)) {
-        break;
-      }
-      prev = cp;
-      pos = next;
-    }
+    pos = cluster_end(in, pos, state);
     const std::string_view cluster = in.substr(start, pos - start);
     if (cluster.size() < 6) {
       if (auto r = transform(cluster)) {
         out.append(*r);
-        account(count_chars(cluster), *r);
+        track.account(count_chars(cluster), *r);
         continue;
       }
     }
@@ -209,10 +235,10 @@ void PrecompiledCharsmap::normalize(std::string_view in, std::string& out, uint3
       const std::string_view ch = cluster.substr(char_start, p - char_start);
       const auto r = transform(ch);
       out.append(r ? *r : ch);
-      account(1, r ? *r : ch);
+      track.account(1, r ? *r : ch);
     }
   }
-  if (origin) *origin = zero;
+  if (origin) *origin = track.aligned();
 }
 
 }  // namespace bitmill::text::detail
