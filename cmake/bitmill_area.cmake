@@ -58,6 +58,8 @@ function(bitmill_tool name)
     list(APPEND deps bitmill_${a})
   endforeach()
   target_link_libraries(${target} PRIVATE ${deps} bitmill_flags)
+  # The library code the tool does not reach is left out (cmake/bitmill_options.cmake).
+  target_link_options(${target} PRIVATE -Wl,--gc-sections)
   install(TARGETS ${target} RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
   set_property(GLOBAL APPEND PROPERTY BITMILL_TOOLS ${name})
   set_property(GLOBAL PROPERTY BITMILL_TOOL_${name} cli ${T_AREAS})

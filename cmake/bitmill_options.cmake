@@ -7,3 +7,8 @@ target_compile_options(bitmill_flags INTERFACE
 if(BITMILL_WERROR)
   target_compile_options(bitmill_flags INTERFACE -Werror)
 endif()
+
+# Each function and object in its own section, so that a tool's link can drop what it does not
+# reach (bitmill_tool() links with --gc-sections; the link checks must not, or they would check
+# nothing).
+target_compile_options(bitmill_flags INTERFACE -ffunction-sections -fdata-sections)
