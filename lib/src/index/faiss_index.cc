@@ -52,29 +52,32 @@ constexpr size_t kSearchSlice = 1024;
 constexpr size_t kDefaultNprobe = 128;
 constexpr int kDefaultEfSearch = 128;
 
-// OpenBLAS's thread count (process-wide), set to one for the lifetime of the guard. Looked up at
-// run time, as in set_thread_limit: the reference BLAS has no such functions.
+// OpenBLAS's own thread control (process-wide; its pool ignores OpenMP's limit), looked up at run
+// time: the reference BLAS has no such functions, and then both are null.
+struct OpenBlasThreads {
+  using Get = int (*)();
+  using Set = void (*)(int);
+  Get get = reinterpret_cast<Get>(::dlsym(RTLD_DEFAULT, "openblas_get_num_threads"));
+  Set set = reinterpret_cast<Set>(::dlsym(RTLD_DEFAULT, "openblas_set_num_threads"));
+};
+
+// OpenBLAS's thread count, set to one for the lifetime of the guard.
 class SingleThreadedBlas {
  public:
   SingleThreadedBlas() {
-    get_ = reinterpret_cast<GetThreads>(::dlsym(RTLD_DEFAULT, "openblas_get_num_threads"));
-    set_ = reinterpret_cast<SetThreads>(::dlsym(RTLD_DEFAULT, "openblas_set_num_threads"));
-    if (get_ != nullptr && set_ != nullptr) {
-      saved_ = get_();
-      set_(1);
+    if (api_.get != nullptr && api_.set != nullptr) {
+      saved_ = api_.get();
+      api_.set(1);
     }
   }
   ~SingleThreadedBlas() {
-    if (get_ != nullptr && set_ != nullptr) set_(saved_);
+    if (api_.get != nullptr && api_.set != nullptr) api_.set(saved_);
   }
   SingleThreadedBlas(const SingleThreadedBlas&) = delete;
   SingleThreadedBlas& operator=(const SingleThreadedBlas&) = delete;
 
  private:
-  using GetThreads = int (*)();
-  using SetThreads = void (*)(int);
-  GetThreads get_ = nullptr;
-  SetThreads set_ = nullptr;
+  OpenBlasThreads api_;
   int saved_ = 1;
 };
 
@@ -478,12 +481,8 @@ Status search_knn(const FaissIndex& index, const vectors::RowSet& queries, const
 void set_thread_limit(size_t threads) {
   const int t = static_cast<int>(std::clamp<size_t>(threads, 1, 4096));
   omp_set_num_threads(t);
-  // FAISS's matrix products run on the system BLAS; Debian's is usually OpenBLAS, whose own thread
-  // pool ignores OpenMP's limit. Looked up at run time: the reference BLAS has no such function.
-  using SetThreads = void (*)(int);
-  if (void* sym = ::dlsym(RTLD_DEFAULT, "openblas_set_num_threads")) {
-    reinterpret_cast<SetThreads>(sym)(t);
-  }
+  // FAISS's matrix products (training, adding) run on the system BLAS, usually OpenBLAS.
+  if (const OpenBlasThreads api; api.set != nullptr) api.set(t);
 }
 
 }  // namespace bitmill::index
