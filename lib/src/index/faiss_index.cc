@@ -22,6 +22,7 @@
 #include <faiss/index_io.h>
 #include <fmt/format.h>
 #include <tbb/blocked_range.h>
+#include <tbb/enumerable_thread_specific.h>
 #include <tbb/parallel_for.h>
 
 #include <algorithm>
@@ -40,7 +41,7 @@ namespace {
 
 using vectors::kNoIdx;
 using vectors::kNoSim;
-// Queries per FAISS call: fixed, so that no result depends on how many queries a caller passes.
+// The queries whose rows are checked before the search parameters (search_knn's old batch).
 constexpr size_t kSearchBatch = 4096;
 // Queries per FAISS call within search(). FAISS's matrix products run on OpenBLAS, whose results
 // differ in the last bits with its own thread count on some CPUs (seen on AMD Zen 5), so every call
@@ -378,67 +379,111 @@ Status FaissIndex::wrap_id_map() {
   return Status::ok();
 }
 
-Status search(const FaissIndex& index, const float* x, size_t n, size_t k, const SearchParams& p, float* sims,
-              int64_t* ids) {
-  if (k == 0) return invalid_argument("k must be at least 1");
-  if (!index.is_trained()) return invalid_argument(index.name() + ": the index is not trained");
-  BITMILL_RETURN_IF_ERROR(check_params_apply(index, p));
-  if (const size_t ef = index.stored_params().ef_search; p.ef_search > 0 && p.ef_search != ef) {
-    return invalid_argument(fmt::format(
-        "{}: efSearch {} differs from the index's {}: with FAISS 1.7.3 efSearch applies only when stored in the "
-        "index (FaissIndex::store_params)",
-        index.name(), p.ef_search, ef));
+namespace {
+
+// One index prepared for searching with given parameters (validated once), and the search of one
+// slice of queries: FAISS on one thread, then ids mapped and the ties ordered as the contract says.
+class SliceSearch {
+ public:
+  Status prepare(const FaissIndex& index, size_t k, const SearchParams& p) {
+    if (k == 0) return invalid_argument("k must be at least 1");
+    if (!index.is_trained()) return invalid_argument(index.name() + ": the index is not trained");
+    BITMILL_RETURN_IF_ERROR(check_params_apply(index, p));
+    if (const size_t ef = index.stored_params().ef_search; p.ef_search > 0 && p.ef_search != ef) {
+      return invalid_argument(fmt::format(
+          "{}: efSearch {} differs from the index's {}: with FAISS 1.7.3 efSearch applies only when stored in the "
+          "index (FaissIndex::store_params)",
+          index.name(), p.ef_search, ef));
+    }
+    index_ = &index;
+    k_ = k;
+    top_ = index.get();
+    if (p.nprobe > 0) {
+      id_map_ = as_id_map(top_);
+      if (id_map_ != nullptr) top_ = id_map_->index;
+      BITMILL_ASSIGN_OR_RETURN(params_, tree_.build(top_, p));
+    }
+    return Status::ok();
   }
-  const faiss::Index* top = index.get();
-  const faiss::IndexIDMap* id_map = nullptr;
-  ParamTree tree;
-  const faiss::SearchParameters* params = nullptr;
-  if (p.nprobe > 0) {
-    id_map = as_id_map(top);
-    if (id_map != nullptr) top = id_map->index;
-    BITMILL_ASSIGN_OR_RETURN(params, tree.build(top, p));
-  }
-  const auto fk = static_cast<faiss::Index::idx_t>(k);
-  const size_t slices = (n + kSearchSlice - 1) / kSearchSlice;
-  std::vector<std::string> errors(slices);  // one per slice, so that the first is reported
-  {
-    SingleThreadedBlas blas;
-    tbb::parallel_for(tbb::blocked_range<size_t>(0, slices, 1), [&](const tbb::blocked_range<size_t>& r) {
-      SingleThreadedOmp omp;
-      for (size_t sl = r.begin(); sl != r.end(); ++sl) {
-        const size_t b = sl * kSearchSlice, m = std::min(kSearchSlice, n - b);
-        try {
-          top->search(static_cast<faiss::Index::idx_t>(m), x + b * index.dim(), fk, sims + b * k, ids + b * k, params);
-        } catch (const std::exception& e) {
-          errors[sl] = faiss_message(e);
-        }
+
+  // m queries x (m x dim, normalised) into sims and ids (m x k).
+  Status run(const float* x, size_t m, float* sims, int64_t* ids) const {
+    try {
+      top_->search(static_cast<faiss::Index::idx_t>(m), x, static_cast<faiss::Index::idx_t>(k_), sims, ids, params_);
+    } catch (const std::exception& e) {
+      return internal_error(index_->name() + ": search failed: " + faiss_message(e));
+    }
+    std::vector<std::pair<float, int64_t>> row(k_);
+    for (size_t i = 0; i < m; ++i) {
+      float* s = sims + i * k_;
+      int64_t* d = ids + i * k_;
+      for (size_t t = 0; t < k_; ++t) {
+        int64_t id = d[t];
+        if (id >= 0 && id_map_ != nullptr) id = id_map_->id_map[static_cast<size_t>(id)];
+        row[t] = id < 0 ? std::pair{kNoSim, kNoIdx} : std::pair{s[t], id};
       }
-    });
-  }
-  for (const std::string& e : errors) {
-    if (!e.empty()) return internal_error(index.name() + ": search failed: " + e);
-  }
-  std::vector<std::pair<float, int64_t>> row(k);
-  for (size_t i = 0; i < n; ++i) {
-    float* s = sims + i * k;
-    int64_t* d = ids + i * k;
-    for (size_t t = 0; t < k; ++t) {
-      int64_t id = d[t];
-      if (id >= 0 && id_map != nullptr) id = id_map->id_map[static_cast<size_t>(id)];
-      row[t] = id < 0 ? std::pair{kNoSim, kNoIdx} : std::pair{s[t], id};
+      // FAISS's order among equal similarities depends on the index's internal layout (list order,
+      // heap state); sorting makes it the contract's: similarity decreasing, then id increasing.
+      std::sort(row.begin(), row.end(), [](const auto& a, const auto& c) {
+        return a.first != c.first ? a.first > c.first : a.second < c.second;
+      });
+      for (size_t t = 0; t < k_; ++t) {
+        s[t] = row[t].first;
+        d[t] = row[t].second;
+      }
     }
-    // FAISS's order among equal similarities depends on the index's internal layout (list order,
-    // heap state); sorting makes it the contract's: similarity decreasing, then id increasing.
-    std::sort(row.begin(), row.end(), [](const auto& a, const auto& c) {
-      return a.first != c.first ? a.first > c.first : a.second < c.second;
-    });
-    for (size_t t = 0; t < k; ++t) {
-      s[t] = row[t].first;
-      d[t] = row[t].second;
+    return Status::ok();
+  }
+
+ private:
+  const FaissIndex* index_ = nullptr;
+  size_t k_ = 0;
+  const faiss::Index* top_ = nullptr;
+  const faiss::IndexIDMap* id_map_ = nullptr;  // unwrapped here: FAISS 1.7.3's refuses parameters
+  ParamTree tree_;
+  const faiss::SearchParameters* params_ = nullptr;
+};
+
+// Runs slice(sl, b, m) for every slice [b, b + m) of n queries (kSearchSlice each), the slices in
+// parallel and FAISS and OpenBLAS single-threaded inside each; the first failing slice's error.
+template <typename Slice>
+Status for_each_slice(size_t n, Slice&& slice) {
+  const size_t slices = (n + kSearchSlice - 1) / kSearchSlice;
+  std::vector<Status> errors(slices);
+  SingleThreadedBlas blas;
+  tbb::parallel_for(tbb::blocked_range<size_t>(0, slices, 1), [&](const tbb::blocked_range<size_t>& r) {
+    SingleThreadedOmp omp;
+    for (size_t sl = r.begin(); sl != r.end(); ++sl) {
+      const size_t b = sl * kSearchSlice;
+      errors[sl] = slice(b, std::min(kSearchSlice, n - b));
     }
+  });
+  for (Status& e : errors) {
+    if (!e.is_ok()) return std::move(e);
   }
   return Status::ok();
 }
+
+}  // namespace
+
+Status search(const FaissIndex& index, const float* x, size_t n, size_t k, const SearchParams& p, float* sims,
+              int64_t* ids) {
+  SliceSearch search;
+  BITMILL_RETURN_IF_ERROR(search.prepare(index, k, p));
+  return for_each_slice(
+      n, [&](size_t b, size_t m) { return search.run(x + b * index.dim(), m, sims + b * k, ids + b * k); });
+}
+
+namespace {
+
+// Row `src` of m as f32 into x, normalised; the error names the row when it is not finite.
+Status normalized_query(const EmbeddingMatrix& m, size_t src, float* x) {
+  m.row_f32(src, x);
+  if (kernels::l2_normalize(x, m.dim())) return Status::ok();
+  return data_error(m.path() + ": row " + std::to_string(src) + " (0-based) holds a NaN or an infinity, or overflows");
+}
+
+}  // namespace
 
 Status search_knn(const FaissIndex& index, const vectors::RowSet& queries, const SearchParams& p, size_t k,
                   vectors::Neighbors& out, SearchStats* stats) {
@@ -456,20 +501,26 @@ Status search_knn(const FaissIndex& index, const vectors::RowSet& queries, const
   out.idx.assign(n * k_eff, kNoIdx);
   if (stats != nullptr) *stats = SearchStats{};
   if (k_eff == 0) return Status::ok();
-  std::vector<float> x;
-  for (size_t b = 0; b < n; b += kSearchBatch) {
-    const size_t rows = std::min(kSearchBatch, n - b);
+  SliceSearch search;
+  if (Status s = search.prepare(index, k_eff, p); !s.is_ok()) {
+    // The rows of the first batch were checked before the parameters until now, and a bad row
+    // there still wins: only on this error path are they read.
+    std::vector<float> x(d);
+    for (size_t i = 0; i < std::min(kSearchBatch, n); ++i) {
+      BITMILL_RETURN_IF_ERROR(normalized_query(m, queries.source_row(i), x.data()));
+    }
+    return s;
+  }
+  tbb::enumerable_thread_specific<std::vector<float>> buffers;
+  const Status searched = for_each_slice(n, [&](size_t b, size_t rows) -> Status {
+    std::vector<float>& x = buffers.local();
     x.resize(rows * d);
     for (size_t i = 0; i < rows; ++i) {
-      const size_t src = queries.source_row(b + i);
-      m.row_f32(src, &x[i * d]);
-      if (!kernels::l2_normalize(&x[i * d], d)) {
-        return data_error(m.path() + ": row " + std::to_string(src) +
-                          " (0-based) holds a NaN or an infinity, or overflows");
-      }
+      BITMILL_RETURN_IF_ERROR(normalized_query(m, queries.source_row(b + i), &x[i * d]));
     }
-    BITMILL_RETURN_IF_ERROR(search(index, x.data(), rows, k_eff, p, &out.sim[b * k_eff], &out.idx[b * k_eff]));
-  }
+    return search.run(x.data(), rows, &out.sim[b * k_eff], &out.idx[b * k_eff]);
+  });
+  if (!searched.is_ok()) return searched;
   if (stats != nullptr) {
     for (size_t i = 0; i < n; ++i) {
       if (out.idx[i * k_eff + k_eff - 1] == kNoIdx) ++stats->short_rows;
