@@ -129,13 +129,17 @@ class TilePair {
 
   // The local backward lists start empty; their cuts start from the global k-th best so far
   // (`global_last`, the last entry of each column's global list), which only grows, so it stays a
-  // valid lower bound.
-  void start_columns(const float* global_last) {
+  // valid lower bound. `global_mu` guards the global lists.
+  void start_columns(const float* global_last, std::mutex& global_mu) {
     const size_t mb = yt_.mb;
     w_.col_sim.assign(mb * kb_, kNoSim);
     w_.col_idx.assign(mb * kb_, kNoIdx);
     w_.col_snap.resize(mb);
-    for (size_t j = 0; j < mb; ++j) w_.col_snap[j] = global_last[j * kb_];
+    {
+      // Only the copy holds the lock: every x tile's task walks the y tiles in the same order.
+      std::lock_guard<std::mutex> lock(global_mu);
+      for (size_t j = 0; j < mb; ++j) w_.col_snap[j] = global_last[j * kb_];
+    }
     w_.col_bound.resize(mb);
     w_.col_cut.resize(mb);
     for (size_t j = 0; j < mb; ++j) {
@@ -299,10 +303,7 @@ void knn_int8(const RowSet& x, const RowSet& y, const KnnOptions& o, const std::
       for (const PackedTile& yt : ys) {
         const size_t b = yt.b0 / tile;
         TilePair pair(w, yt, y, inv_y, a0, fwd, kb);
-        {
-          std::lock_guard<std::mutex> lock(bwd_mu[b]);
-          pair.start_columns(&bwd.sim[yt.b0 * kb + kb - 1]);
-        }
+        pair.start_columns(&bwd.sim[yt.b0 * kb + kb - 1], bwd_mu[b]);
         for (size_t i0 = 0; i0 < ma; i0 += kChunkRows) pair.run_chunk(i0, std::min(kChunkRows, ma - i0));
         std::lock_guard<std::mutex> lock(bwd_mu[b]);
         merge_lists(w.col_sim.data(), w.col_idx.data(), yt.mb, &bwd.sim[yt.b0 * kb], &bwd.idx[yt.b0 * kb], kb);
