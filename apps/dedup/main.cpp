@@ -3,9 +3,9 @@
 
 #include "bitmill/base/log.h"
 #include "bitmill/base/progress.h"
+#include "bitmill/base/summary.h"
 #include "bitmill/cli/common.h"
 #include "bitmill/cli/streams.h"
-#include "bitmill/cli/summary.h"
 #include "bitmill/cli/tool.h"
 #include "bitmill/dedup/exact.h"
 #include "bitmill/io/input_set.h"
@@ -61,8 +61,8 @@ Status run_dedup(const Options& o, Log& log) {
   if (inputs->lines_replaced() > 0) {
     log.warn("repaired invalid UTF-8 in {}", Progress::format_count(inputs->lines_replaced(), "line"));
   }
-  log.info("{}{}", cli::in_kept_text(st.lines, "line", st.kept, st.removed, "removed"),
-           cli::time_rate_suffix(progress.elapsed_seconds(), st.bytes));
+  log.info("{}{}", in_kept_text(st.lines, "line", st.kept, st.removed, "removed"),
+           time_rate_suffix(progress.elapsed_seconds(), st.bytes));
   return Status::ok();
 }
 

@@ -5,8 +5,8 @@
 
 #include "bitmill/base/log.h"
 #include "bitmill/base/progress.h"
+#include "bitmill/base/summary.h"
 #include "bitmill/cli/common.h"
-#include "bitmill/cli/summary.h"
 #include "bitmill/cli/tool.h"
 #include "bitmill/encoder/embed_run.h"
 #include "bitmill/encoder/model_location.h"
@@ -61,8 +61,7 @@ Status run(const Options& o, Log& log) {
   BITMILL_RETURN_IF_ERROR(commit_all({out.get()}));
   const double secs = progress.elapsed_seconds();
   log.info("{} embedded, dimension {}, {} {}, {:.1f} sentences/s{}", Progress::format_count(st.sentences, "sentence"),
-           st.dim, format, o.dtype, cli::per_second(st.sentences, secs),
-           cli::time_rate_suffix(secs, inputs->raw_bytes_read()));
+           st.dim, format, o.dtype, per_second(st.sentences, secs), time_rate_suffix(secs, inputs->raw_bytes_read()));
   if (st.empty > 0) log.info("{} embedded as the empty string", Progress::format_count(st.empty, "empty line"));
   return Status::ok();
 }

@@ -6,11 +6,11 @@
 
 #include "bitmill/base/log.h"
 #include "bitmill/base/progress.h"
+#include "bitmill/base/summary.h"
 #include "bitmill/cli/common.h"
 #include "bitmill/cli/embedding_options.h"
 #include "bitmill/cli/k_option.h"
 #include "bitmill/cli/stopwatch.h"
-#include "bitmill/cli/summary.h"
 #include "bitmill/cli/tool.h"
 #include "bitmill/index/build.h"
 #include "bitmill/index/build_base.h"
@@ -108,7 +108,7 @@ Status run_build(const Options& o, Log& log) {
   const bool untrained = o.build.train_only && st.train_rows == 0;
   const uint64_t bytes = (o.build.train_only ? st.train_rows : st.added + st.train_rows) * row_bytes;
   log.info("{}{}", index::build_summary(st, ix, o.build.output, emb.rows(), o.build.train_only, sel.shard),
-           untrained ? "" : cli::time_rate_suffix(sw.seconds(), bytes));
+           untrained ? "" : time_rate_suffix(sw.seconds(), bytes));
   return check_and_report(o, ix, emb, sel, st, sw, log);
 }
 
@@ -132,7 +132,7 @@ Status run_merge(const Options& o, Log& log) {
   BITMILL_RETURN_IF_ERROR(merged.save(o.build.output));
   log.info("{}: {} of {} from {}{}{}", o.build.output, merged.describe(),
            Progress::format_count(merged.size(), "vector"), Progress::format_count(o.build.inputs.size(), "shard"),
-           index::params_text(merged), cli::time_rate_suffix(sw.seconds(), index::file_bytes(o.build.inputs)));
+           index::params_text(merged), time_rate_suffix(sw.seconds(), index::file_bytes(o.build.inputs)));
   return Status::ok();
 }
 
@@ -153,8 +153,7 @@ Status run_search(const Options& o, Log& log) {
   BITMILL_RETURN_IF_ERROR(commit_all({out.get()}));
   log.info("searched {} {} in {} ({}, {}{}), k = {}{}", Progress::format_count(nb.rows),
            nb.rows == 1 ? "query" : "queries", o.index, ix.describe(), Progress::format_count(ix.size(), "vector"),
-           index::params_text(ix), nb.k,
-           cli::time_rate_suffix(sw.seconds(), nb.rows * q.dim() * vec_type_size(q.type())));
+           index::params_text(ix), nb.k, time_rate_suffix(sw.seconds(), nb.rows * q.dim() * vec_type_size(q.type())));
   if (st.short_rows > 0) {
     log.warn("{} of {} queries found fewer than {} neighbours (the lists probed hold fewer): raise --nprobe",
              Progress::format_count(st.short_rows), Progress::format_count(nb.rows), nb.k);

@@ -8,11 +8,11 @@
 
 #include "bitmill/base/log.h"
 #include "bitmill/base/progress.h"
+#include "bitmill/base/summary.h"
 #include "bitmill/cli/common.h"
 #include "bitmill/cli/embedding_options.h"
 #include "bitmill/cli/k_option.h"
 #include "bitmill/cli/stopwatch.h"
-#include "bitmill/cli/summary.h"
 #include "bitmill/cli/tool.h"
 #include "bitmill/index/search_both.h"
 #include "bitmill/io/output_stream.h"
@@ -70,7 +70,7 @@ Expected<mine::Job> load_job(const Options& o, Log& log) {
 void log_summary(Log& log, const Options& o, bool score_mode, size_t written, size_t nx, size_t ny, size_t k,
                  const cli::Stopwatch& sw) {
   log.info("{}{}", mine::mining_summary(score_mode, written, nx, ny, k, o.margin, o.retrieval, o.threshold),
-           cli::time_suffix(sw.seconds()));
+           time_suffix(sw.seconds()));
 }
 
 // k-NN both ways: over the FAISS indexes given, else exactly.
@@ -127,7 +127,7 @@ Status run_shard(const Options& o, const CLI::App& app, Log& log) {
   } else {
     log.info("shard {}: {} of {} source rows x {} target rows (k = {}): {}{}", shard.to_string(),
              Progress::format_count(r.rows), Progress::format_count(r.inputs.src_positions),
-             Progress::format_count(r.inputs.tgt_positions), o.k, r.path, cli::time_suffix(sw.seconds()));
+             Progress::format_count(r.inputs.tgt_positions), o.k, r.path, time_suffix(sw.seconds()));
   }
   return Status::ok();
 }

@@ -6,6 +6,7 @@
 #include <filesystem>
 
 #include "bitmill/base/progress.h"
+#include "bitmill/base/summary.h"
 #include "bitmill/filter/bitext_rules.h"
 #include "bitmill/filter/lang_id.h"
 #include "bitmill/filter/language.h"
@@ -164,12 +165,9 @@ Status FilterJob::build_mono(const FilterJobOptions& o, Log& log) {
 
 std::vector<std::string> filter_summary(const FilterStats& st, FilterMode mode, double secs) {
   std::vector<std::string> lines;
-  const double pct = st.rows ? 100.0 * static_cast<double>(st.rows - st.kept) / static_cast<double>(st.rows) : 0.0;
-  lines.push_back(fmt::format("{} in, {} kept, {} rejected ({:.1f}%) [{}, {}/s]",
-                              Progress::format_count(st.rows, mode == FilterMode::kMono ? "document" : "row"),
-                              Progress::format_count(st.kept), Progress::format_count(st.rows - st.kept), pct,
-                              Progress::format_duration(secs),
-                              Progress::format_bytes(secs > 0 ? static_cast<double>(st.bytes) / secs : 0.0)));
+  lines.push_back(
+      in_kept_text(st.rows, mode == FilterMode::kMono ? "document" : "row", st.kept, st.rows - st.kept, "rejected") +
+      time_rate_suffix(secs, st.bytes));
   std::string by_rule;
   for (size_t i = 0; i < st.rules.size(); ++i) {
     if (st.first[i] == 0) continue;

@@ -1,4 +1,4 @@
-#include "bitmill/cli/summary.h"
+#include "bitmill/base/summary.h"
 
 #include <doctest/doctest.h>
 
@@ -6,7 +6,7 @@
 #include <regex>
 #include <string>
 
-namespace bitmill::cli {
+namespace bitmill {
 namespace {
 
 // What tests/cli/run.sh replaces by [TIME] (its sed expression, as an ECMAScript regex), and the
@@ -42,4 +42,4 @@ TEST_CASE("cli: in_kept_text counts in, kept and dropped, with the dropped share
 }
 
 }  // namespace
-}  // namespace bitmill::cli
+}  // namespace bitmill

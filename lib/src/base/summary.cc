@@ -1,10 +1,10 @@
-#include "bitmill/cli/summary.h"
+#include "bitmill/base/summary.h"
 
 #include <fmt/format.h>
 
 #include "bitmill/base/progress.h"
 
-namespace bitmill::cli {
+namespace bitmill {
 
 double per_second(uint64_t count, double seconds) { return seconds > 0 ? static_cast<double>(count) / seconds : 0.0; }
 
@@ -22,4 +22,4 @@ std::string in_kept_text(uint64_t in, const std::string& noun, uint64_t kept, ui
                      Progress::format_count(dropped), dropped_word, pct);
 }
 
-}  // namespace bitmill::cli
+}  // namespace bitmill

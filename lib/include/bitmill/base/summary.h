@@ -18,7 +18,7 @@
 #include <cstdint>
 #include <string>
 
-namespace bitmill::cli {
+namespace bitmill {
 
 // `count` per second over `seconds`; 0 when no time has passed.
 double per_second(uint64_t count, double seconds);
@@ -29,4 +29,4 @@ std::string time_rate_suffix(double seconds, uint64_t bytes);
 std::string in_kept_text(uint64_t in, const std::string& noun, uint64_t kept, uint64_t dropped,
                          const std::string& dropped_word);
 
-}  // namespace bitmill::cli
+}  // namespace bitmill
