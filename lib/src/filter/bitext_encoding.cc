@@ -50,8 +50,8 @@ bool uses_format_characters(std::string_view scripts) {
 class Encoding final : public FamilyBase<Encoding> {
  public:
   Status read(const Setup& setup) {
-    BITMILL_RETURN_IF_ERROR(read_in_range(setup.config, "control-chars", "max", 0, 1e18, &max_controls_));
     BITMILL_RETURN_IF_ERROR(read_in_range(setup.config, "mojibake", "max", 0, 1e18, &max_mojibake_));
+    BITMILL_RETURN_IF_ERROR(read_in_range(setup.config, "control-chars", "max", 0, 1e18, &max_controls_));
     const bool count_format = setup.config.get_bool("control-chars", "format");
     for (int s = 0; s < 2; ++s) format_junk_[s] = count_format && !uses_format_characters(setup.lang[s]->scripts);
     return Status::ok();

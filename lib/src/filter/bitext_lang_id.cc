@@ -37,7 +37,7 @@ class LangId final : public FamilyBase<LangId> {
       for (const LangGuess& g : guesses) {
         if (g.language != nullptr && same_language(*lang_[s], *g.language)) prob += static_cast<double>(g.prob);
       }
-      return prob < min_prob_[s];
+      return !(prob >= min_prob_[s]);  // a NaN probability fails, as it always has
     });
   }
 

@@ -10,14 +10,13 @@ class Length final : public FamilyBase<Length> {
  public:
   Status read(const Setup& setup) {
     const RuleConfig& c = setup.config;
-    BITMILL_RETURN_IF_ERROR(read_in_range(c, "letters", "min-ratio", 0, 1, &min_letters_));
     BITMILL_RETURN_IF_ERROR(read_in_range(c, "length", "min-words", 0, 1e18, &min_words_));
-    BITMILL_RETURN_IF_ERROR(read_in_range(c, "length", "min-chars", 0, 1e18, &min_chars_));
     max_words_ = c.get_int("length", "max-words");
-    max_chars_ = c.get_int("length", "max-chars");
     if (max_words_ < min_words_) return invalid_argument("length.max-words is below length.min-words");
+    BITMILL_RETURN_IF_ERROR(read_in_range(c, "length", "min-chars", 0, 1e18, &min_chars_));
+    max_chars_ = c.get_int("length", "max-chars");
     if (max_chars_ < min_chars_) return invalid_argument("length.max-chars is below length.min-chars");
-    return Status::ok();
+    return read_in_range(c, "letters", "min-ratio", 0, 1, &min_letters_);
   }
 
   void check(Row& row, Verdict& v) const override {

@@ -17,10 +17,10 @@ double weighted_length(const CharCounts& c, double cjk_weight) {
 class LengthRatio final : public FamilyBase<LengthRatio> {
  public:
   Status read(const Setup& setup) {
-    min_chars_ = setup.config.get_int("length-ratio", "min-chars");
     BITMILL_RETURN_IF_ERROR(read_in_range(setup.config, "length-ratio", "max", 1, 1e9, &max_ratio_));
-    BITMILL_RETURN_IF_ERROR(read_in_range(setup.config, "length-ratio", "cjk-weight", 0, 1e3, &cjk_weight_));
-    return read_in_range(setup.config, "length-ratio", "max-cut", 1, 1e9, &max_cut_);
+    min_chars_ = setup.config.get_int("length-ratio", "min-chars");
+    BITMILL_RETURN_IF_ERROR(read_in_range(setup.config, "length-ratio", "max-cut", 1, 1e9, &max_cut_));
+    return read_in_range(setup.config, "length-ratio", "cjk-weight", 0, 1e3, &cjk_weight_);
   }
 
   void check(Row& row, Verdict& v) const override {

@@ -11,8 +11,8 @@ namespace {
 class Repetition final : public FamilyBase<Repetition> {
  public:
   Status read(const Setup& setup) {
-    BITMILL_RETURN_IF_ERROR(read_in_range(setup.config, "identical", "max-similarity", 0, 1, &max_similarity_));
-    return read_in_range(setup.config, "repeated-words", "max-run", 1, 1e18, &max_word_run_);
+    BITMILL_RETURN_IF_ERROR(read_in_range(setup.config, "repeated-words", "max-run", 1, 1e18, &max_word_run_));
+    return read_in_range(setup.config, "identical", "max-similarity", 0, 1, &max_similarity_);
   }
 
   void check(Row& row, Verdict& v) const override {

@@ -249,6 +249,31 @@ TEST_CASE("bitext rules: parameters out of range are errors naming them") {
     CHECK_MESSAGE(f.status().message().find(rule_param) != std::string::npos, f.status().message());
   }
   CHECK_FALSE(create_with(de, en, &lid, "length.max-words=0").has_value());
+
+  // Two bad values at once: the error names the one the table lists first (rules in evaluation
+  // order, then parameters in their rule's order), whichever order they are given in.
+  auto position = [](std::string_view setting) {
+    const std::string_view rule = setting.substr(0, setting.find('.'));
+    const std::string_view param = setting.substr(rule.size() + 1, setting.find('=') - rule.size() - 1);
+    const auto& specs = bitext_rule_specs();
+    for (size_t r = 0; r < specs.size(); ++r) {
+      for (size_t q = 0; specs[r].name == rule && q < specs[r].params.size(); ++q) {
+        if (specs[r].params[q].name == param) return r * 100 + q;
+      }
+    }
+    FAIL("not in the table: ", setting);
+    return size_t{0};
+  };
+  for (const char* x : bad) {
+    for (const char* y : bad) {
+      if (std::string_view(x) == y) continue;
+      auto f = create_with(de, en, &lid, std::string(x) + " " + y);
+      REQUIRE_FALSE(f.has_value());
+      const std::string_view first = position(x) < position(y) ? x : y;
+      CHECK_MESSAGE(f.status().message().starts_with(first.substr(0, first.find('='))), x, " + ", y, ": ",
+                    f.status().message());
+    }
+  }
   // lang-id needs an identifier unless it is off.
   CHECK_FALSE(create_with(de, en, nullptr).has_value());
   CHECK(create_with(de, en, nullptr, "lang-id=off").has_value());

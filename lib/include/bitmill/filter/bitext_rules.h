@@ -53,7 +53,8 @@ class BitextFilter {
   // is judged by every rule but `script` and `lang-id`; a language `lid` cannot name
   // (LanguageIdentifier::can_name) skips `lang-id` on its side.
   // Errors: a parameter out of range (invalid_argument naming RULE.PARAM; when several are, the
-  // first in table order).
+  // first in table order: rules in evaluation order, each rule's parameters as --explain lists
+  // them), or the lang-id rule on without an identifier (reported when lang-id's turn comes).
   static Expected<BitextFilter> create(const RuleConfig& config, const Language& src, const Language& tgt,
                                        const LanguageIdentifier* lid);
 
