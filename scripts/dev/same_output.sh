@@ -212,6 +212,8 @@ EOF
   run filter-mono-jsonl bitmill-filter --mono --all-reasons --rejected r.jsonl --stats s.json -o k.jsonl "$IN/docs.jsonl"
   run filter-mono-lang bitmill-filter --mono --lang en --set c4-lines.terminal-punct=false --annotate -o a.jsonl -- "$IN/docs.jsonl"
   run filter-mono-text bitmill-filter --mono --format text --rejected r.txt -o k.txt "$IN/docs.txt"
+  run filter-mono-no-newlines bitmill-filter --mono --disable fineweb-newlines --all-reasons --annotate -o a.jsonl -- "$IN/docs.jsonl"
+  run filter-mono-no-c4-lines bitmill-filter --mono --disable c4-lines --all-reasons --annotate -o a.jsonl -- "$IN/docs.jsonl"
   run filter-mono-lenient bitmill-filter --mono --set gopher-words.min=5 --set c4-min-sentences.min=1 --disable gopher-stop-words --lid none -o k.jsonl -- "$IN/docs.jsonl"
 fi
 

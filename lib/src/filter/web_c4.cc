@@ -54,8 +54,8 @@ class C4 final : public FamilyBase<C4> {
     return read_nonnegative(config, name(kMinSentences), "min", &p_.min_sentences);
   }
 
-  // Counting the kept lines' tokens needs the starts of the original's tokens (when it is tokenised).
-  uint32_t token_needs(bool) const override { return on_.on(kLines) ? uint32_t{kTokenStarts} : 0; }
+  // C4 counts the kept lines' tokens from the original's token starts, which FineWeb asks for.
+  uint32_t token_needs(bool) const override { return 0; }
 
   void check(WebDoc& doc, Verdict& v) const override {
     if (!on_.any_on()) return;

@@ -29,11 +29,11 @@
 
 namespace bitmill::filter::web {
 
-// What a family needs of tokens(). kTokenStarts alone never makes tokens() run: starts are
-// recorded when some family tokenises anyway (C4 counts kept tokens from them, or else counts the
-// tokens of its cleaned text itself, which costs the same as tokenising for it).
+// What tokens() records besides the counts (count, words, word_chars, alpha), which it always
+// has: tokens() runs when a family first asks for them, and these bits, the union of the families'
+// token_needs(), say what else to keep. Starts are recorded only when some family tokenises anyway
+// (C4 then counts the kept lines' tokens from them, for FineWeb; else the cleaned text is counted).
 enum TokenNeed : uint32_t {
-  kTokenCounts = 1,  // count, words, word_chars, alpha
   kTokenHashes = 2,  // hashes, prefix
   kTokenStarts = 4,  // starts
   kTokenSpans = 8,   // starts and ends

@@ -53,7 +53,8 @@ class FineWeb final : public FamilyBase<FineWeb> {
     return read_nonnegative(config, name(kNewlines), "max", &p_.max_newline_ratio);
   }
 
-  uint32_t token_needs(bool) const override { return 0; }
+  // The newline rule counts the words of C4's cleaned text, which C4 finds from the token starts.
+  uint32_t token_needs(bool) const override { return on_.on(kNewlines) ? uint32_t{kTokenStarts} : 0; }
 
   void check(WebDoc& doc, Verdict& v) const override {
     if (!on_.any_on()) return;

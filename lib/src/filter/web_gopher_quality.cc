@@ -94,11 +94,7 @@ class GopherQuality final : public FamilyBase<GopherQuality> {
   }
 
   uint32_t token_needs(bool english) const override {
-    const bool stop = english && on_.on(kStopWords);
-    uint32_t needs = 0;
-    if (on_.any_on(kWords, kSymbols) || on_.on(kAlpha) || stop) needs |= kTokenCounts;
-    if (stop) needs |= kTokenSpans;
-    return needs;
+    return english && on_.on(kStopWords) ? uint32_t{kTokenSpans} : 0;
   }
 
   void check(WebDoc& doc, Verdict& v) const override {
