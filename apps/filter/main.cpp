@@ -140,7 +140,7 @@ Status run_filter_tool(Options& o, Log& log) {
   o.job.mode = o.mono ? FilterMode::kMono : FilterMode::kBitext;
   BITMILL_ASSIGN_OR_RETURN(RuleConfig config, build_filter_config(o.job));
   if (o.explain) {
-    fmt::print("{}", explain_filter_config(config));
+    fmt::print("{}", config.explain());
     std::fflush(stdout);
     return Status::ok();
   }

@@ -1,15 +1,15 @@
 // Hashing for the web rules' duplicate counts (private to lib/src/filter): a hash table of 64-bit
-// keys that clears in O(1), the XXH3 hash of a string and the key of a word n-gram.
+// keys that clears in O(1), and the key of a word n-gram (strings are hashed with util/hash.h).
 //
 // Thread safety: a CountTable belongs to one thread (it lives in WebScratch).
 #pragma once
-
-#include <xxhash.h>
 
 #include <cstddef>
 #include <cstdint>
 #include <string_view>
 #include <vector>
+
+#include "bitmill/util/hash.h"
 
 namespace bitmill::filter::web {
 
@@ -77,7 +77,5 @@ inline uint64_t ngram_key(const uint64_t* h, size_t n) {
   for (size_t j = 0; j < n; ++j) k = k * kP + h[j];
   return k;
 }
-
-inline uint64_t hash_bytes(std::string_view s) { return XXH3_64bits(s.data(), s.size()); }
 
 }  // namespace bitmill::filter::web

@@ -91,8 +91,6 @@ Expected<RuleConfig> build_filter_config(const FilterJobOptions& o) {
   return config;
 }
 
-std::string explain_filter_config(const RuleConfig& config) { return config.explain(); }
-
 struct FilterJob::Parts {
   std::unique_ptr<LanguageIdentifier> lid;
   std::optional<BitextFilter> bitext;

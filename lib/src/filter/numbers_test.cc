@@ -5,7 +5,6 @@
 #include <string>
 #include <vector>
 
-#include "bitmill/text/utf8.h"
 #include "filter/extract_test_util.h"
 
 namespace bitmill::filter {

@@ -4,8 +4,6 @@
 
 #include <string>
 
-#include "bitmill/text/utf8.h"
-
 namespace bitmill::filter {
 namespace {
 

@@ -60,7 +60,7 @@ void WebDoc::tokenize() {
     }
     t.alpha += alpha;
     if (hashes) {
-      t.hashes.push_back(hash_bytes(std::string_view(b, static_cast<size_t>(e - b))));
+      t.hashes.push_back(hash64(std::string_view(b, static_cast<size_t>(e - b))));
       t.prefix.push_back(t.prefix.back() + cps);
     }
   });

@@ -121,7 +121,7 @@ class FineWeb final : public FamilyBase<FineWeb> {
       }
       const size_t cps = cp_count(line);
       st.short_lines += cps <= short_len;
-      if (on_.on(kCharDup) && !doc.table.insert(hash_bytes(line))) st.dup_chars += cps;
+      if (on_.on(kCharDup) && !doc.table.insert(hash64(line))) st.dup_chars += cps;
     };
     size_t start = 0;
     for (size_t i = cur.find('\n'); i != std::string_view::npos; i = cur.find('\n', start)) {

@@ -2,14 +2,6 @@
 
 #include <doctest/doctest.h>
 
-#include <chrono>
-#include <cmath>
-#include <cstdio>
-#include <cstdlib>
-#include <ctime>
-#include <fstream>
-#include <map>
-#include <set>
 #include <string>
 #include <vector>
 

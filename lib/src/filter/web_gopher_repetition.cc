@@ -100,7 +100,7 @@ class GopherRepetition final : public FamilyBase<GopherRepetition> {
   // Counts `e` as an element, and as a duplicate when it equals an earlier one.
   static void dup(WebDoc& doc, std::string_view e, DupStats& st) {
     ++st.elements;
-    if (!doc.table.insert(hash_bytes(e))) {
+    if (!doc.table.insert(hash64(e))) {
       ++st.duplicates;
       st.dup_chars += cp_count(e);
     }

@@ -3,12 +3,9 @@
 #include <doctest/doctest.h>
 
 #include <chrono>
-#include <cmath>
-#include <cstdio>
 #include <cstdlib>
 #include <ctime>
 #include <fstream>
-#include <map>
 #include <set>
 #include <string>
 #include <vector>

@@ -1,12 +1,9 @@
 #include "bitmill/filter/words.h"
 
 #include <doctest/doctest.h>
-#include <utf8proc.h>
 
 #include <string>
 #include <vector>
-
-#include "bitmill/text/utf8.h"
 
 namespace bitmill::filter {
 namespace {

@@ -57,11 +57,8 @@ struct FilterJobOptions {
   std::string lid_model;     // --lid-model FILE, or "" for the default
 };
 
-// The effective rule configuration (see above).
+// The effective rule configuration (see above); `--explain` prints its RuleConfig::explain().
 Expected<RuleConfig> build_filter_config(const FilterJobOptions& o);
-
-// `--explain`: the effective configuration as YAML that --config reads back.
-std::string explain_filter_config(const RuleConfig& config);
 
 class FilterJob {
  public:
