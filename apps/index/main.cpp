@@ -105,10 +105,8 @@ Status run_build(const Options& o, Log& log) {
     st.add_seconds = asw.seconds();
   }
   BITMILL_RETURN_IF_ERROR(ix.save(o.build.output));
-  const bool untrained = o.build.train_only && st.train_rows == 0;
-  const uint64_t bytes = (o.build.train_only ? st.train_rows : st.added + st.train_rows) * row_bytes;
-  log.info("{}{}", index::build_summary(st, ix, o.build.output, emb.rows(), o.build.train_only, sel.shard),
-           untrained ? "" : time_rate_suffix(sw.seconds(), bytes));
+  log.info("{}", index::build_summary(st, ix, o.build.output, emb.rows(), row_bytes, o.build.train_only, sel.shard,
+                                      sw.seconds()));
   return check_and_report(o, ix, emb, sel, st, sw, log);
 }
 

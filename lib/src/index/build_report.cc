@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "bitmill/base/progress.h"
+#include "bitmill/base/summary.h"
 
 namespace bitmill::index {
 
@@ -15,19 +16,20 @@ std::string params_text(const FaissIndex& ix) {
 }
 
 std::string build_summary(const BuildStats& st, const FaissIndex& ix, const std::string& output, uint64_t rows,
-                          bool train_only, const Shard& shard) {
+                          uint64_t row_bytes, bool train_only, const Shard& shard, double seconds) {
   if (train_only && st.train_rows == 0) {
     return fmt::format("{}: {} needs no training: written empty, for --trained", output, ix.describe());
   }
   if (train_only) {
-    return fmt::format("{}: {} trained on {} of {} vectors of dimension {}", output, ix.describe(),
-                       Progress::format_count(st.train_rows), Progress::format_count(rows), ix.dim());
+    return fmt::format("{}: {} trained on {} of {} vectors of dimension {}{}", output, ix.describe(),
+                       Progress::format_count(st.train_rows), Progress::format_count(rows), ix.dim(),
+                       time_rate_suffix(seconds, st.train_rows * row_bytes));
   }
   const std::string what = shard.is_whole() ? "" : fmt::format(" (shard {})", shard.to_string());
-  return fmt::format("{}: {} of {} of dimension {}{}{}{}", output, ix.describe(),
+  return fmt::format("{}: {} of {} of dimension {}{}{}{}{}", output, ix.describe(),
                      Progress::format_count(st.added, "vector"), ix.dim(), what,
                      st.train_rows > 0 ? fmt::format(", trained on {}", Progress::format_count(st.train_rows)) : "",
-                     params_text(ix));
+                     params_text(ix), time_rate_suffix(seconds, (st.added + st.train_rows) * row_bytes));
 }
 
 std::string recall_summary(const RecallReport& r, const FaissIndex& ix) {

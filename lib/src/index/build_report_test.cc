@@ -2,6 +2,8 @@
 
 #include <doctest/doctest.h>
 
+#include "bitmill/base/summary.h"
+
 namespace bitmill::index {
 
 TEST_CASE("index reports: what a build wrote, as bitmill-index's man page shows it") {
@@ -9,14 +11,16 @@ TEST_CASE("index reports: what a build wrote, as bitmill-index's man page shows 
   REQUIRE(ix.has_value());
   BuildStats st;
   st.added = 1200;
-  CHECK(build_summary(st, *ix, "out.faiss", 1200, false, Shard{}) == "out.faiss: Flat of 1,200 vectors of dimension 4");
+  // 16-byte rows in 2 s: the rate is over the rows added and trained on (base/summary.h's suffix).
+  CHECK(build_summary(st, *ix, "out.faiss", 1200, 16, false, Shard{}, 2.0) ==
+        "out.faiss: Flat of 1,200 vectors of dimension 4" + time_rate_suffix(2.0, 1200 * 16));
   st.train_rows = 500;
-  CHECK(build_summary(st, *ix, "s.faiss", 1200, false, Shard{1, 3}) ==
-        "s.faiss: Flat of 1,200 vectors of dimension 4 (shard 1/3), trained on 500");
-  CHECK(build_summary(st, *ix, "t.faiss", 1200, true, Shard{}) ==
-        "t.faiss: Flat trained on 500 of 1,200 vectors of dimension 4");
-  st.train_rows = 0;
-  CHECK(build_summary(st, *ix, "t.faiss", 1200, true, Shard{}) ==
+  CHECK(build_summary(st, *ix, "s.faiss", 1200, 16, false, Shard{1, 3}, 2.0) ==
+        "s.faiss: Flat of 1,200 vectors of dimension 4 (shard 1/3), trained on 500" + time_rate_suffix(2.0, 1700 * 16));
+  CHECK(build_summary(st, *ix, "t.faiss", 1200, 16, true, Shard{}, 2.0) ==
+        "t.faiss: Flat trained on 500 of 1,200 vectors of dimension 4" + time_rate_suffix(2.0, 500 * 16));
+  st.train_rows = 0;  // nothing to time
+  CHECK(build_summary(st, *ix, "t.faiss", 1200, 16, true, Shard{}, 2.0) ==
         "t.faiss: Flat needs no training: written empty, for --trained");
   CHECK(params_text(*ix).empty());
 

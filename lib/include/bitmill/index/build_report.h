@@ -18,11 +18,12 @@ namespace bitmill::index {
 std::string params_text(const FaissIndex& ix);
 
 // What a build wrote to `output`: "OUTPUT: TYPE of N vectors of dimension D (shard I/N), trained
-// on T, nprobe P", or for --train-only "OUTPUT: TYPE trained on T of R vectors of dimension D" and
-// "OUTPUT: TYPE needs no training: written empty, for --trained". `rows` is the number of rows of
-// the embeddings (training samples them).
+// on T, nprobe P [TIME, RATE/s]", or for --train-only "OUTPUT: TYPE trained on T of R vectors of
+// dimension D [TIME, RATE/s]" and, untimed, "OUTPUT: TYPE needs no training: written empty, for
+// --trained". `rows` is the number of rows of the embeddings (training samples them), `row_bytes`
+// the size of one, `seconds` the build's time; the rate is over the rows trained on and added.
 std::string build_summary(const BuildStats& st, const FaissIndex& ix, const std::string& output, uint64_t rows,
-                          bool train_only, const Shard& shard);
+                          uint64_t row_bytes, bool train_only, const Shard& shard, double seconds);
 
 // "recall@K R: H of the E exact neighbours of Q sampled rows found (TYPE, nprobe P)".
 std::string recall_summary(const RecallReport& r, const FaissIndex& ix);
