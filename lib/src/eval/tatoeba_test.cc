@@ -5,9 +5,21 @@
 #include <algorithm>
 #include <cmath>
 #include <random>
+#include <string>
 
 #include "testing/npy.h"
 #include "testing/test_util.h"
+
+// Failed comparisons of whole counts print their fields.
+template <>
+struct doctest::StringMaker<bitmill::eval::RetrievalCounts> {
+  static doctest::String convert(const bitmill::eval::RetrievalCounts& c) {
+    const std::string s = "{n " + std::to_string(c.n) + ", k " + std::to_string(c.k) + ", cos " +
+                          std::to_string(c.cos_src2tgt) + "/" + std::to_string(c.cos_tgt2src) + ", margin " +
+                          std::to_string(c.margin_src2tgt) + "/" + std::to_string(c.margin_tgt2src) + "}";
+    return s.c_str();
+  }
+};
 
 namespace bitmill::eval {
 namespace {
