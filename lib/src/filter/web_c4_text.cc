@@ -149,7 +149,7 @@ size_t count_sentences(std::string_view line) {
         --w;
       }
       const std::string_view word = line.substr(w, run - w);
-      if (cp_count(word) == 1 && (classify(decode_at(word.data(), end).cp) & kIsAlpha)) continue;
+      if (utf8_length(word) == 1 && (classify(decode_at(word.data(), end).cp) & kIsAlpha)) continue;
       if (is_abbreviation(word)) continue;
     }
     ++n;

@@ -23,7 +23,7 @@ void WebDoc::reset(std::string_view text, std::string_view lang, uint32_t token_
 }
 
 size_t WebDoc::chars() {
-  if (!chars_) chars_ = cp_count(text_);
+  if (!chars_) chars_ = utf8_length(text_);
   return *chars_;
 }
 

@@ -79,7 +79,8 @@ class FineWeb final : public FamilyBase<FineWeb> {
       return;
     }
     if (on_.judge(v, kShortLines, [&] { return ratio_above(st.short_lines, st.lines, p_.max_short_lines); })) return;
-    if (on_.judge(v, kCharDup, [&] { return ratio_above(st.dup_chars, cp_count(cur) - newlines, p_.max_char_dup); })) {
+    if (on_.judge(v, kCharDup,
+                  [&] { return ratio_above(st.dup_chars, utf8_length(cur) - newlines, p_.max_char_dup); })) {
       return;
     }
     on_.judge(v, kNewlines, [&] { return ratio_above(newlines, doc.current_tokens(), p_.max_newline_ratio); });
@@ -119,7 +120,7 @@ class FineWeb final : public FamilyBase<FineWeb> {
           (p_.unicode_terminals && last >= 0x21 && u_hasBinaryProperty(static_cast<UChar32>(last), UCHAR_S_TERM))) {
         ++st.punct;
       }
-      const size_t cps = cp_count(line);
+      const size_t cps = utf8_length(line);
       st.short_lines += cps <= short_len;
       if (on_.on(kCharDup) && !doc.table.insert(hash64(line))) st.dup_chars += cps;
     };

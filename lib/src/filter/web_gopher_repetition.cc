@@ -102,7 +102,7 @@ class GopherRepetition final : public FamilyBase<GopherRepetition> {
     ++st.elements;
     if (!doc.table.insert(hash64(e))) {
       ++st.duplicates;
-      st.dup_chars += cp_count(e);
+      st.dup_chars += utf8_length(e);
     }
   }
 

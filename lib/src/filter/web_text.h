@@ -85,13 +85,6 @@ inline char32_t last_cp(std::string_view s) {
   return decode_at(s.data() + st, s.data() + s.size()).cp;
 }
 
-// Python's len(): code points (each non-continuation byte starts one).
-inline size_t cp_count(std::string_view s) {
-  size_t n = 0;
-  for (const char c : s) n += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
-  return n;
-}
-
 inline std::string_view lstrip(std::string_view s) {
   const char* p = s.data();
   const char* end = p + s.size();

@@ -46,7 +46,7 @@ TEST_CASE("web text: Python's splitlines, strip and len") {
       [&](std::string_view l) { lines.emplace_back(l); });
   CHECK(lines == std::vector<std::string>{"a", "b", "c", "d", "e", "f", "g", "h"});
   CHECK(py_strip("\x1F \xE3\x80\x80x y\xC2\xA0\t") == "x y");
-  CHECK(cp_count("a\xC3\xA9\xE6\x97\xA5\xF0\x9F\x98\x80") == 4);
+  CHECK(utf8_length("a\xC3\xA9\xE6\x97\xA5\xF0\x9F\x98\x80") == 4);
   CHECK(last_cp("ab\xE3\x80\x82") == 0x3002);
   CHECK(last_cp("ab\xE3\x80") == 0xFFFD);                       // a truncated character is a bad byte
   CHECK(count_tokens("Hello, world... (see \"this\")") == 10);  // Hello , world ... ( see " this " )

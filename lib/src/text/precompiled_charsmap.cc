@@ -139,8 +139,7 @@ class OriginTracker {
   // n_old input characters were replaced by `replacement`.
   void account(size_t n_old, std::string_view replacement) {
     if (done()) return;
-    size_t m = 0;
-    for (char c : replacement) m += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+    const size_t m = utf8_length(replacement);
     if (m == 0) {
       if (any_output_) consumed_ += n_old;
       return;
@@ -169,12 +168,6 @@ class OriginTracker {
   size_t last_align_ = 0;  // input of the previous output
   bool any_output_ = false;
 };
-
-size_t count_chars(std::string_view s) {
-  size_t n = 0;
-  for (char c : s) n += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
-  return n;
-}
 
 // The end of the extended grapheme cluster that starts at `pos`, with utf8proc's break state
 // carried across clusters as its own segmentation does.
@@ -225,7 +218,7 @@ void PrecompiledCharsmap::normalize(std::string_view in, std::string& out, uint3
     if (cluster.size() < 6) {
       if (auto r = transform(cluster)) {
         out.append(*r);
-        track.account(count_chars(cluster), *r);
+        track.account(utf8_length(cluster), *r);
         continue;
       }
     }

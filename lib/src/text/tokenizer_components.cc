@@ -22,12 +22,6 @@ bool is_ascii(std::string_view s) {
   return true;
 }
 
-size_t count_chars(std::string_view s) {
-  size_t n = 0;
-  for (char c : s) n += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
-  return n;
-}
-
 // Byte length of the first `chars` code points of `s` (all of it when shorter).
 size_t prefix_bytes(std::string_view s, size_t chars) {
   size_t pos = 0;
@@ -71,7 +65,7 @@ class PerCharNormalizer : public NormalizerStep {
     if (origin > 0) {
       std::string prefix = text.substr(0, prefix_bytes(text, origin)), tmp;
       transform(prefix, tmp);
-      origin = static_cast<uint32_t>(count_chars(prefix));
+      origin = static_cast<uint32_t>(utf8_length(prefix));
     }
     transform(text, scratch);
   }
@@ -215,7 +209,7 @@ class Strip final : public NormalizerStep {
         end = start;
       }
     }
-    const size_t removed = count_chars(std::string_view(text).substr(0, begin));
+    const size_t removed = utf8_length(std::string_view(text).substr(0, begin));
     origin = origin > removed ? static_cast<uint32_t>(origin - removed) : 0;
     text.erase(end);
     text.erase(0, begin);
@@ -232,7 +226,7 @@ class Prepend final : public NormalizerStep {
   void apply(std::string& text, std::string&, uint32_t& origin) const override {
     if (text.empty()) return;
     text.insert(0, prefix_);
-    if (origin > 0) origin += static_cast<uint32_t>(count_chars(prefix_));
+    if (origin > 0) origin += static_cast<uint32_t>(utf8_length(prefix_));
   }
 
  private:
@@ -248,8 +242,8 @@ uint32_t replaced_origin(std::string_view s, uint32_t origin, Match&& match, std
   size_t chars = 0;  // input characters passed
   for (size_t pos = 0; pos < s.size() && chars < origin;) {
     if (const size_t len = match(s, pos); len > 0) {
-      chars += count_chars(s.substr(pos, len));
-      if (chars <= origin) out += static_cast<uint32_t>(count_chars(content));
+      chars += utf8_length(s.substr(pos, len));
+      if (chars <= origin) out += static_cast<uint32_t>(utf8_length(content));
       pos += len;
     } else {
       next_code_point(s, pos);
@@ -489,9 +483,7 @@ class PreTokenizerSequence final : public PreTokenizerStep {
 class WordPiece final : public Model {
  public:
   void tokenize(std::string_view word, std::vector<int32_t>& ids, ModelScratch&) const override {
-    size_t chars = 0;
-    for (char c : word) chars += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
-    if (chars > max_chars_) {
+    if (utf8_length(word) > max_chars_) {
       ids.push_back(unk_);
       return;
     }

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <string_view>
 
+#include "bitmill/text/utf8.h"
 #include "text/tokenizer_pipeline.h"
 
 namespace bitmill::text::detail {
@@ -208,9 +209,7 @@ Expected<std::unique_ptr<PreTokenizerStep>> parse_pre_tokenizer(const json& j, c
   if (type == "WhitespaceSplit") return make_whitespace_split();
   if (type == "Metaspace") {
     BITMILL_ASSIGN_OR_RETURN(std::string rep, get_string(j, "replacement", where));
-    size_t len = 0;
-    for (char c : rep) len += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
-    if (len != 1) return field_error(join(where, "replacement"), "expected one character");
+    if (utf8_length(rep) != 1) return field_error(join(where, "replacement"), "expected one character");
     PrependScheme scheme;
     if (const json* ps = member(j, "prepend_scheme")) {
       if (!ps->is_string()) return field_error(join(where, "prepend_scheme"), "expected a string");

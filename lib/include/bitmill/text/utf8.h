@@ -130,6 +130,14 @@ inline char32_t decode_utf8(std::string_view s, size_t& pos) {
   return c.cp;
 }
 
+// Code points of s, as Python's len() counts them: each byte that is not a continuation byte starts
+// one (on ill-formed input, each such byte counts once).
+inline size_t utf8_length(std::string_view s) {
+  size_t n = 0;
+  for (const char c : s) n += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+  return n;
+}
+
 // Appends the UTF-8 encoding of `cp` (a scalar value).
 void append_utf8(char32_t cp, std::string& out);
 
