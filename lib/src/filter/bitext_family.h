@@ -3,7 +3,7 @@
 // rules' names, help and parameters (specs()), the reading and validation of its parameters
 // (read()), and its check. bitext_rules.cc lists the families in evaluation order;
 // bitext_rule_specs() and the verdict bits follow that list. Adding a rule to a family touches
-// that family's file only; adding a family, its file and one line of the list.
+// that family's file only; adding a family, its file, its declaration below and one line of the list.
 //
 // The pair being judged is a Row: both sides as valid UTF-8 (a repaired copy of an invalid side),
 // and the features several families use, each computed at most once per pair (character counts,

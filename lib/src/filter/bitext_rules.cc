@@ -16,7 +16,7 @@ namespace {
 
 // The families in evaluation order, cheapest first; their rules make up bitext_rule_specs(), in
 // this order.
-constexpr std::array<const bitext::FamilyDef*, 9> kFamilies = {
+constexpr std::array kFamilies = {
     &bitext::kEncodingFamily,    &bitext::kLengthFamily,      &bitext::kRepetitionFamily,
     &bitext::kLengthRatioFamily, &bitext::kNumbersUrlsFamily, &bitext::kTerminalPunctFamily,
     &bitext::kScriptFamily,      &bitext::kLangIdFamily,      &bitext::kSemanticFamily,

@@ -3,7 +3,7 @@
 // parameters (specs()), the reading and validation of its parameters (read()), and its check.
 // web_rules.cc lists the families in evaluation order; web_rule_specs() and the verdict bits
 // follow that list. Adding a rule to a family touches that family's file only; adding a family,
-// its file and one line of the list.
+// its file, its declaration below and one line of the list.
 //
 // Errors: a family's create() returns invalid_argument naming RULE.PARAM for a bad value.
 // Thread safety: a Family is immutable after create(); check() is const and runs on many threads

@@ -22,7 +22,7 @@ namespace {
 
 // The families in evaluation order (datatrove's FineWeb pipeline); their rules make up
 // web_rule_specs(), in this order.
-constexpr std::array<const web::FamilyDef*, 5> kFamilies = {
+constexpr std::array kFamilies = {
     &web::kLangIdFamily, &web::kGopherRepetitionFamily, &web::kGopherQualityFamily,
     &web::kC4Family,     &web::kFineWebFamily,
 };
