@@ -6,6 +6,7 @@
 #include "bitmill/base/log.h"
 #include "bitmill/base/progress.h"
 #include "bitmill/base/summary.h"
+#include "bitmill/cli/checks.h"
 #include "bitmill/cli/common.h"
 #include "bitmill/cli/tool.h"
 #include "bitmill/encoder/embed_run.h"
@@ -97,17 +98,18 @@ int main(int argc, char** argv) {
   app.add_option("--batch-tokens", o.batch_tokens, "Token budget of one batch")
       ->type_name("N")
       ->default_val(8192)
-      ->check(CLI::Range(size_t{1}, size_t{1} << 20))
+      ->check(cli::count_in(1, cli::kMaxCount))
       ->group("Performance");
   app.add_option("--max-length", o.max_length, "Truncate inputs to N tokens (default: the model's max_seq_length)")
       ->type_name("N")
+      ->check(cli::count_in(1, cli::kMaxCount))
       ->group("Model");
   app.add_option("--prefix", o.prefix, "Prepend STR to every line (e.g. 'query: ' for e5 models)")
       ->type_name("STR")
       ->group("Input");
   app.add_option("--column", o.column, "Embed tab-separated column K (1-based) instead of the whole line")
       ->type_name("K")
-      ->check(CLI::PositiveNumber)
+      ->check(cli::count_in(1, cli::kMaxCount))
       ->group("Input");
   tool.add_shared(app, cli::kUtf8 | cli::kShard);
   app.add_option("--tmp-dir", o.common.tmp_dir, "Spool directory for .npy written to a stream (default: $TMPDIR)")

@@ -9,6 +9,7 @@
 
 #include "bitmill/base/log.h"
 #include "bitmill/base/progress.h"
+#include "bitmill/cli/checks.h"
 #include "bitmill/cli/common.h"
 #include "bitmill/cli/embedding_options.h"
 #include "bitmill/cli/k_option.h"
@@ -62,7 +63,6 @@ Status run_tatoeba(const Options& o, Log& log) {
 
 Status run_bucc(const Options& o, Log& log) {
   const cli::Stopwatch sw;
-  if (o.threshold && std::isnan(*o.threshold)) return invalid_argument("--threshold must be a number, not NaN");
   if (o.mined == "-" && o.gold == "-") return invalid_argument("--mined and --gold cannot both be standard input");
   BITMILL_ASSIGN_OR_RETURN(eval::BuccResult r, eval::evaluate_bucc(o.mined, o.gold, o.threshold));
   BITMILL_RETURN_IF_ERROR(write_table(o, eval::kBuccHeader, eval::bucc_rows(r, o.threshold)));
@@ -139,6 +139,7 @@ int main(int argc, char** argv) {
       ->group("Input");
   bucc->add_option("--threshold", o.threshold, "Score the pairs whose score is strictly above T (default: all)")
       ->type_name("T")
+      ->check(cli::a_number())
       ->group("Scoring");
   add_output_options(*bucc, o);
   tool.add_shared(*bucc, cli::kThreads | cli::kLogging);

@@ -6,6 +6,7 @@
 
 #include "bitmill/base/log.h"
 #include "bitmill/base/progress.h"
+#include "bitmill/cli/checks.h"
 #include "bitmill/cli/common.h"
 #include "bitmill/cli/streams.h"
 #include "bitmill/cli/tool.h"
@@ -34,11 +35,28 @@ Status check_outputs(const Options& o) {
   if (o.job.annotate && !o.rejected.empty()) {
     return invalid_argument("--annotate writes every row to the output; it does not take --rejected");
   }
-  for (const std::string& out : {o.rejected, o.stats}) {
-    if (!out.empty() && same_output(o.output, out)) return invalid_argument("-o and " + out + " name the same output");
+  const std::pair<const char*, const std::string*> outs[] = {
+      {"-o", &o.output}, {"--rejected", &o.rejected}, {"--stats", &o.stats}};
+  for (size_t i = 0; i < std::size(outs); ++i) {
+    for (size_t j = i + 1; j < std::size(outs); ++j) {
+      const std::string& a = *outs[i].second;
+      const std::string& b = *outs[j].second;
+      if (a.empty() || b.empty() || !same_output(a, b)) continue;
+      return invalid_argument(fmt::format("{} and {} name the same output ({})", outs[i].first, outs[j].first, b));
+    }
   }
-  if (!o.rejected.empty() && !o.stats.empty() && same_output(o.rejected, o.stats)) {
-    return invalid_argument("--rejected and --stats name the same output");
+  return Status::ok();
+}
+
+// Each mode's options are refused in the other, rather than silently ignored.
+Status check_mode_options(const CLI::App& app, bool mono) {
+  const std::vector<const char*> bitext = {"--src-lang", "--tgt-lang",  "--src-col", "--tgt-col",
+                                           "--model",    "--min-score", "--margin"};
+  const std::vector<const char*> web = {"--lang", "--text-field", "--format"};
+  for (const char* opt : mono ? bitext : web) {
+    if (app.count(opt) == 0) continue;
+    return invalid_argument(mono ? fmt::format("{} is a bitext option; --mono does not take it", opt)
+                                 : fmt::format("{} is an option of --mono (web documents)", opt));
   }
   return Status::ok();
 }
@@ -68,7 +86,8 @@ class Group {
 
 // An option given once per value (--set A --set B): every value is kept.
 CLI::Option* repeatable(CLI::Option* opt) {
-  return opt->expected(1)->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+  // CLI11 lets a vector option take every following argument; the input files must stay inputs.
+  return opt->expected(1)->allow_extra_args(false)->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
 }
 
 void add_output_options(CLI::App& app, Options& o) {
@@ -86,11 +105,16 @@ void add_bitext_options(CLI::App& app, Options& o) {
   const Group g(app, "Bitext");
   g.option("--src-lang", o.job.src_lang, "Source language (ISO 639-1 or 639-3)", "L1");
   g.option("--tgt-lang", o.job.tgt_lang, "Target language (ISO 639-1 or 639-3)", "L2");
-  g.option("--src-col", o.job.src_col, "TSV column of the source (1-based)", "N")->default_val(1);
-  g.option("--tgt-col", o.job.tgt_col, "TSV column of the target (1-based)", "N")->default_val(2);
+  g.option("--src-col", o.job.src_col, "TSV column of the source (1-based)", "N")
+      ->default_val(1)
+      ->check(cli::count_in(1, cli::kMaxCount));
+  g.option("--tgt-col", o.job.tgt_col, "TSV column of the target (1-based)", "N")
+      ->default_val(2)
+      ->check(cli::count_in(1, cli::kMaxCount));
   g.option("--model", o.job.model,
            "Sentence encoder (bitmill-embed's --model) for the semantic rule; 'default': the bundled model", "DIR");
-  g.option("--min-score", o.job.min_score, "Reject pairs whose semantic score is below X (with --model)", "X");
+  g.option("--min-score", o.job.min_score, "Reject pairs whose semantic score is below X (with --model)", "X")
+      ->check(cli::a_number());
   g.flag("--margin", o.job.margin, "Semantic score: ratio margin within the batch instead of cosine");
 }
 
@@ -136,7 +160,8 @@ Expected<std::unique_ptr<OutputStream>> open_if_given(const std::string& path) {
   return OutputStream::open(path);
 }
 
-Status run_filter_tool(Options& o, Log& log) {
+Status run_filter_tool(Options& o, const CLI::App& app, Log& log) {
+  BITMILL_RETURN_IF_ERROR(check_mode_options(app, o.mono));
   o.job.mode = o.mono ? FilterMode::kMono : FilterMode::kBitext;
   BITMILL_ASSIGN_OR_RETURN(RuleConfig config, build_filter_config(o.job));
   if (o.explain) {
@@ -172,5 +197,5 @@ int main(int argc, char** argv) {
                  "rule that failed. `bitmill-filter --explain` lists the rules and their parameters.",
                  o.common);
   add_options(tool, o);
-  return tool.run(argc, argv, [&] { return run_filter_tool(o, tool.log); });
+  return tool.run(argc, argv, [&] { return run_filter_tool(o, tool.app, tool.log); });
 }

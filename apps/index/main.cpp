@@ -7,6 +7,7 @@
 #include "bitmill/base/log.h"
 #include "bitmill/base/progress.h"
 #include "bitmill/base/summary.h"
+#include "bitmill/cli/checks.h"
 #include "bitmill/cli/common.h"
 #include "bitmill/cli/embedding_options.h"
 #include "bitmill/cli/k_option.h"
@@ -88,7 +89,9 @@ Status run_build(const Options& o, Log& log) {
   if (!ix.is_trained()) {
     const cli::Stopwatch tsw;
     st.train_rows = index::training_rows(ix, emb, o.build.train_size);
-    BITMILL_RETURN_IF_ERROR(index::train_index(ix, emb, st.train_rows));
+    std::vector<std::string> faiss_notes;
+    BITMILL_RETURN_IF_ERROR(index::train_index(ix, emb, st.train_rows, index::kDefaultSeed, &faiss_notes));
+    for (const std::string& note : faiss_notes) log.warn("FAISS: {}", note);
     st.train_seconds = tsw.seconds();
     log.debug("trained {} on {} of {} rows [{}]", ix.describe(), Progress::format_count(st.train_rows),
               Progress::format_count(emb.rows()), Progress::format_duration(st.train_seconds));
@@ -164,13 +167,13 @@ void add_param_options(CLI::App& app, Options& o, bool stored) {
                  stored ? "IVF: lists visited per query, stored with the index (default: min(128, lists))"
                         : "IVF: lists visited per query (default: the index's)")
       ->type_name("N")
-      ->check(CLI::PositiveNumber)
+      ->check(cli::count_in(1, cli::kMaxCount))
       ->group("Search");
   app.add_option("--ef-search", o.search.ef_search,
                  stored ? "HNSW: candidate list size, stored with the index (default: 128)"
                         : "HNSW: candidate list size (default: the index's)")
       ->type_name("N")
-      ->check(CLI::PositiveNumber)
+      ->check(cli::count_in(1, cli::kMaxCount))
       ->group("Search");
 }
 
@@ -190,7 +193,7 @@ void add_build_options(cli::Tool& tool, CLI::App& app, Options& o) {
   app.add_option("--train-size", o.build.train_size,
                  "Rows sampled for training (default: 64 x IVF lists, at least 65,536, at most all)")
       ->type_name("N")
-      ->check(CLI::PositiveNumber)
+      ->check(cli::count_in(1, cli::kMaxRows))
       ->group("Index");
   app.add_flag("--train-only", o.build.train_only, "Train and write the empty trained index (for --trained)")
       ->group("Index");
@@ -199,10 +202,11 @@ void add_build_options(cli::Tool& tool, CLI::App& app, Options& o) {
       ->group("Index");
   app.add_option("--batch", o.batch, "Rows converted and added per batch (default: about 64 MiB of f32)")
       ->type_name("N")
-      ->check(CLI::PositiveNumber)
+      ->check(cli::count_in(1, cli::kMaxCount))
       ->group("Performance");
   app.add_flag("--check-recall{1000}", o.build.recall_sample,
                "Report recall@k against exact search on N sampled rows (--check-recall=N; default 1000)")
+      ->check(cli::count_in(1, cli::kMaxRows).description(""))
       ->group("Check");
   cli::add_k_option(app, o.k, "Neighbours for --check-recall")->group("Check");
   app.add_option("--stats", o.build.stats, "Write a JSON summary (counts, recall, timings) to FILE")

@@ -9,6 +9,7 @@
 #include "bitmill/base/log.h"
 #include "bitmill/base/progress.h"
 #include "bitmill/base/summary.h"
+#include "bitmill/cli/checks.h"
 #include "bitmill/cli/common.h"
 #include "bitmill/cli/embedding_options.h"
 #include "bitmill/cli/k_option.h"
@@ -73,12 +74,25 @@ void log_summary(Log& log, const Options& o, bool score_mode, size_t written, si
            time_suffix(sw.seconds()));
 }
 
+// The search options name one search: the approximate one (both indexes, its parameters), or the
+// exact one (its tile and method). Options of the other are refused rather than ignored.
+Status check_search_options(const Options& o, const CLI::App& app) {
+  const bool src = !o.indexes.src.empty(), tgt = !o.indexes.tgt.empty();
+  if (src != tgt) return invalid_argument("--src-index and --tgt-index go together");
+  for (const char* opt : src ? std::vector<const char*>{"--block", "--knn-method"}
+                             : std::vector<const char*>{"--nprobe", "--ef-search"}) {
+    if (app.count(opt) == 0) continue;
+    return invalid_argument(src ? fmt::format("{} applies to the exact search, not to --src-index/--tgt-index", opt)
+                                : fmt::format("{} applies to --src-index/--tgt-index (approximate search)", opt));
+  }
+  return Status::ok();
+}
+
 // k-NN both ways: over the FAISS indexes given, else exactly.
 Status search_both(const Options& o, const mine::Job& job, const cli::Stopwatch& sw, vectors::Neighbors& fwd,
                    vectors::Neighbors& bwd, Log& log) {
   if (!o.indexes.src.empty()) {
     const cli::Stopwatch isw;
-    if (o.indexes.tgt.empty()) return invalid_argument("--src-index and --tgt-index go together");
     if (o.unify) return invalid_argument("--unify needs the exact search: an index holds every line's row");
     index::set_thread_limit(cli::thread_count(o.common));
     BITMILL_RETURN_IF_ERROR(index::search_both(o.indexes, job.src.set(), job.tgt.set(), o.search, o.k, fwd, bwd));
@@ -93,8 +107,9 @@ Status search_both(const Options& o, const mine::Job& job, const cli::Stopwatch&
   return Status::ok();
 }
 
-Status run_mine(const Options& o, bool score_mode, Log& log) {
+Status run_mine(const Options& o, const CLI::App& app, bool score_mode, Log& log) {
   const cli::Stopwatch sw;
+  BITMILL_RETURN_IF_ERROR(check_search_options(o, app));
   BITMILL_ASSIGN_OR_RETURN(mine::MineOptions mo, mine_options(o));
   BITMILL_ASSIGN_OR_RETURN(mine::Job job, load_job(o, log));
   if (score_mode) BITMILL_RETURN_IF_ERROR(mine::check_aligned(job));
@@ -117,6 +132,9 @@ Status run_shard(const Options& o, const CLI::App& app, Log& log) {
     if (app.count(opt) > 0) {
       return invalid_argument(std::string(opt) + " belongs to 'bitmill-mine merge' (--work writes neighbour lists)");
     }
+  }
+  for (const char* opt : {"--src-index", "--tgt-index", "--nprobe", "--ef-search"}) {
+    if (app.count(opt) > 0) return invalid_argument(std::string(opt) + ": --work shards the exact search only");
   }
   BITMILL_ASSIGN_OR_RETURN(Shard shard, cli::shard(o.common));
   BITMILL_RETURN_IF_ERROR(mine::check_work_dir(o.work));
@@ -180,7 +198,7 @@ void add_search_options(CLI::App& app, Options& o) {
   app.add_option("--block", o.block, "Rows per tile of the exact search (memory per thread ~ 3 x N x dim x 4 bytes)")
       ->type_name("N")
       ->default_val(2048)
-      ->check(CLI::Range(size_t{16}, size_t{1} << 20))
+      ->check(cli::count_in(16, cli::kMaxCount))
       ->group("Performance");
   app.add_option("--src-index", o.indexes.src,
                  "Search FAISS indexes (bitmill-index) instead of exactly: the source side's index")
@@ -191,9 +209,11 @@ void add_search_options(CLI::App& app, Options& o) {
       ->group("Approximate search");
   app.add_option("--nprobe", o.search.nprobe, "IVF lists visited per query (default: stored in the index)")
       ->type_name("N")
+      ->check(cli::count_in(1, cli::kMaxCount))
       ->group("Approximate search");
   app.add_option("--ef-search", o.search.ef_search, "HNSW candidate list size (default: stored in the index)")
       ->type_name("N")
+      ->check(cli::count_in(1, cli::kMaxCount))
       ->group("Approximate search");
   cli::one_of(app.add_option("--knn-method", o.knn_method,
                              "Exact search: int8 pre-filter then f32 scores (auto with AVX-512 VNNI), or f32 GEMM"),
@@ -210,7 +230,7 @@ void add_sharding_options(CLI::App& app, Options& o, bool merge) {
         ->group("Sharding");
     app.add_option("--shards", o.shards, "Number of shards (default: from the file names in --work)")
         ->type_name("N")
-        ->check(CLI::PositiveNumber)
+        ->check(cli::count_in(1, kMaxShardCount))
         ->group("Sharding");
     return;
   }
@@ -243,6 +263,7 @@ void add_job_options(cli::Tool& tool, CLI::App& app, Options& o, Command cmd) {
   }
   app.add_option("--threshold", o.threshold, "Keep pairs whose score is strictly above T (every mode)")
       ->type_name("T")
+      ->check(cli::a_number())
       ->group("Mining");
   app.add_flag("--ids", o.ids, "Add 0-based source and target line numbers: score, src_line, tgt_line, src, tgt")
       ->group("Output");
@@ -275,6 +296,6 @@ int main(int argc, char** argv) {
     if (!o.work.empty() && !score->parsed()) return run_shard(o, app, log);
     if (score->parsed() && !o.work.empty()) return invalid_argument("score: --work is for mining, not scoring");
     if (!o.common.shard.empty() || o.force) return invalid_argument("--shard and --force need --work DIR");
-    return run_mine(o, score->parsed(), log);
+    return run_mine(o, score->parsed() ? *score : app, score->parsed(), log);
   });
 }

@@ -2,6 +2,8 @@
 
 #include <unistd.h>
 
+#include "bitmill/base/printable.h"
+
 namespace bitmill {
 
 Log::Log(std::string program, LogLevel level, std::FILE* stream)
@@ -13,7 +15,10 @@ void Log::write(LogLevel level, std::string_view message) {
   const char* tag = "";
   if (level == LogLevel::kError) tag = "error: ";
   if (level == LogLevel::kWarning) tag = "warning: ";
-  fmt::print(stream_, "{}: {}{}\n", program_, tag, message);
+  // An error or warning is one line, whatever bytes of the input it quotes; other messages may
+  // be several lines by design, but never drive the terminal either.
+  const Lines lines = level <= LogLevel::kWarning ? Lines::kEscape : Lines::kKeep;
+  fmt::print(stream_, "{}: {}{}\n", program_, tag, printable(message, lines));
   std::fflush(stream_);
 }
 

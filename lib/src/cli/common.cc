@@ -5,6 +5,7 @@
 
 #include <cstdlib>
 
+#include "bitmill/cli/checks.h"
 #include "bitmill/io/signal_cleanup.h"
 #include "bitmill/util/size.h"
 #include "bitmill/version.h"
@@ -45,6 +46,7 @@ void add_thread_option(CLI::App& app, CommonOptions& o) {
   app.add_option("-t,--threads", o.threads, "Worker threads (0 = all cores); output does not depend on it")
       ->type_name("N")
       ->default_val(0)
+      ->check(count_in(0, kMaxThreads))
       ->group("Performance");
 }
 

@@ -1,11 +1,16 @@
 #include "bitmill/cli/embedding_options.h"
 
+#include "bitmill/cli/checks.h"
+
 #include "bitmill/cli/common.h"
 
 namespace bitmill::cli {
 
 void add_embedding_options(CLI::App& app, EmbeddingOptions& o) {
-  app.add_option("--dim", o.dim, "Dimension of raw (headerless) embedding files")->type_name("D")->group("Input");
+  app.add_option("--dim", o.dim, "Dimension of raw (headerless) embedding files")
+      ->check(count_in(1, kMaxCount))
+      ->type_name("D")
+      ->group("Input");
   one_of(app.add_option("--emb-dtype", o.dtype, "Element type of raw embedding files"), {"f32", "f16"})
       ->default_val("f32")
       ->group("Input");

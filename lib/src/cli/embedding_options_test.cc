@@ -88,7 +88,7 @@ TEST_CASE("cli: -k is 1 to 1024, 4 by default") {
     CHECK(parse(app, {"-k", "0"}) != "");
     CHECK(parse(app, {"-k", "1025"}) != "");
     const std::string help = app.help();
-    CHECK(help.find(range == KRangeHelp::kInValueName ? "-k N:UINT in [1 - 1024]=4" : "-k K=4 ") != std::string::npos);
+    CHECK(help.find(range == KRangeHelp::kInValueName ? "-k N:1 to 1024=4" : "-k K=4 ") != std::string::npos);
   }
 }
 

@@ -6,6 +6,7 @@
 
 #include "bitmill/kernels/kernels.h"
 #include "bitmill/kernels/l2_norm.h"
+#include "bitmill/text/utf8.h"
 
 namespace bitmill::filter {
 
@@ -21,7 +22,18 @@ SemanticScorer::SemanticScorer(std::unique_ptr<encoder::SentenceEncoder> enc, bo
 Status SemanticScorer::embed(const std::vector<std::string_view>& texts, std::vector<float>& out) const {
   const size_t n = texts.size(), dim = enc_->dim();
   std::vector<std::vector<int32_t>> ids(n);
-  for (size_t i = 0; i < n; ++i) BITMILL_RETURN_IF_ERROR(enc_->tokenize(texts[i], ids[i]));
+  std::string repaired;
+  for (size_t i = 0; i < n; ++i) {
+    // A row the utf8 rule rejects is still scored under --all-reasons and --annotate (and every
+    // row is when that rule is off): the tokenizer takes valid UTF-8 only, so it sees U+FFFD.
+    std::string_view text = texts[i];
+    if (!is_valid_utf8(text)) {
+      repaired.clear();
+      append_replacing_invalid_utf8(text, repaired);
+      text = repaired;
+    }
+    BITMILL_RETURN_IF_ERROR(enc_->tokenize(text, ids[i]));
+  }
   // Batches of similar length, as bitmill-embed does, so padding costs little; the order only
   // changes which rows share a batch, and every row's embedding is computed on its own.
   std::vector<size_t> order(n);

@@ -11,6 +11,7 @@
 #include <unordered_set>
 
 #include "index/faiss_util.h"
+#include "index/stderr_capture.h"
 
 namespace bitmill::index {
 namespace {
@@ -75,7 +76,8 @@ std::vector<int64_t> sample_rows(uint64_t n, uint64_t m, uint64_t seed) {
   return out;
 }
 
-Status train_index(FaissIndex& index, const EmbeddingSet& emb, uint64_t train_size, uint64_t seed) {
+Status train_index(FaissIndex& index, const EmbeddingSet& emb, uint64_t train_size, uint64_t seed,
+                   std::vector<std::string>* notes) {
   if (index.is_trained()) return Status::ok();
   if (emb.dim() != index.dim()) return data_error(dims_mismatch(emb, index));
   const uint64_t m = std::min(train_size, emb.rows());
@@ -88,8 +90,11 @@ Status train_index(FaissIndex& index, const EmbeddingSet& emb, uint64_t train_si
   const std::vector<int64_t> ids = sample_rows(emb.rows(), m, seed);
   std::vector<float> x(ids.size() * emb.dim());
   BITMILL_RETURN_IF_ERROR(emb.read_normalized(ids, x.data()));
+  StderrCapture faiss_says;
   try {
     index.get()->train(static_cast<faiss::Index::idx_t>(ids.size()), x.data());
+    std::vector<std::string> said = faiss_says.finish();
+    if (notes != nullptr) *notes = std::move(said);
   } catch (const std::bad_alloc&) {
     return io_error("training " + index.describe() + ": out of memory");
   } catch (const std::exception& e) {

@@ -17,7 +17,10 @@ Expected<Sentences> Sentences::load(const std::string& path, InvalidUtf8Policy u
     BITMILL_ASSIGN_OR_RETURN(bool more, in->next_block(block));
     if (!more) break;
     for (size_t i = 0; i < block.size(); ++i) {
-      s.data_.append(block.line(i));
+      // The text goes into TSV fields: a CRLF line's \r would end up inside one.
+      std::string_view line = block.line(i);
+      if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+      s.data_.append(line);
       s.ends_.push_back(s.data_.size());
     }
   }

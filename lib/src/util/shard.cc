@@ -24,6 +24,10 @@ Expected<Shard> parse_shard(std::string_view spec) {
   if (sh.count == 0 || sh.index >= sh.count) {
     return invalid_argument("invalid shard '" + std::string(spec) + "': need 0 <= I < N (shards are numbered from 0)");
   }
+  if (sh.count > kMaxShardCount) {
+    return invalid_argument("invalid shard '" + std::string(spec) + "': at most " + std::to_string(kMaxShardCount) +
+                            " shards");
+  }
   return sh;
 }
 
@@ -38,7 +42,7 @@ Expected<std::optional<Shard>> shard_from_env(const std::function<const char*(co
                             " SLURM_ARRAY_TASK_COUNT=" + count + "; pass --shard I/N");
   }
   Shard sh{i - lo, n};
-  if (sh.count == 0 || sh.index >= sh.count) {
+  if (sh.count == 0 || sh.index >= sh.count || sh.count > kMaxShardCount) {
     return invalid_argument("Slurm array task " + std::string(id) + " is outside 0.." + std::to_string(n) +
                             " after subtracting SLURM_ARRAY_TASK_MIN (a stepped --array?); pass --shard I/N");
   }

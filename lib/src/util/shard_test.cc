@@ -14,9 +14,21 @@ TEST_CASE("parse_shard accepts I/N with 0 <= I < N") {
     uint64_t i, n;
   };
   const Row rows[] = {
-      {"0/1", true, 0, 1},   {"3/16", true, 3, 16}, {"15/16", true, 15, 16}, {"16/16", false, 0, 0},
-      {"1/0", false, 0, 0},  {"-1/4", false, 0, 0}, {"1", false, 0, 0},      {"a/b", false, 0, 0},
-      {"1/4x", false, 0, 0}, {"", false, 0, 0},     {"/4", false, 0, 0},
+      {"0/1", true, 0, 1},
+      {"3/16", true, 3, 16},
+      {"15/16", true, 15, 16},
+      {"16/16", false, 0, 0},
+      {"1/0", false, 0, 0},
+      {"-1/4", false, 0, 0},
+      {"1", false, 0, 0},
+      {"a/b", false, 0, 0},
+      {"1/4x", false, 0, 0},
+      {"", false, 0, 0},
+      {"/4", false, 0, 0},
+      // At most kMaxShardCount shards; 2^64 - 1 would be a typo's million empty outputs.
+      {"0/1048576", true, 0, 1048576},
+      {"0/1048577", false, 0, 0},
+      {"5/18446744073709551615", false, 0, 0},
   };
   for (const auto& r : rows) {
     CAPTURE(r.spec);

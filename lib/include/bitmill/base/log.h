@@ -1,6 +1,8 @@
 // Logging to stderr with levels, and the one status line a progress display draws.
 //
-// stdout carries data only; every message goes to stderr as "PROGRAM: message".
+// stdout carries data only; every message goes to stderr as "PROGRAM: message", through
+// printable() (printable.h): an error or warning is always one line, and no message carries
+// terminal controls or malformed UTF-8 from the input it quotes.
 // The status line is drawn (with \r, no newline) only when stderr is a terminal; messages
 // clear it first and it is redrawn on the next update.
 //

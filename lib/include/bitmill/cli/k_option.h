@@ -3,7 +3,7 @@
 //
 // add_k_option() adds -k to `app`, bound to `k` (which must outlive the parse), with `help` saying
 // what the neighbours are for. It returns the option, for the caller to put into a group. The
-// range shows in --help as CLI11 writes it ("-k N:UINT in [1 - 1024]=4"), or, with
+// range shows in --help as CLI11 writes it ("-k N:1 to 1024=4"), or, with
 // KRangeHelp::kInDescription for a `help` that states the range itself, as a plain "-k K=4".
 // A value outside the range is a usage error (exit 1), reported by CLI11.
 //

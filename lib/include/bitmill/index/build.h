@@ -63,7 +63,11 @@ std::vector<int64_t> sample_rows(uint64_t n, uint64_t m, uint64_t seed);
 
 // Trains `index` on `train_size` rows sampled from all rows of `emb` (no-op for a trained index).
 // Errors: dimension mismatch, fewer training rows than IVF lists, a NaN/inf row, FAISS failing.
-Status train_index(FaissIndex& index, const EmbeddingSet& emb, uint64_t train_size, uint64_t seed = kDefaultSeed);
+// What FAISS prints meanwhile (its k-means warnings about too few training points) goes into
+// `notes` when given, each distinct line once ("... (x64)"), and nowhere otherwise: FAISS would
+// print it to stderr past the tool's -q. Not thread-safe while training (it redirects fd 2).
+Status train_index(FaissIndex& index, const EmbeddingSet& emb, uint64_t train_size, uint64_t seed = kDefaultSeed,
+                   std::vector<std::string>* notes = nullptr);
 
 // Adds the rows `sel` selects, with their global row numbers as ids, in batches of `batch_rows`
 // (0: default_batch_rows). `progress` (optional) gets the number of rows added so far after each

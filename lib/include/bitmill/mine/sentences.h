@@ -1,4 +1,5 @@
-// The sentences of one side of a mining job: every line of a text file (.txt, .gz, .zst or '-'),
+// The sentences of one side of a mining job: every line of a text file (.txt, .gz, .zst or '-',
+// without the \r of a CRLF line),
 // held in one arena, with the option to unify duplicates (LASER's --unify: mine each distinct
 // sentence once, through the embedding row of its first occurrence).
 //

@@ -25,6 +25,10 @@ namespace bitmill {
 
 enum class ShardBy { kLine, kFile };
 
+// The most shards a job may have: far above any array job (Slurm's MaxArraySize is at most
+// 4,000,001; clusters set a few thousand), low enough that a typo is not a million empty files.
+inline constexpr uint64_t kMaxShardCount = uint64_t{1} << 20;
+
 struct Shard {
   uint64_t index = 0;
   uint64_t count = 1;
@@ -34,7 +38,7 @@ struct Shard {
   std::string to_string() const { return std::to_string(index) + "/" + std::to_string(count); }
 };
 
-// Parses "I/N". Errors name the offending text.
+// Parses "I/N" (N at most kMaxShardCount). Errors name the offending text.
 Expected<Shard> parse_shard(std::string_view spec);
 
 // Returns the Slurm array shard if the environment describes one, nullopt otherwise.
