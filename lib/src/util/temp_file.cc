@@ -1,5 +1,6 @@
 #include "bitmill/util/temp_file.h"
 
+#include <fcntl.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -14,12 +15,22 @@ std::string TempFile::default_dir() {
 }
 
 Expected<TempFile> TempFile::create(const std::string& dir) {
-  std::string templ = (dir.empty() ? default_dir() : dir) + "/bitmill-spill-XXXXXX";
-  std::vector<char> name(templ.begin(), templ.end());
-  name.push_back('\0');
-  const int fd = ::mkstemp(name.data());
-  if (fd < 0) return errno_status("cannot create a spill file in " + (dir.empty() ? default_dir() : dir), errno);
-  ::unlink(name.data());
+  const std::string where = dir.empty() ? default_dir() : dir;
+  // O_TMPFILE: a file that never has a name, so no signal at any moment can leave one behind.
+  int fd = ::open(where.c_str(), O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+  if (fd < 0 && errno != EOPNOTSUPP && errno != EISDIR && errno != EINVAL) {
+    return errno_status("cannot create a spill file in " + where, errno);
+  }
+  if (fd < 0) {
+    // A file system without O_TMPFILE (some network ones): a name for the instant between
+    // mkstemp and unlink.
+    std::string templ = where + "/bitmill-spill-XXXXXX";
+    std::vector<char> name(templ.begin(), templ.end());
+    name.push_back('\0');
+    fd = ::mkostemp(name.data(), O_CLOEXEC);
+    if (fd < 0) return errno_status("cannot create a spill file in " + where, errno);
+    ::unlink(name.data());
+  }
   TempFile f;
   f.fd_ = fd;
   return f;

@@ -1,5 +1,7 @@
-// Anonymous temporary files for spilling: created in a directory and unlinked at once, so they
-// vanish when the descriptor is closed or the process dies, by any cause, SIGKILL included.
+// Anonymous temporary files for spilling: opened with O_TMPFILE in a directory, so they never
+// have a name and vanish when the descriptor is closed or the process dies, by any cause, SIGKILL
+// included. On a file system without O_TMPFILE, a bitmill-spill-XXXXXX file is created and
+// unlinked at once (a signal in between, microseconds, would leave that name).
 //
 // Thread safety: one thread per file.
 #pragma once
