@@ -1,0 +1,25 @@
+// FaissIndex::load (index/faiss_index.h), as bitmill-index and bitmill-mine open an index file:
+// FAISS's reader on arbitrary bytes, its exceptions (and std::bad_alloc for sizes it believes)
+// turned into errors. The contract: an error naming the file, or an inner-product index whose
+// shape can be asked for.
+#include <string>
+
+#include "bitmill/index/faiss_index.h"
+#include "fuzz_util.h"
+
+using namespace bitmill;
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  const std::string path = fuzz::write_file("in.faiss", fuzz::as_view(data, size));
+  auto ix = index::FaissIndex::load(path);
+  if (!ix) {
+    FUZZ_CHECK(ix.status().message().starts_with(path));
+    return 0;
+  }
+  (void)ix->dim();
+  (void)ix->size();
+  (void)ix->is_trained();
+  (void)ix->nlist();
+  (void)ix->describe();
+  return 0;
+}
