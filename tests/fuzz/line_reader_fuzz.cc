@@ -16,7 +16,8 @@ using namespace bitmill;
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (size < 1) return 0;
   const InvalidUtf8Policy policy = static_cast<InvalidUtf8Policy>(data[0] % 3);
-  const Shard shard{uint64_t{data[0] >> 2} % 2, uint64_t{data[0] >> 3} % 2 + 1};
+  const uint64_t bits = data[0];
+  const Shard shard{(bits >> 2) % 2, (bits >> 3) % 2 + 1};
   const std::string path = fuzz::write_file("lines", fuzz::as_view(data + 1, size - 1));
 
   auto reader = LineReader::open(path, policy);
