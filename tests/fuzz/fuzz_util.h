@@ -32,6 +32,15 @@ namespace bitmill::fuzz {
   std::abort();
 }
 
+// An error's message must start with `prefix` (the file or directory at fault); the message is
+// printed when it does not, to see what named something else.
+inline void check_names(const std::string& message, const std::string& prefix, const char* file, int line) {
+  if (message.rfind(prefix, 0) == 0) return;
+  std::fprintf(stderr, "message: %s\n", message.c_str());
+  contract_failed(("the message starts with " + prefix).c_str(), file, line);
+}
+#define FUZZ_CHECK_NAMES(message, prefix) ::bitmill::fuzz::check_names(message, prefix, __FILE__, __LINE__)
+
 // The scratch directory, created on first use and removed when the process exits normally.
 inline const std::string& scratch_dir() {
   static const std::string dir = [] {
