@@ -74,7 +74,7 @@ run_target() {
   local t=$1 dir=$work/$1 bin=build-fuzz/fuzz/$1_fuzz
   rm -rf "$dir/tmp" "$dir/log"
   mkdir -p "$dir/corpus" "$dir/artifacts" "$dir/tmp" "$dir/log"
-  local opts=(-timeout=10 -rss_limit_mb=2048 -malloc_limit_mb=3072 -max_len="$(max_len "$t")"
+  local opts=(-timeout=10 -rss_limit_mb=2048 -max_len="$(max_len "$t")"
               -print_final_stats=1 -artifact_prefix="$dir/artifacts/")
   [ -f "tests/fuzz/$t.dict" ] && opts+=(-dict="tests/fuzz/$t.dict")
   local start end left runs=0 crashes_before

@@ -116,11 +116,3 @@ inline void write_part(const std::vector<Part>& parts, size_t i, const std::stri
 }
 
 }  // namespace bitmill::fuzz
-
-// Allocations beyond 1 GiB fail (std::bad_alloc) instead of aborting: a reader that catches
-// bad_alloc from a library (FAISS sizing a vector from the file) reports it as a data error, which
-// is its contract; libFuzzer's -malloc_limit_mb (scripts/fuzz.sh: above this) still reports any
-// allocation that gets through. Weak, so a target may override it.
-extern "C" __attribute__((weak)) const char* __asan_default_options() {
-  return "allocator_may_return_null=1:max_allocation_size_mb=1024:detect_leaks=1";
-}
