@@ -7,6 +7,8 @@ set -euo pipefail
 packages=(
   # toolchain
   g++ cmake ninja-build pkg-config git
+  clang               # the fuzz build (scripts/fuzz.sh, -DBITMILL_FUZZ=ON)
+  libclang-rt-14-dev  # libFuzzer, ASan and UBSan runtimes for clang 14
   # libraries (headers + shared objects)
   libcli11-dev      # command-line parsing, shared option groups
   libtbb-dev        # oneTBB pipelines and parallel sort

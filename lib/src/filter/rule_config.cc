@@ -322,10 +322,17 @@ std::string RuleConfig::explain() const {
       const Value& v = r.values[i];
       std::string text = v.text;
       if (p.type == ParamType::kString) {
-        // A YAML double-quoted scalar: backslash and quote escaped.
+        // A YAML double-quoted scalar: backslash and quote escaped, and control characters, which
+        // YAML would fold (a line break reads back as a space) or refuse.
         std::string quoted(1, '"');
         for (char ch : v.text) {
-          if (ch == '\\' || ch == '"') quoted.push_back('\\');
+          const auto c = static_cast<unsigned char>(ch);
+          if (ch == '\\' || ch == '"') {
+            quoted.push_back('\\');
+          } else if (c < 0x20 || c == 0x7F) {
+            quoted += fmt::format("\\x{:02x}", c);
+            continue;
+          }
           quoted.push_back(ch);
         }
         quoted.push_back('"');

@@ -103,6 +103,14 @@ TEST_CASE("rule config: YAML files, errors with the line, and --explain reads ba
   REQUIRE_MESSAGE(back.load_yaml(explained).is_ok(), back.load_yaml(explained).message());
   CHECK(back.explain() == c.explain());
 
+  // String values with control characters read back too (a line break used to fold into a space).
+  RuleConfig web(FilterMode::kMono);
+  REQUIRE(web.set_param("fineweb-line-punct", "stop-chars", ".\n\t\x01\"\\!").is_ok());
+  std::ofstream(explained) << web.explain();
+  RuleConfig web_back(FilterMode::kMono);
+  REQUIRE_MESSAGE(web_back.load_yaml(explained).is_ok(), web_back.load_yaml(explained).message());
+  CHECK(web_back.get_string("fineweb-line-punct", "stop-chars") == ".\n\t\x01\"\\!");
+
   struct Bad {
     const char* text;
     const char* error_part;

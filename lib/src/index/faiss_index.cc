@@ -28,6 +28,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <limits>
 #include <new>
 #include <vector>
@@ -290,11 +291,15 @@ Expected<FaissIndex> FaissIndex::load(const std::string& path) {
     if (why.find("read error") != std::string::npos) why = "the file ends before the index does: truncated?";
     return data_error(path + ": not a valid FAISS index (" + why + ")");
   }
-  if (ix->metric_type != faiss::METRIC_INNER_PRODUCT) {
-    return data_error(
-        path + ": the index measures " +
-        (ix->metric_type == faiss::METRIC_L2 ? std::string("L2 distances") : std::string("another metric")) +
-        "; bitmill indexes use the inner product of L2-normalised rows (cosine)");
+  // FAISS stores the file's metric code in the enum unchecked; loading an enum with a value outside
+  // it is undefined, so the bytes are read as the integer they are.
+  int metric = 0;
+  static_assert(sizeof metric == sizeof ix->metric_type);
+  std::memcpy(&metric, &ix->metric_type, sizeof metric);
+  if (metric != faiss::METRIC_INNER_PRODUCT) {
+    return data_error(path + ": the index measures " +
+                      (metric == faiss::METRIC_L2 ? std::string("L2 distances") : std::string("another metric")) +
+                      "; bitmill indexes use the inner product of L2-normalised rows (cosine)");
   }
   return FaissIndex(std::move(ix), path);
 }

@@ -111,8 +111,17 @@ Expected<EmbeddingMatrix> EmbeddingMatrix::open_npy(const std::string& path) {
   if (dims.size() != 2) return bad("expected a 2-D array (rows, dim), found " + std::to_string(dims.size()) + "-D");
   m.rows_ = dims[0];
   m.dim_ = dims[1];
-  const uint64_t need = static_cast<uint64_t>(m.rows_) * m.dim_ * vec_type_size(m.type_);
+  if (m.dim_ == 0) return bad("shape (" + std::to_string(m.rows_) + ", 0) has no columns");
+  // The product is checked, not computed blindly: a forged shape such as (2**60, 256) wraps around
+  // 64 bits to a small number and would pass the size check, then every row read faults.
+  uint64_t need = 0;
+  const bool overflow = __builtin_mul_overflow(static_cast<uint64_t>(m.rows_), static_cast<uint64_t>(m.dim_), &need) ||
+                        __builtin_mul_overflow(need, uint64_t{vec_type_size(m.type_)}, &need);
   const uint64_t have = size - offset - header_len;
+  if (overflow) {
+    return bad("shape (" + std::to_string(m.rows_) + ", " + std::to_string(m.dim_) + ") is too large for the " +
+               std::to_string(have) + " data bytes the file holds");
+  }
   if (have != need) {
     return bad("holds " + std::to_string(have) + " data bytes but shape (" + std::to_string(m.rows_) + ", " +
                std::to_string(m.dim_) + ") needs " + std::to_string(need) + (have < need ? " (truncated file?)" : ""));

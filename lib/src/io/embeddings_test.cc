@@ -100,6 +100,10 @@ TEST_CASE("malformed .npy files are rejected, naming the file") {
       {"be.npy", big_endian, "unsupported dtype '>f4'"},
       {"fortran.npy", fortran, "Fortran-order"},
       {"hdr.npy", full.substr(0, 40), "truncated .npy header"},
+      // (2**60, 256) f4 is 2**70 bytes, 0 modulo 2**64: the empty file passed (issue 15).
+      {"wrap.npy", npy_header(uint64_t{1} << 60, 256, VecType::kF32), "is too large for the 0 data bytes"},
+      {"wrap4.npy", npy_header((uint64_t{1} << 62) + 1, 1, VecType::kF32) + "abcd", "is too large for the 4 data"},
+      {"nodim.npy", npy_header(3, 0, VecType::kF32), "has no columns"},
   };
   for (const auto& r : rows) {
     CAPTURE(r.name);

@@ -10,6 +10,7 @@
 #include <atomic>
 #include <bit>
 #include <charconv>
+#include <cmath>
 #include <cstring>
 #include <filesystem>
 #include <limits>
@@ -446,7 +447,7 @@ Status KnnShardSet::merge(Neighbors& fwd, Neighbors& bwd) const {
             for (size_t t = 0; t < k; ++t) {
               const float v = record_sim(record, t);
               const int64_t id = record_idx(record, k, t);
-              if (id < lo || id >= hi) {
+              if (id < lo || id >= hi || std::isnan(v)) {  // a NaN would never be inserted
                 bad_index = true;
                 break;
               }
@@ -461,11 +462,16 @@ Status KnnShardSet::merge(Neighbors& fwd, Neighbors& bwd) const {
     if (hash.digest() != h.payload_hash) {
       return data_error(path + ": corrupt neighbour lists (checksum mismatch); recompute the shard with --force");
     }
-    if (bad_index) return data_error(path + ": corrupt neighbour lists (an index out of range)");
+    if (bad_index) return data_error(path + ": corrupt neighbour lists (an index out of range, or a NaN)");
   }
-  // Every target had at least kb candidates, so no list can still hold a placeholder.
+  // Every target had at least kb candidates, so no list can still hold a placeholder, unless the
+  // files repeat a candidate: written by something else, with checksums to match.
   if (std::find(bwd.idx.begin(), bwd.idx.end(), vectors::kNoIdx) != bwd.idx.end()) {
-    return internal_error("the shards' backward lists are incomplete");
+    const std::string& first = paths_.front();
+    const std::string dir = first.substr(0, first.find_last_of('/') == std::string::npos ? 0 : first.find_last_of('/'));
+    return data_error(
+        (dir.empty() ? std::string(".") : dir) +
+        ": the shards' backward lists are incomplete (corrupt shard files?); recompute them with --force");
   }
   return Status::ok();
 }

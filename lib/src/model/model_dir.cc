@@ -11,6 +11,59 @@ namespace {
 namespace fs = std::filesystem;
 using nlohmann::json;
 
+// Every field is read through these accessors, never json::value() or get<T>() on an unchecked
+// node: those throw on a field of the wrong type ("hidden_act": 3), and an exception would escape
+// the library. A field that is absent or null takes its default, as in sentence-transformers.
+
+const char* json_kind(const json& v) {
+  if (v.is_boolean()) return "a boolean";
+  if (v.is_number()) return "a number";
+  if (v.is_string()) return "a string";
+  if (v.is_array()) return "an array";
+  if (v.is_object()) return "an object";
+  return "null";
+}
+
+Status field_error(const std::string& path, std::string_view key, const char* expected, const json& found) {
+  return data_error(path + ": '" + std::string(key) + "' must be " + expected + ", not " + json_kind(found));
+}
+
+// Member `key` of the object `j`, or nullptr when absent or null.
+const json* member(const json& j, std::string_view key) {
+  auto it = j.find(key);
+  return it == j.end() || it->is_null() ? nullptr : &*it;
+}
+
+Expected<std::string> get_string(const json& j, std::string_view key, std::string def, const std::string& path) {
+  const json* v = member(j, key);
+  if (!v) return def;
+  if (!v->is_string()) return field_error(path, key, "a string", *v);
+  return v->get<std::string>();
+}
+
+Expected<bool> get_bool(const json& j, std::string_view key, bool def, const std::string& path) {
+  const json* v = member(j, key);
+  if (!v) return def;
+  if (!v->is_boolean()) return field_error(path, key, "true or false", *v);
+  return v->get<bool>();
+}
+
+Expected<uint64_t> get_count(const json& j, std::string_view key, uint64_t def, const std::string& path) {
+  const json* v = member(j, key);
+  if (!v) return def;
+  if (!v->is_number_unsigned()) return field_error(path, key, "a non-negative integer", *v);
+  return v->get<uint64_t>();
+}
+
+// A required positive integer.
+Expected<size_t> get_size(const json& j, std::string_view key, const std::string& path) {
+  const json* v = member(j, key);
+  if (!v || !v->is_number_unsigned() || v->get<uint64_t>() == 0) {
+    return data_error(path + ": needs a positive integer '" + std::string(key) + "'");
+  }
+  return static_cast<size_t>(v->get<uint64_t>());
+}
+
 Expected<json> read_json(const std::string& path) {
   std::ifstream f(path);
   if (!f) return not_found(path + ": cannot open");
@@ -21,59 +74,77 @@ Expected<json> read_json(const std::string& path) {
   return j;
 }
 
-Expected<size_t> get_size(const json& j, const char* key, const std::string& path) {
-  if (!j.contains(key) || !j[key].is_number_unsigned() || j[key].get<uint64_t>() == 0) {
-    return data_error(path + ": needs a positive integer '" + key + "'");
-  }
-  return static_cast<size_t>(j[key].get<uint64_t>());
+Expected<json> read_json_object(const std::string& path) {
+  BITMILL_ASSIGN_OR_RETURN(json j, read_json(path));
+  if (!j.is_object()) return data_error(path + ": expected a JSON object, not " + json_kind(j));
+  return j;
 }
 
-Expected<TransformerConfig> read_config(const std::string& path) {
-  BITMILL_ASSIGN_OR_RETURN(json j, read_json(path));
-  TransformerConfig c;
-  const std::string type = j.value("model_type", "");
-  if (type == "bert")
-    c.arch = Arch::kBert;
-  else if (type == "xlm-roberta" || type == "roberta")
-    c.arch = Arch::kXlmRoberta;
-  else
-    return data_error(path + ": model_type '" + type + "' is not supported (bert, xlm-roberta)");
+Status read_sizes(const json& j, const std::string& path, TransformerConfig& c) {
   BITMILL_ASSIGN_OR_RETURN(c.vocab_size, get_size(j, "vocab_size", path));
   BITMILL_ASSIGN_OR_RETURN(c.hidden, get_size(j, "hidden_size", path));
   BITMILL_ASSIGN_OR_RETURN(c.layers, get_size(j, "num_hidden_layers", path));
   BITMILL_ASSIGN_OR_RETURN(c.heads, get_size(j, "num_attention_heads", path));
   BITMILL_ASSIGN_OR_RETURN(c.intermediate, get_size(j, "intermediate_size", path));
   BITMILL_ASSIGN_OR_RETURN(c.max_positions, get_size(j, "max_position_embeddings", path));
-  c.type_vocab = j.value("type_vocab_size", size_t{2});
-  c.layer_norm_eps = j.value("layer_norm_eps", 1e-12f);
-  c.pad_id = j.value("pad_token_id", c.arch == Arch::kXlmRoberta ? 1 : 0);
-  const std::string act = j.value("hidden_act", "gelu");
-  if (act != "gelu") return data_error(path + ": hidden_act '" + act + "' is not supported (gelu)");
+  BITMILL_ASSIGN_OR_RETURN(c.type_vocab, get_count(j, "type_vocab_size", 2, path));
   if (c.hidden % c.heads != 0) return data_error(path + ": hidden_size is not a multiple of num_attention_heads");
-  const std::string pos = j.value("position_embedding_type", "absolute");
+  return Status::ok();
+}
+
+Expected<TransformerConfig> read_config(const std::string& path) {
+  BITMILL_ASSIGN_OR_RETURN(json j, read_json_object(path));
+  TransformerConfig c;
+  BITMILL_ASSIGN_OR_RETURN(const std::string type, get_string(j, "model_type", "", path));
+  if (type == "bert")
+    c.arch = Arch::kBert;
+  else if (type == "xlm-roberta" || type == "roberta")
+    c.arch = Arch::kXlmRoberta;
+  else
+    return data_error(path + ": model_type '" + type + "' is not supported (bert, xlm-roberta)");
+  BITMILL_RETURN_IF_ERROR(read_sizes(j, path, c));
+  if (const json* eps = member(j, "layer_norm_eps")) {
+    if (!eps->is_number()) return field_error(path, "layer_norm_eps", "a number", *eps);
+    const double eps_value = eps->get<double>();
+    if (!(eps_value > 0 && eps_value < 1)) return data_error(path + ": 'layer_norm_eps' must be between 0 and 1");
+    c.layer_norm_eps = static_cast<float>(eps_value);
+  }
+  // XLM-R's positions start after the pad id, so it must be a small count, not any integer.
+  BITMILL_ASSIGN_OR_RETURN(const uint64_t pad, get_count(j, "pad_token_id", c.arch == Arch::kXlmRoberta ? 1 : 0, path));
+  if (pad >= c.vocab_size)
+    return data_error(path + ": pad_token_id " + std::to_string(pad) + " is not below vocab_size");
+  c.pad_id = static_cast<int32_t>(pad);
+  BITMILL_ASSIGN_OR_RETURN(const std::string act, get_string(j, "hidden_act", "gelu", path));
+  if (act != "gelu") return data_error(path + ": hidden_act '" + act + "' is not supported (gelu)");
+  BITMILL_ASSIGN_OR_RETURN(const std::string pos, get_string(j, "position_embedding_type", "absolute", path));
   if (pos != "absolute") return data_error(path + ": position_embedding_type '" + pos + "' is not supported");
   return c;
 }
 
 Expected<Pooling> read_pooling(const std::string& path) {
-  BITMILL_ASSIGN_OR_RETURN(json j, read_json(path));
-  const bool cls = j.value("pooling_mode_cls_token", false);
-  const bool mean = j.value("pooling_mode_mean_tokens", false);
-  const bool other = j.value("pooling_mode_max_tokens", false) || j.value("pooling_mode_mean_sqrt_len_tokens", false) ||
-                     j.value("pooling_mode_weightedmean_tokens", false) || j.value("pooling_mode_lasttoken", false);
+  BITMILL_ASSIGN_OR_RETURN(json j, read_json_object(path));
+  BITMILL_ASSIGN_OR_RETURN(const bool cls, get_bool(j, "pooling_mode_cls_token", false, path));
+  BITMILL_ASSIGN_OR_RETURN(const bool mean, get_bool(j, "pooling_mode_mean_tokens", false, path));
+  bool other = false;
+  for (const char* key : {"pooling_mode_max_tokens", "pooling_mode_mean_sqrt_len_tokens",
+                          "pooling_mode_weightedmean_tokens", "pooling_mode_lasttoken"}) {
+    BITMILL_ASSIGN_OR_RETURN(const bool on, get_bool(j, key, false, path));
+    other = other || on;
+  }
   if (cls + mean != 1 || other) return data_error(path + ": only one of cls or mean pooling is supported");
   return cls ? Pooling::kCls : Pooling::kMean;
 }
 
 Expected<DenseSpec> read_dense(const std::string& dir) {
   const std::string path = dir + "/config.json";
-  BITMILL_ASSIGN_OR_RETURN(json j, read_json(path));
+  BITMILL_ASSIGN_OR_RETURN(json j, read_json_object(path));
   DenseSpec d;
   d.dir = dir;
   BITMILL_ASSIGN_OR_RETURN(d.in, get_size(j, "in_features", path));
   BITMILL_ASSIGN_OR_RETURN(d.out, get_size(j, "out_features", path));
-  d.bias = j.value("bias", true);
-  const std::string act = j.value("activation_function", "torch.nn.modules.linear.Identity");
+  BITMILL_ASSIGN_OR_RETURN(d.bias, get_bool(j, "bias", true, path));
+  BITMILL_ASSIGN_OR_RETURN(const std::string act,
+                           get_string(j, "activation_function", "torch.nn.modules.linear.Identity", path));
   if (act.ends_with("Tanh"))
     d.activation = Activation::kTanh;
   else if (act.ends_with("Identity"))
@@ -81,6 +152,38 @@ Expected<DenseSpec> read_dense(const std::string& dir) {
   else
     return data_error(path + ": activation_function '" + act + "' is not supported (Tanh, Identity)");
   return d;
+}
+
+// One entry of modules.json into `spec`; `seen` collects the module kinds met so far.
+struct SeenModules {
+  bool transformer = false, pooling = false, is_static = false;
+};
+
+Status read_module(const json& m, size_t i, const std::string& modules_path, ModelSpec& spec, SeenModules& seen) {
+  const std::string where = modules_path + ": module " + std::to_string(i);
+  if (!m.is_object()) return data_error(where + ": expected an object, not " + json_kind(m));
+  BITMILL_ASSIGN_OR_RETURN(const std::string type, get_string(m, "type", "", where));
+  BITMILL_ASSIGN_OR_RETURN(const std::string sub, get_string(m, "path", "", where));
+  const std::string mdir = sub.empty() ? spec.dir : spec.dir + "/" + sub;
+  if (type.ends_with(".Transformer")) {
+    spec.transformer_dir = mdir;
+    seen.transformer = true;
+  } else if (type.ends_with(".StaticEmbedding")) {
+    spec.is_static = true;
+    spec.static_dir = mdir;
+    seen.is_static = true;
+  } else if (type.ends_with(".Pooling")) {
+    BITMILL_ASSIGN_OR_RETURN(spec.pooling, read_pooling(mdir + "/config.json"));
+    seen.pooling = true;
+  } else if (type.ends_with(".Dense")) {
+    BITMILL_ASSIGN_OR_RETURN(DenseSpec d, read_dense(mdir));
+    spec.dense.push_back(std::move(d));
+  } else if (type.ends_with(".Normalize")) {
+    spec.normalize = true;
+  } else {
+    return data_error(modules_path + ": module type '" + type + "' is not supported");
+  }
+  return Status::ok();
 }
 
 }  // namespace
@@ -94,53 +197,32 @@ size_t max_model_length(const TransformerConfig& c) {
 }
 
 Expected<ModelSpec> read_model_dir(const std::string& dir) {
-  if (!fs::is_directory(dir)) return not_found(dir + ": model directory not found");
+  std::error_code ec;  // the error_code overloads: the throwing ones would let an exception out
+  if (!fs::is_directory(dir, ec)) return not_found(dir + ": model directory not found");
   ModelSpec spec;
   spec.dir = dir;
   spec.transformer_dir = dir;
   const std::string modules_path = dir + "/modules.json";
-  if (fs::exists(modules_path)) {
+  if (fs::exists(modules_path, ec)) {
     BITMILL_ASSIGN_OR_RETURN(json mods, read_json(modules_path));
     if (!mods.is_array()) return data_error(modules_path + ": expected a list of modules");
-    bool have_transformer = false, have_pooling = false, have_static = false;
-    for (const auto& m : mods) {
-      const std::string type = m.value("type", "");
-      const std::string sub = m.value("path", "");
-      const std::string mdir = sub.empty() ? dir : dir + "/" + sub;
-      if (type.ends_with(".Transformer")) {
-        spec.transformer_dir = mdir;
-        have_transformer = true;
-      } else if (type.ends_with(".StaticEmbedding")) {
-        spec.is_static = true;
-        spec.static_dir = mdir;
-        have_static = true;
-      } else if (type.ends_with(".Pooling")) {
-        BITMILL_ASSIGN_OR_RETURN(spec.pooling, read_pooling(mdir + "/config.json"));
-        have_pooling = true;
-      } else if (type.ends_with(".Dense")) {
-        BITMILL_ASSIGN_OR_RETURN(DenseSpec d, read_dense(mdir));
-        spec.dense.push_back(std::move(d));
-      } else if (type.ends_with(".Normalize")) {
-        spec.normalize = true;
-      } else {
-        return data_error(modules_path + ": module type '" + type + "' is not supported");
-      }
-    }
-    if (have_static) {
-      if (have_transformer || have_pooling || !spec.dense.empty()) {
+    SeenModules seen;
+    for (size_t i = 0; i < mods.size(); ++i) BITMILL_RETURN_IF_ERROR(read_module(mods[i], i, modules_path, spec, seen));
+    if (seen.is_static) {
+      if (seen.transformer || seen.pooling || !spec.dense.empty()) {
         return data_error(modules_path + ": a StaticEmbedding model may only be followed by Normalize");
       }
       return spec;
     }
-    if (!have_transformer) return data_error(modules_path + ": no Transformer module");
-    if (!have_pooling) return data_error(modules_path + ": no Pooling module");
+    if (!seen.transformer) return data_error(modules_path + ": no Transformer module");
+    if (!seen.pooling) return data_error(modules_path + ": no Pooling module");
   }
   BITMILL_ASSIGN_OR_RETURN(spec.config, read_config(spec.transformer_dir + "/config.json"));
   for (const std::string& p :
        {spec.transformer_dir + "/sentence_bert_config.json", dir + "/sentence_bert_config.json"}) {
-    if (fs::exists(p)) {
-      BITMILL_ASSIGN_OR_RETURN(json sb, read_json(p));
-      spec.max_seq_length = sb.value("max_seq_length", size_t{0});
+    if (fs::exists(p, ec)) {
+      BITMILL_ASSIGN_OR_RETURN(json sb, read_json_object(p));
+      BITMILL_ASSIGN_OR_RETURN(spec.max_seq_length, get_count(sb, "max_seq_length", 0, p));
       break;
     }
   }

@@ -77,6 +77,21 @@ TEST_CASE("inconsistent directories are rejected, naming the file") {
       {"unknown module", "modules.json",
        R"([{"path":"","type":"sentence_transformers.models.Transformer"},{"path":"x","type":"my.Custom"}])",
        "module type 'my.Custom' is not supported"},
+      // Fields of the wrong type (issue 15: each was an uncaught nlohmann::json exception).
+      {"act number", "config.json",
+       R"({"model_type":"bert","vocab_size":100,"hidden_size":8,"num_hidden_layers":2,"num_attention_heads":2,)"
+       R"("intermediate_size":16,"max_position_embeddings":32,"hidden_act":3})",
+       "'hidden_act' must be a string, not a number"},
+      {"config list", "config.json", "[1]", "config.json: expected a JSON object, not an array"},
+      {"modules numbers", "modules.json", "[1, 2]", "module 0: expected an object, not a number"},
+      {"path number", "modules.json", R"([{"path":0,"type":"sentence_transformers.models.Transformer"}])",
+       "module 0: 'path' must be a string, not a number"},
+      {"cls string", "1_Pooling/config.json", R"({"pooling_mode_cls_token":"yes"})",
+       "'pooling_mode_cls_token' must be true or false, not a string"},
+      {"max_seq_length string", "sentence_bert_config.json", R"({"max_seq_length":"long"})",
+       "'max_seq_length' must be a non-negative integer, not a string"},
+      {"dense bias", "2_Dense/config.json", R"({"in_features":8,"out_features":4,"bias":1})",
+       "'bias' must be true or false, not a number"},
   };
   for (const auto& r : rows) {
     CAPTURE(r.name);
@@ -89,6 +104,33 @@ TEST_CASE("inconsistent directories are rejected, naming the file") {
     CHECK(spec.status().message().find(d.path()) == 0);
   }
   CHECK(read_model_dir("/nonexistent/model").status().code() == StatusCode::kNotFound);
+}
+
+TEST_CASE("config.json values of the right type but out of range") {
+  const std::string base = std::string(kBertConfig).substr(0, std::string(kBertConfig).size() - 1);
+  struct Row {
+    std::string extra, part;
+  };
+  const Row rows[] = {
+      {R"(,"layer_norm_eps":"tiny")", "'layer_norm_eps' must be a number, not a string"},
+      {R"(,"layer_norm_eps":-1)", "'layer_norm_eps' must be between 0 and 1"},
+      {R"(,"pad_token_id":100)", "pad_token_id 100 is not below vocab_size"},
+      {R"(,"pad_token_id":-1)", "'pad_token_id' must be a non-negative integer, not a number"},
+  };
+  for (const auto& r : rows) {
+    CAPTURE(r.extra);
+    TempDir d;
+    write_file(d.file("config.json"), base + r.extra + "}");
+    auto spec = read_model_dir(d.path());
+    REQUIRE_FALSE(spec.has_value());
+    CHECK(spec.status().message().find(r.part) != std::string::npos);
+  }
+  // null is the default, as sentence-transformers reads it.
+  TempDir d;
+  write_file(d.file("config.json"), base + R"(,"pad_token_id":null,"layer_norm_eps":null})");
+  auto spec = read_model_dir(d.path());
+  REQUIRE(spec.has_value());
+  CHECK(spec->config.pad_id == 0);
 }
 
 }  // namespace

@@ -5,6 +5,7 @@
 #include <atomic>
 #include <cstring>
 
+#include "bitmill/text/utf8.h"
 #include "text/hf_unicode.h"
 
 namespace bitmill::text::detail {
@@ -90,6 +91,7 @@ Expected<PrecompiledCharsmap> PrecompiledCharsmap::parse(std::string_view blob) 
                   static_cast<uint32_t>(u[3]) << 24;
   }
   m.normalized_.assign(blob.substr(4 + trie_bytes));
+  BITMILL_RETURN_IF_ERROR(m.validate());
   for (size_t c = 0; c < 128; ++c) {
     const char ch = static_cast<char>(c);
     const auto r = m.transform(std::string_view(&ch, 1));
@@ -97,6 +99,54 @@ Expected<PrecompiledCharsmap> PrecompiledCharsmap::parse(std::string_view blob) 
   }
   m.fast_ = !simple_paths_for_testing();
   return m;
+}
+
+// Every node reachable from the root, checked once: its children and its leaf inside the trie, and
+// each replacement a NUL-terminated, valid UTF-8 string inside the string table. normalize()
+// appends replacements to text that the later steps take to be valid UTF-8, so a blob damaged in
+// transit must fail here rather than reach them.
+Status PrecompiledCharsmap::validate() const {
+  const size_t n = units_.size();
+  std::vector<bool> seen(n, false);
+  std::vector<size_t> todo;  // reached nodes whose children are still to check
+  // Children of the node whose own unit is at `node` (the root, index 0, has no leaf of its own:
+  // transform() never reads one).
+  const auto visit = [&](size_t node, bool root) -> Status {
+    const size_t base = node ^ offset_of(units_[node]);
+    if (base >= n) {
+      return data_error("trie node " + std::to_string(node) + " points to unit " + std::to_string(base) +
+                        ", outside the " + std::to_string(n) + "-unit trie");
+    }
+    if (!root && has_leaf(units_[node])) BITMILL_RETURN_IF_ERROR(check_replacement(value_of(units_[base])));
+    for (size_t c = 1; c < 256; ++c) {
+      const size_t child = base ^ c;
+      if (child >= n || label_of(units_[child]) != c || seen[child]) continue;
+      seen[child] = true;
+      todo.push_back(child);
+    }
+    return Status::ok();
+  };
+  BITMILL_RETURN_IF_ERROR(visit(0, true));
+  while (!todo.empty()) {
+    const size_t node = todo.back();
+    todo.pop_back();
+    BITMILL_RETURN_IF_ERROR(visit(node, false));
+  }
+  return Status::ok();
+}
+
+Status PrecompiledCharsmap::check_replacement(size_t at) const {
+  if (at >= normalized_.size()) {
+    return data_error("replacement offset " + std::to_string(at) + " is outside the " +
+                      std::to_string(normalized_.size()) + "-byte string table");
+  }
+  const std::string_view rest = std::string_view(normalized_).substr(at);
+  const size_t nul = rest.find('\0');
+  if (nul == std::string_view::npos) return data_error("replacement at " + std::to_string(at) + " has no NUL");
+  if (!is_valid_utf8(rest.substr(0, nul))) {
+    return data_error("replacement at " + std::to_string(at) + " is not valid UTF-8");
+  }
+  return Status::ok();
 }
 
 std::optional<std::string_view> PrecompiledCharsmap::transform(std::string_view chunk) const {

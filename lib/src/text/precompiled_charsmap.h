@@ -32,11 +32,12 @@ namespace bitmill::text::detail {
 
 class PrecompiledCharsmap {
  public:
-  // Errors (kDataError): a blob too short, a trie size past its end or not a multiple of 4.
+  // Errors (kDataError): a blob too short, a trie size past its end or not a multiple of 4, a trie
+  // node pointing outside the trie, a replacement outside the string table, without its NUL or
+  // not valid UTF-8 (every node reachable from the root is checked).
   static Expected<PrecompiledCharsmap> parse(std::string_view blob);
 
-  // The replacement of the shortest key that prefixes `chunk`; nullopt when no key does. Keys or
-  // offsets pointing outside the blob count as absent rather than being read.
+  // The replacement of the shortest key that prefixes `chunk`; nullopt when no key does.
   std::optional<std::string_view> transform(std::string_view chunk) const;
 
   // Appends the normalised form of `in` (valid UTF-8) to `out`. With `origin`, also maps that
@@ -45,6 +46,9 @@ class PrecompiledCharsmap {
   void normalize(std::string_view in, std::string& out, uint32_t* origin = nullptr) const;
 
  private:
+  Status validate() const;
+  Status check_replacement(size_t at) const;
+
   std::vector<uint32_t> units_;
   std::string normalized_;
   // Per ASCII byte: its replacement as (offset in normalized_ << 32 | length), or kIdentity.

@@ -4,6 +4,8 @@
 // becomes fairseq's 3; <mask> comes after the last piece.
 #include <sentencepiece_processor.h>
 
+#include <exception>
+
 #include "bitmill/text/utf8.h"
 #include "text/tokenizer_pipeline.h"
 
@@ -51,7 +53,12 @@ class SentencePieceTokenizer final : public Tokenizer {
     if (const size_t bad = find_invalid_utf8(text); bad != std::string_view::npos) {
       return data_error("invalid UTF-8 at byte " + std::to_string(bad));
     }
-    const auto st = sp_->Encode(text, &pieces);
+    sentencepiece::util::Status st;
+    try {
+      st = sp_->Encode(text, &pieces);
+    } catch (const std::exception& e) {
+      return internal_error(std::string("sentencepiece: ") + e.what());
+    }
     if (!st.ok()) return internal_error("sentencepiece: " + st.ToString());
     return Status::ok();
   }
@@ -70,8 +77,14 @@ Expected<std::unique_ptr<Tokenizer>> load_sentencepiece_bpe(const std::string& p
   // Read it ourselves so that a missing or unreadable file gets the usual errno message.
   BITMILL_ASSIGN_OR_RETURN(const std::string bytes, read_text_file(path));
   auto sp = std::make_unique<sentencepiece::SentencePieceProcessor>();
-  if (const auto st = sp->LoadFromSerializedProto(bytes); !st.ok()) {
-    return data_error(path + ": not a SentencePiece model: " + st.ToString());
+  // libsentencepiece validates little of the model and throws from its trie builder (darts-clone)
+  // on some malformed ones, e.g. an empty piece: caught here so that it is an error, not an abort.
+  try {
+    if (const auto st = sp->LoadFromSerializedProto(bytes); !st.ok()) {
+      return data_error(path + ": not a SentencePiece model: " + st.ToString());
+    }
+  } catch (const std::exception& e) {
+    return data_error(path + ": not a SentencePiece model: " + e.what());
   }
   // The fairseq mapping assumes SentencePiece's default layout, <unk> at 0.
   if (sp->unk_id() != 0) {
