@@ -92,3 +92,9 @@ import numpy as np
 np.save('r.npy', np.random.default_rng(0).standard_normal((3000, 32)).astype('float32'))"
 bitmill-index --factory IVF16,PQ8np -o pq.faiss r.npy 2>&1 | grep -v 'pq.faiss:'
 bitmill-index -q --force --factory IVF16,PQ8np -o pq.faiss r.npy 2>&1 | wc -l
+
+echo "--- a damaged FAISS index (a product quantizer with M = 0: FAISS divides by it)"
+cp $CASES/../fuzz/corpus/faiss_index/regress-pq-m0-sigfpe pq0.faiss
+bitmill-mine --src $S/mine/deu.txt --tgt $S/mine/eng.txt --src-emb deu.npy --tgt-emb eng.npy --src-index pq0.faiss \
+  --tgt-index pq0.faiss -o out.tsv
+check $?

@@ -36,6 +36,7 @@
 #include "bitmill/io/output_stream.h"
 #include "bitmill/kernels/l2_norm.h"
 #include "index/faiss_util.h"
+#include "index/sigfpe_guard.h"
 
 namespace bitmill::index {
 namespace {
@@ -282,7 +283,8 @@ Expected<FaissIndex> FaissIndex::load(const std::string& path) {
   if (!f) return errno_status(path, errno);
   std::unique_ptr<faiss::Index> ix;
   try {
-    ix.reset(faiss::read_index(f.get()));
+    const bool read = call_catching_sigfpe([&] { ix.reset(faiss::read_index(f.get())); });
+    if (!read) return data_error(path + ": not a valid FAISS index (a count in it is zero where FAISS divides by it)");
   } catch (const std::bad_alloc&) {
     return data_error(path + ": not a valid FAISS index (it asks for more memory than there is)");
   } catch (const std::exception& e) {
