@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "bitmill/io/signal_cleanup.h"
+#include "bitmill/io/stale_temps.h"
 
 namespace bitmill {
 namespace {
@@ -61,14 +62,21 @@ class FileTarget {
       direct_ = true;
       return Status::ok();
     }
-    tmp_ = path + ".tmp." + std::to_string(::getpid());
+    // What killed writers of this output left (SIGKILL runs no handler). Not an error when it
+    // fails: the stale file only wastes space, and this run's own output does not depend on it.
+    (void)remove_stale_temp_outputs(path);
+    tmp_ = temp_output_path(path);
+    // Registered before it exists, so that no signal can land between the two and leave it.
+    slot_ = register_temp_path(tmp_.c_str());
     fd_ = ::open(tmp_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
     if (fd_ < 0) {
       const int err = errno;
+      unregister_temp_path(slot_);
+      slot_ = -1;
       tmp_.clear();
       return errno_status(path, err);
     }
-    slot_ = register_temp_path(tmp_.c_str());
+    lock_fd_ = lock_temp_output(fd_);
     return Status::ok();
   }
 
@@ -109,6 +117,7 @@ class FileTarget {
     unregister_temp_path(slot_);
     slot_ = -1;
     tmp_.clear();
+    release_lock();
     // Make the rename itself durable.
     const int dfd = ::open(dir_of(path_).c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (dfd >= 0) {
@@ -129,12 +138,19 @@ class FileTarget {
       unregister_temp_path(slot_);
       tmp_.clear();
     }
+    release_lock();
+  }
+
+  void release_lock() {
+    if (lock_fd_ >= 0) ::close(lock_fd_);
+    lock_fd_ = -1;
   }
 
   std::string path_;
   std::string tmp_;
   int fd_ = -1;
   int slot_ = -1;
+  int lock_fd_ = -1;     // holds the temporary file's lock until it is renamed or removed
   bool direct_ = false;  // writing to a device or FIFO in place
 };
 

@@ -2,7 +2,9 @@
 
 #include <doctest/doctest.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 #include <zlib.h>
 #include <zstd.h>
@@ -10,6 +12,7 @@
 
 #include <filesystem>
 
+#include "bitmill/io/stale_temps.h"
 #include "testing/test_util.h"
 
 namespace bitmill {
@@ -197,6 +200,72 @@ TEST_CASE("commit_all finishes every output before renaming any") {
   CHECK(testing::read_file(d.file("a.txt")) == "A\n");
   CHECK(testing::exists(d.file("b.txt.zst")));
   CHECK((*a)->write("late").code() == StatusCode::kInternal);
+}
+
+}  // namespace
+}  // namespace bitmill
+
+namespace bitmill {
+namespace {
+
+// A child that opens `path`, writes part of it and is killed by SIGKILL before committing, as the
+// OOM killer or a batch system would: no handler runs. Returns the child's pid.
+pid_t sigkilled_writer(const std::string& path) {
+  const pid_t pid = ::fork();
+  if (pid == 0) {
+    auto out = OutputStream::open(path);
+    if (out.has_value() && (*out)->write(big_text()).is_ok()) ::raise(SIGKILL);
+    ::_exit(3);
+  }
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  REQUIRE(WIFSIGNALED(status));
+  REQUIRE(WTERMSIG(status) == SIGKILL);
+  return pid;
+}
+
+TEST_CASE("open removes what SIGKILLed writers of that output left, and only that") {
+  TempDir d;
+  const std::string path = d.file("out.txt.zst"), other = d.file("other.txt");
+  const std::string left_a = path + ".tmp." + std::to_string(sigkilled_writer(path));
+  CHECK(exists(left_a));  // what a killed run leaves: its partial temporary file
+  const std::string left_c = other + ".tmp." + std::to_string(sigkilled_writer(other));
+  // The next (killed) writer of `path` removed the first one's before leaving its own.
+  const std::string left_b = path + ".tmp." + std::to_string(sigkilled_writer(path));
+  CHECK_FALSE(exists(left_a));
+  CHECK(exists(left_b));
+  CHECK(exists(left_c));
+  CHECK_FALSE(exists(path));
+  {
+    auto out = OutputStream::open(path);
+    REQUIRE(out.has_value());
+    CHECK_FALSE(exists(left_b));
+    CHECK((*out)->write_line("complete").is_ok());
+    CHECK((*out)->commit().is_ok());
+  }
+  CHECK(unzstd_reference(read_file(path)) == "complete\n");
+  CHECK(exists(left_c));  // another output's: its own next writer removes it
+}
+
+TEST_CASE("a writer keeps its temporary file locked until the rename, so no sweep takes it") {
+  TempDir d;
+  const std::string a = d.file("a.txt");
+  auto oa = OutputStream::open(a);
+  REQUIRE(oa.has_value());
+  CHECK((*oa)->write_line("A").is_ok());
+  CHECK((*oa)->finish().is_ok());  // closed, not yet renamed: what commit_all does between outputs
+  // Renamed as if written by a dead process (another host's pid): only the lock protects it now.
+  const std::string disguised = a + ".tmp." + std::to_string(testing::dead_pid());
+  REQUIRE(::link(tmp_name(a).c_str(), disguised.c_str()) == 0);
+  auto n = remove_stale_temp_outputs(a);
+  REQUIRE(n.has_value());
+  CHECK(*n == 0);
+  CHECK(exists(disguised));
+  CHECK((*oa)->commit().is_ok());  // the rename releases the lock
+  n = remove_stale_temp_outputs(a);
+  REQUIRE(n.has_value());
+  CHECK(*n == 1);
+  CHECK(read_file(a) == "A\n");
 }
 
 }  // namespace

@@ -3,6 +3,8 @@
 #include <filesystem>
 #include <system_error>
 
+#include "bitmill/io/stale_temps.h"
+
 namespace bitmill::mine {
 
 KnnShardInputs knn_settings(const KnnOptions& knn, bool unify) {
@@ -58,7 +60,11 @@ Expected<ShardRun> run_knn_shard(const Job& job, const KnnOptions& knn, bool uni
   r.inputs = knn_inputs(job, knn_settings(knn, unify));
   r.path = knn_shard_path(work, shard);
   BITMILL_ASSIGN_OR_RETURN(r.reused, shard_done(r.path, r.inputs, force));
-  if (r.reused) return r;
+  if (r.reused) {
+    // A computed shard's writer removes them itself (OutputStream::open); a kept one's does not.
+    (void)remove_stale_temp_outputs(r.path);
+    return r;
+  }
   Neighbors fwd, bwd;
   BITMILL_RETURN_IF_ERROR(knn_shard(job.src.set(), job.tgt.set(), knn, shard, fwd, bwd));
   BITMILL_RETURN_IF_ERROR(write_knn_shard(r.path, shard, r.inputs, fwd, bwd));

@@ -141,9 +141,13 @@ TEST_CASE("mine: check_work_dir and shard_done") {
   CHECK(!first->reused);
   CHECK(first->path == knn_shard_path(dir.path(), whole));
   CHECK(first->rows == 2);
+  // A rerun that keeps the file still removes what a killed run of the shard left.
+  const std::string left = first->path + ".tmp." + std::to_string(testing::dead_pid());
+  testing::write_file(left, "partial");
   auto again = run_knn_shard(*job, ko, false, whole, dir.path(), false);
   REQUIRE(again.has_value());
   CHECK(again->reused);
+  CHECK_FALSE(testing::exists(left));
   auto forced = run_knn_shard(*job, ko, false, whole, dir.path(), true);
   REQUIRE(forced.has_value());
   CHECK(!forced->reused);

@@ -18,6 +18,7 @@
 #include <set>
 
 #include "bitmill/io/output_stream.h"
+#include "bitmill/io/stale_temps.h"
 #include "bitmill/util/hash.h"
 #include "bitmill/util/mapped_file.h"
 #include "bitmill/vectors/neighbors.h"
@@ -396,6 +397,12 @@ Expected<KnnShardSet> KnnShardSet::open(const std::string& dir, std::optional<ui
     }
     set.headers_.push_back(h);
   }
+  // Every shard is complete, so what killed tasks left of these shards' files (a task killed,
+  // then rerun on another node) is garbage. Not an error when that fails: the merge skips them.
+  (void)remove_stale_temp_outputs_in(dir, [n](std::string_view name) {
+    const auto s = shard_of_name(name);
+    return s && s->count == n;
+  });
   return set;
 }
 

@@ -192,6 +192,30 @@ std::string merge_error(const std::string& dir, std::optional<uint64_t> count = 
   return set->merge(f, b).message();
 }
 
+TEST_CASE("opening a complete set removes what dead shard tasks left of its files, and only that") {
+  TempDir dir;
+  const pid_t dead = testing::dead_pid();
+  auto tmp = [&](const std::string& name) { return dir.file(name) + ".tmp." + std::to_string(dead); };
+  write_job(dir.path(), inputs_for(20, 9, 3));
+  // (Created after the shards: writing a shard removes its own file's leftovers.)
+  for (const char* name : {"knn.1-of-3.bin", "knn.2-of-3.bin"}) testing::write_file(tmp(name), "partial");
+  // While a shard is missing, the set is not complete: its task may be running on another node.
+  const std::string last = knn_shard_path(dir.path(), Shard{2, 3});
+  std::filesystem::rename(last, last + ".away");
+  CHECK_FALSE(KnnShardSet::open(dir.path(), 3).has_value());
+  CHECK(testing::exists(tmp("knn.1-of-3.bin")));
+  std::filesystem::rename(last + ".away", last);
+  // Another shard count's, another job's and this process's own are not this merge's to remove.
+  const std::string own = dir.file("knn.0-of-3.bin.tmp." + std::to_string(::getpid()));
+  for (const std::string& kept : {tmp("knn.0-of-2.bin"), tmp("mined.tsv"), own}) testing::write_file(kept, "x");
+  REQUIRE(KnnShardSet::open(dir.path(), 3).has_value());
+  CHECK_FALSE(testing::exists(tmp("knn.1-of-3.bin")));
+  CHECK_FALSE(testing::exists(tmp("knn.2-of-3.bin")));
+  CHECK(testing::exists(tmp("knn.0-of-2.bin")));
+  CHECK(testing::exists(tmp("mined.tsv")));
+  CHECK(testing::exists(own));
+}
+
 TEST_CASE("damaged, missing and mismatched shard files are errors naming the file") {
   TempDir dir;
   const KnnShardInputs in = inputs_for(20, 9, 3);

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <stdlib.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <filesystem>
@@ -45,5 +46,16 @@ inline std::string read_file(const std::string& path) {
 }
 
 inline bool exists(const std::string& path) { return std::filesystem::exists(path); }
+
+// The pid of a process that has exited and been reaped: what a SIGKILLed writer leaves in its
+// temporary file names. (The kernel could hand it out again, but not within a test's lifetime
+// short of a pid wrap-around.)
+inline pid_t dead_pid() {
+  const pid_t pid = ::fork();
+  if (pid == 0) ::_exit(0);
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  return pid;
+}
 
 }  // namespace bitmill::testing

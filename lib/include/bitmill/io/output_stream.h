@@ -4,7 +4,8 @@
 // "PATH.tmp.<pid>" in the same directory and only commit() makes it appear under its name
 // (flush, fsync, rename, fsync of the directory). Destroying an uncommitted stream, an error, or
 // a fatal signal (see signal_cleanup.h) removes the temporary file, so a reader never sees a
-// half-written output. Compression follows the extension: .gz (gzip level 6) or .zst (zstd
+// half-written output. What SIGKILL leaves, open() removes before it starts: PATH.tmp.<pid>
+// files of processes that are gone (stale_temps.h). Compression follows the extension: .gz (gzip level 6) or .zst (zstd
 // level 3); plain otherwise.
 //
 // Thread safety: one thread per stream.

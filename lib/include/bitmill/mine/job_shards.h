@@ -9,7 +9,8 @@
 // it was given).
 //
 // run_knn_shard() is one array task's work: the shard's lists computed and written, or the
-// complete file of an earlier run of the same task kept.
+// complete file of an earlier run of the same task kept. Either way, the temporary files of the
+// shard's file that killed runs left are removed (io/stale_temps.h).
 //
 // Errors (messages for bitmill-mine, naming its options and files):
 //   check_work_dir: "DIR: no such directory (--work); create it first" (not found), "DIR: not a

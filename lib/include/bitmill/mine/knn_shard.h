@@ -125,7 +125,8 @@ class KnnShardSet {
   // Opens the headers of shards 0..N-1 in `dir`; N = `count`, else find_knn_shard_count(). Errors:
   // a missing shard (the first missing file named, every missing index listed), a bad header or
   // size, a file that holds another shard than its name says, a file computed from different
-  // inputs or options than shard 0's.
+  // inputs or options than shard 0's. Once all N are found complete, removes the temporary
+  // files of those shards that dead processes left in `dir` (io/stale_temps.h).
   static Expected<KnnShardSet> open(const std::string& dir, std::optional<uint64_t> count = std::nullopt);
 
   uint64_t count() const { return headers_.size(); }
