@@ -1,7 +1,7 @@
 """Kill anywhere: every tool, killed by SIGKILL or SIGTERM at a random moment, then rerun.
 
 Usage: scripts/kill_test.sh [--trials N] [--tool T...] [--seed S] [--scale full|small]
-                            [--bin DIR] [--work DIR] [--keep] [--allow-spill-names] [-v]
+                            [--bin DIR] [--work DIR] [--keep] [-v]
 
 For each case (scripts/kill_test_inputs.py: a tool on a generated input, sharded steps and merges
 included), one uninterrupted run makes the reference outputs and times the run. Then each trial,
@@ -15,9 +15,7 @@ in a fresh folder:
   3. reruns the command to completion and checks exit 0, byte-identical outputs, and that the
      output, work and --tmp-dir folders hold nothing but the outputs (no *.tmp.<pid> file of the
      killed run, no spill file, no partial shard).
-A spill file is created by mkstemp() and unlinked at once (util/temp_file.cc), so a signal that
-lands between the two leaves its name, bitmill-spill-XXXXXX, in --tmp-dir, where nothing removes
-it: a known defect, which fails the run unless --allow-spill-names counts it in a column instead.
+Spill files never have a name (O_TMPFILE, util/temp_file.cc), so none may be left in --tmp-dir.
 The delays and signals come from --seed (per case, so one case's draws do not depend on which
 others run). Prints a table per case and exits 1 on any failure, 2 on a usage or set-up error.
 """
@@ -26,7 +24,6 @@ import argparse
 import hashlib
 import os
 import random
-import re
 import shutil
 import signal
 import subprocess
@@ -38,9 +35,6 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import kill_test_inputs as inputs  # noqa: E402
 
 SIGNALS = (signal.SIGKILL, signal.SIGTERM)
-# A spill file's name, which util/temp_file.cc's TempFile::create gives by mkstemp() and removes at
-# once: a signal between the two leaves it (a known defect; --allow-spill-names tolerates it).
-SPILL_NAME = re.compile(r"^tmp/bitmill-spill-[A-Za-z0-9]{6}$")
 
 
 def digest(path):
@@ -84,17 +78,11 @@ def strays(case, trial):
     return sorted(found - expected)
 
 
-def split_spill_names(files, allow):
-    """(files that fail, spill names tolerated): with `allow`, spill names do not fail."""
-    spill = [f for f in files if SPILL_NAME.match(f)] if allow else []
-    return [f for f in files if f not in spill], spill
-
-
 class Tally:
     def __init__(self, name):
         self.name = name
         self.trials = self.sigkill = self.sigterm = self.mid_run = self.finished = 0
-        self.kill_left = self.identical = self.stray = self.spill_names = 0
+        self.kill_left = self.identical = self.stray = 0
         self.failures = []
 
     def fail(self, trial, what):
@@ -137,9 +125,8 @@ def one_trial(case, k, rng, ref, ref_time, inputs_dir, base, tally, opts):
     left = temp_leftovers(trial)
     if left:
         tally.kill_left += 1
-        bad_left, spill = split_spill_names(left, opts.allow_spill_names)
-        if sig == signal.SIGTERM and bad_left:
-            tally.fail(k, f"SIGTERM after {delay:.3f} s left {', '.join(bad_left)}")
+        if sig == signal.SIGTERM:
+            tally.fail(k, f"SIGTERM after {delay:.3f} s left {', '.join(left)}")
     rc2, _ = run_to_end(argv, f"{base}/{case.name}/rerun.log", timeout=60 + 30 * ref_time)
     if rc2 != 0:
         with open(f"{base}/{case.name}/rerun.log") as f:
@@ -150,9 +137,7 @@ def one_trial(case, k, rng, ref, ref_time, inputs_dir, base, tally, opts):
         tally.identical += 1
     elif missing or differ:
         tally.fail(k, f"after the rerun: missing {missing}, different {differ}")
-    extra, spill = split_spill_names(strays(case, trial), opts.allow_spill_names)
-    if spill:
-        tally.spill_names += 1
+    extra = strays(case, trial)
     if extra:
         tally.stray += 1
         tally.fail(k, f"after the rerun, stray files: {', '.join(extra)}")
@@ -185,9 +170,6 @@ def print_table(tallies, ref_times):
             "temp left by kill", "identical after rerun", "stray files", "failures")
     rows = [(t.name, f"{ref_times[t.name]:.2f} s", t.trials, t.sigkill, t.sigterm, t.mid_run, t.finished,
              t.kill_left, f"{t.identical}/{t.trials}", t.stray, len(t.failures)) for t in tallies]
-    if any(t.spill_names for t in tallies):
-        head += ("spill names tolerated",)
-        rows = [r + (t.spill_names,) for r, t in zip(rows, tallies)]
     print("| " + " | ".join(head) + " |")
     print("|" + "|".join("---" if i == 0 else "--:" for i in range(len(head))) + "|")
     for r in rows:
@@ -205,8 +187,6 @@ def main():
     ap.add_argument("--work", help="folder for inputs and trials (default: a new one under $TMPDIR)")
     ap.add_argument("--keep", action="store_true", help="keep the work folder")
     ap.add_argument("-v", "--verbose", action="store_true", help="one line per trial on stderr")
-    ap.add_argument("--allow-spill-names", action="store_true",
-                    help="do not fail on a spill file's name left in --tmp-dir (the known mkstemp-to-unlink window)")
     a = ap.parse_args()
     all_cases = inputs.cases(os.path.abspath(a.bin), a.scale)
     known = {c.name for c in all_cases} | {c.tool for c in all_cases}

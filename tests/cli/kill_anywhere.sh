@@ -3,8 +3,4 @@
 # on small generated inputs. No output may exist under its name unless complete, and a rerun must
 # give the uninterrupted run's bytes and remove what the killed run left. The script exits 1 on
 # any failure and prints the table and the failures, which run.sh shows.
-# --allow-spill-names: a signal between mkstemp() and unlink() in util/temp_file.cc leaves a spill
-# file's name (about 1 dedup trial in 50 under load); counted, not failed, until TempFile creates
-# its files without a name (O_TMPFILE). Drop the option then.
-/usr/bin/python3 "$CASES/../../scripts/kill_test.py" --bin "$BIN" --scale small --trials 5 --seed 15 --work "$PWD/kill" \
-  --allow-spill-names
+/usr/bin/python3 "$CASES/../../scripts/kill_test.py" --bin "$BIN" --scale small --trials 5 --seed 15 --work "$PWD/kill"

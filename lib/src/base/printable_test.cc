@@ -5,7 +5,7 @@
 namespace bitmill {
 namespace {
 
-TEST_CASE("printable: well-formed UTF-8 passes; controls and malformed bytes are escaped") {
+TEST_CASE("printable: well-formed UTF-8 passes, controls and malformed bytes are escaped") {
   struct Row {
     std::string in, out;
   };

@@ -11,7 +11,7 @@ namespace {
 // The error a validator gives for `value` ("" when it accepts it).
 std::string check(const CLI::Validator& v, std::string value) { return v(value); }
 
-TEST_CASE("count_in: decimal digits only, inside the range; never a wrapped negative") {
+TEST_CASE("count_in: decimal digits only, inside the range, never a wrapped negative") {
   const CLI::Validator v = count_in(0, 1024);
   struct Row {
     const char* value;

@@ -12,7 +12,7 @@ namespace {
 using testing::TempDir;
 using testing::write_file;
 
-TEST_CASE("parse_mined_line: score, source line, target line; later columns ignored") {
+TEST_CASE("parse_mined_line: score, source line, target line, later columns ignored") {
   struct Row {
     const char* line;
     double score;
@@ -125,7 +125,7 @@ TEST_CASE("evaluate_bucc on files: hand-computed P/R/F1 at a threshold and at th
   CHECK(!none->best.has_value());
 }
 
-TEST_CASE("evaluate_bucc: errors name file and line; an empty gold standard is an error") {
+TEST_CASE("evaluate_bucc: errors name file and line, an empty gold standard is an error") {
   TempDir dir;
   write_file(dir.file("gold.tsv"), "0\t0\n1\t1\n");
   write_file(dir.file("bad_gold.tsv"), "0\t0\n1 1\n");

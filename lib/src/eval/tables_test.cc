@@ -40,7 +40,7 @@ TEST_CASE("eval: the tatoeba row holds the label, n and the four accuracies in p
   CHECK(a.tgt2src_cos == doctest::Approx(500.0 / 7));
 }
 
-TEST_CASE("eval: the tatoeba label is --name, else the embedding files' stems; tabs and breaks are refused") {
+TEST_CASE("eval: the tatoeba label is --name, else the embedding files' stems, tabs and breaks are refused") {
   CHECK(*tatoeba_label("", "dir/deu.v2.npy", "/x/eng.npy") == "deu.v2:eng");
   CHECK(*tatoeba_label("mine", "a.npy", "b.npy") == "mine");
   for (const char* bad : {"a\tb", "a\nb", "a\rb"}) {

@@ -61,7 +61,7 @@ TEST_CASE("retrieval on a hub: cosine fails once, the ratio margin recovers it")
   CHECK(score_retrieval(fwd, bwd) == want);
 }
 
-TEST_CASE("margin ties go to the first candidate; a translation outside the k candidates is an error") {
+TEST_CASE("margin ties go to the first candidate, a translation outside the k candidates is an error") {
   struct Row {
     const char* what;
     vectors::Neighbors lists, other;

@@ -11,7 +11,7 @@
 namespace bitmill::index {
 namespace {
 
-TEST_CASE("index: search rows are query, rank, id, sim per neighbour found; padding is left out") {
+TEST_CASE("index: search rows are query, rank, id, sim per neighbour found, padding is left out") {
   testing::TempDir dir;
   vectors::Neighbors nb;
   nb.rows = 3;

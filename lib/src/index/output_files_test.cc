@@ -28,7 +28,7 @@ TEST_CASE("index: outputs must be regular files, or stdout, or not there yet") {
   CHECK(!output_exists(dir.file("new.faiss")));
 }
 
-TEST_CASE("index: a complete index of the same shape is kept; another one is an error; --force builds") {
+TEST_CASE("index: a complete index of the same shape is kept, another one is an error, --force builds") {
   TempDir dir;
   const size_t n = 5, d = 3;
   std::vector<float> v(n * d);

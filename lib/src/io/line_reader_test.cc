@@ -42,7 +42,7 @@ Result read_lines(const std::string& path, InvalidUtf8Policy policy) {
   return r;
 }
 
-TEST_CASE("lines split at \\n only; a final line without newline counts") {
+TEST_CASE("lines split at \\n only, a final line without newline counts") {
   TempDir d;
   struct Row {
     std::string content;

@@ -93,7 +93,7 @@ TEST_CASE("process_gone only for a pid that names no process") {
   CHECK(process_gone(dead_pid()));
 }
 
-TEST_CASE("the temporary files of dead writers of that output go; everything else stays") {
+TEST_CASE("the temporary files of dead writers of that output go, everything else stays") {
   TempDir d;
   const std::string out = d.file("out.txt");
   const pid_t dead = dead_pid();

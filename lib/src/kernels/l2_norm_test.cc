@@ -45,7 +45,7 @@ TEST_CASE("l2_normalize: each element is x / ||x|| to within two f32 roundings")
   }
 }
 
-TEST_CASE("l2_normalize: zero rows stay zero; non-finite rows are refused and left alone") {
+TEST_CASE("l2_normalize: zero rows stay zero, non-finite rows are refused and left alone") {
   std::vector<float> zero(16, 0.0f);
   CHECK(l2_normalize(zero.data(), zero.size()));
   for (float v : zero) CHECK(v == 0.0f);

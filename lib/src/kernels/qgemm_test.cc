@@ -314,7 +314,7 @@ TEST_CASE("qgemm: the dequantised product is within the quantisation error of th
   }
 }
 
-TEST_CASE("qgemm: PackedQ8 moves leave the source empty; empty shapes do nothing") {
+TEST_CASE("qgemm: PackedQ8 moves leave the source empty, empty shapes do nothing") {
   const std::vector<float> w{1, 2, 3, 4, 5, 6};  // 3 x 2: scales 2/127, 4/127, 6/127
   PackedQ8 p = pack_q8(2, 3, w.data(), 2);
   PackedQ8 q = std::move(p);

@@ -30,7 +30,7 @@ struct Files {
   }
 };
 
-TEST_CASE("mine: load_job reads both sides; --unify keeps each distinct line's first row") {
+TEST_CASE("mine: load_job reads both sides, --unify keeps each distinct line's first row") {
   Files f("a\nb\na\nc\n", "x\nx\ny\n", 4, 3);
   auto job = load_job(f.files, true, InvalidUtf8Policy::kFail, npy_opener());
   REQUIRE(job.has_value());

@@ -106,7 +106,7 @@ void planted(size_t nx, size_t ny, size_t d, float scale, std::mt19937& rng, std
   }
 }
 
-TEST_CASE("knn_both int8: exactly the f32 method's neighbours; bits independent of tiles and threads") {
+TEST_CASE("knn_both int8: exactly the f32 method's neighbours, bits independent of tiles and threads") {
   TempDir dir;
   std::mt19937 rng(11);
   struct Case {

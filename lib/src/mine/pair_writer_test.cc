@@ -27,7 +27,7 @@ std::vector<std::vector<std::string>> read_tsv(const std::string& path) {
   return rows;
 }
 
-TEST_CASE("mine: PairWriter writes score, [line numbers,] source and target; the score reads back exactly") {
+TEST_CASE("mine: PairWriter writes score, [line numbers,] source and target, the score reads back exactly") {
   TempDir dir;
   testing::write_file(dir.file("s.txt"), "a b\nc\na b\n");
   testing::write_file(dir.file("t.txt"), "x\ny z\n");

@@ -50,7 +50,7 @@ TEST_CASE("a sentence-transformers directory: pooling, dense, normalize, max_seq
   CHECK(max_model_length(spec->config) == 32);
 }
 
-TEST_CASE("a bare Hugging Face directory gets mean pooling; XLM-R positions reserve pad_id + 1") {
+TEST_CASE("a bare Hugging Face directory gets mean pooling, XLM-R positions reserve pad_id + 1") {
   TempDir d;
   write_file(d.file("config.json"),
              R"({"model_type":"xlm-roberta","vocab_size":100,"hidden_size":8,"num_hidden_layers":1,)"
