@@ -27,6 +27,7 @@ add_compile_options(-fsanitize=${BITMILL_SANITIZE} -fno-omit-frame-pointer
 add_link_options(-fsanitize=${BITMILL_SANITIZE})
 # Likewise, TSan's instrumentation makes GCC 12 see a "potential null pointer dereference" in
 # libstdc++'s std::string as CLI11's StringTools.hpp moves it; the Release build keeps it.
+# On bitmill_flags, after its -Wnull-dereference, for the later flag wins.
 if("thread" IN_LIST bitmill_sanitizers)
-  add_compile_options(-Wno-null-dereference)
+  target_compile_options(bitmill_flags INTERFACE -Wno-null-dereference)
 endif()
