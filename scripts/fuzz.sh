@@ -12,7 +12,8 @@
 # target (the input is saved as crash-*, leak-* or timeout-* in its working folder) and it starts
 # again for the rest of its time, at most 3 times.
 #
-# --smoke (for CI): every target runs its seeds, then fuzzes for about 20 s; exits 1 on a crash.
+# --smoke (for CI): every target runs its seeds, then 1000 mutations from a fixed libFuzzer seed,
+# so the same tree gives the same run (a CI gate must not turn red by chance); exits 1 on a crash.
 #
 # At the end a table per target goes to stderr: executions, exec/s, coverage (libFuzzer's final
 # cov: and ft:), corpus size, crashes; and the same as TSV to FILE (default
@@ -86,7 +87,9 @@ run_target() {
     [ $left -gt 0 ] && [ $runs -le 3 ] || break
     runs=$((runs + 1))
     # TMPDIR: the targets' scratch files (fuzz_util.h), removed with the run.
-    TMPDIR=$PWD/$dir/tmp "$bin" "${opts[@]}" -max_total_time=$left "$dir/corpus" "tests/fuzz/corpus/$t" \
+    local budget=(-max_total_time=$left)
+    [ $smoke = 1 ] && budget=(-seed=1 -runs=1000)
+    TMPDIR=$PWD/$dir/tmp "$bin" "${opts[@]}" "${budget[@]}" "$dir/corpus" "tests/fuzz/corpus/$t" \
       >"$dir/log/run$runs.log" 2>&1 || true
     [ $smoke = 1 ] && break
     # Stop at a clean end; after a crash, go on for the rest of the time.
