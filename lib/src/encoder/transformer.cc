@@ -8,6 +8,8 @@
 #include <tbb/enumerable_thread_specific.h>
 #include <tbb/parallel_for.h>
 
+#include "bitmill/util/parallel.h"
+
 #include "bitmill/kernels/kernels.h"
 #include "bitmill/kernels/l2_norm.h"
 #include "bitmill/model/safetensors.h"
@@ -73,7 +75,7 @@ void for_row_blocks(size_t rows, const F& f) {
     if (rows > 0) f(size_t{0}, rows);
     return;
   }
-  tbb::parallel_for(tbb::blocked_range<size_t>(0, blocks, 1), [&](const tbb::blocked_range<size_t>& r) {
+  parallel_loop(tbb::blocked_range<size_t>(0, blocks, 1), [&](const tbb::blocked_range<size_t>& r) {
     for (size_t b = r.begin(); b != r.end(); ++b) f(b * kRowBlock, std::min(rows, (b + 1) * kRowBlock));
   });
 }
@@ -245,7 +247,7 @@ struct TokenRows {
 void attention(const TokenRows& t, size_t H, size_t heads, const std::vector<float>& qkv, std::vector<float>& ctx) {
   const size_t dh = H / heads;
   const float scale = 1.0f / std::sqrt(static_cast<float>(dh));
-  tbb::parallel_for(tbb::blocked_range<size_t>(0, t.offset.size() - 1, 1), [&](const tbb::blocked_range<size_t>& r) {
+  parallel_loop(tbb::blocked_range<size_t>(0, t.offset.size() - 1, 1), [&](const tbb::blocked_range<size_t>& r) {
     std::vector<float> scores;
     for (size_t s = r.begin(); s != r.end(); ++s) {
       const size_t len = t.length(s);

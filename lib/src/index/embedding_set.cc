@@ -3,6 +3,8 @@
 #include <tbb/blocked_range.h>
 #include <tbb/parallel_for.h>
 
+#include "bitmill/util/parallel.h"
+
 #include <algorithm>
 #include <atomic>
 #include <limits>
@@ -57,7 +59,7 @@ Status EmbeddingSet::read_normalized(std::span<const int64_t> ids, float* out) c
   const size_t d = dim_;
   constexpr int64_t kNone = std::numeric_limits<int64_t>::max();
   std::atomic<int64_t> bad{kNone};  // the smallest global row that is not finite, so the error is deterministic
-  tbb::parallel_for(tbb::blocked_range<size_t>(0, ids.size(), 256), [&](const tbb::blocked_range<size_t>& b) {
+  parallel_loop(tbb::blocked_range<size_t>(0, ids.size(), 256), [&](const tbb::blocked_range<size_t>& b) {
     for (size_t i = b.begin(); i != b.end(); ++i) {
       const auto id = static_cast<uint64_t>(ids[i]);
       const size_t f =

@@ -25,6 +25,8 @@
 #include <tbb/enumerable_thread_specific.h>
 #include <tbb/parallel_for.h>
 
+#include "bitmill/util/parallel.h"
+
 #include <algorithm>
 #include <cerrno>
 #include <cstdio>
@@ -458,7 +460,7 @@ Status for_each_slice(size_t n, Slice&& slice) {
   const size_t slices = (n + kSearchSlice - 1) / kSearchSlice;
   std::vector<Status> errors(slices);
   SingleThreadedBlas blas;
-  tbb::parallel_for(tbb::blocked_range<size_t>(0, slices, 1), [&](const tbb::blocked_range<size_t>& r) {
+  parallel_loop(tbb::blocked_range<size_t>(0, slices, 1), [&](const tbb::blocked_range<size_t>& r) {
     SingleThreadedOmp omp;
     for (size_t sl = r.begin(); sl != r.end(); ++sl) {
       const size_t b = sl * kSearchSlice;
@@ -537,6 +539,12 @@ Status search_knn(const FaissIndex& index, const vectors::RowSet& queries, const
 }
 
 void set_thread_limit(size_t threads) {
+#if defined(__SANITIZE_THREAD__)
+  // FAISS's OpenMP team and OpenBLAS's threads live in uninstrumented libraries: ThreadSanitizer
+  // would see their reads of bitmill's buffers but not the hand-off to them. Their threading is
+  // theirs to test; under TSan they run on the calling thread (bitmill's own tasks still do not).
+  threads = 1;
+#endif
   const int t = static_cast<int>(std::clamp<size_t>(threads, 1, 4096));
   omp_set_num_threads(t);
   // FAISS's matrix products (training, adding) run on the system BLAS, usually OpenBLAS.

@@ -5,6 +5,8 @@
 #include <tbb/enumerable_thread_specific.h>
 #include <tbb/parallel_for.h>
 
+#include "bitmill/util/parallel.h"
+
 #include <algorithm>
 #include <atomic>
 #include <cmath>
@@ -63,7 +65,7 @@ Status inverse_norms(const RowSet& r, bool normalize, std::vector<float>& inv) {
   const size_t n = r.size(), d = r.matrix->dim();
   inv.assign(n, 1.0f);
   std::atomic<size_t> bad{std::numeric_limits<size_t>::max()};
-  tbb::parallel_for(tbb::blocked_range<size_t>(0, n, 4096), [&](const tbb::blocked_range<size_t>& b) {
+  parallel_loop(tbb::blocked_range<size_t>(0, n, 4096), [&](const tbb::blocked_range<size_t>& b) {
     std::vector<float> row(d);
     for (size_t i = b.begin(); i != b.end(); ++i) {
       const size_t src = r.source_row(i);
@@ -102,7 +104,7 @@ void knn_f32(const RowSet& x, const RowSet& y, const KnnOptions& o, const std::v
   std::vector<std::mutex> fwd_mu(na), bwd_mu(nb);
   tbb::enumerable_thread_specific<Scratch> scratch;
 
-  tbb::parallel_for(tbb::blocked_range2d<size_t>(0, na, 1, 0, nb, 1), [&](const tbb::blocked_range2d<size_t>& r) {
+  parallel_loop(tbb::blocked_range2d<size_t>(0, na, 1, 0, nb, 1), [&](const tbb::blocked_range2d<size_t>& r) {
     Scratch& w = scratch.local();
     for (size_t a = r.rows().begin(); a != r.rows().end(); ++a) {
       const size_t a0 = a * tile, a1 = std::min(nx, a0 + tile), ma = a1 - a0;

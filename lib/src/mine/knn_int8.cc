@@ -5,6 +5,8 @@
 #include <tbb/enumerable_thread_specific.h>
 #include <tbb/parallel_for.h>
 
+#include "bitmill/util/parallel.h"
+
 #include <algorithm>
 #include <cmath>
 #include <mutex>
@@ -91,7 +93,7 @@ std::vector<PackedTile> pack_tiles(const RowSet& y, const std::vector<float>& in
                                    size_t tile) {
   const size_t ny = y.size(), d = y.matrix->dim();
   std::vector<PackedTile> ys(t1 - t0);
-  tbb::parallel_for(size_t{t0}, t1, [&](size_t t) {
+  parallel_loop(size_t{t0}, t1, [&](size_t t) {
     PackedTile& p = ys[t - t0];
     p.b0 = t * tile;
     p.mb = std::min(ny, p.b0 + tile) - p.b0;
@@ -296,7 +298,7 @@ void knn_int8(const RowSet& x, const RowSet& y, const KnnOptions& o, const std::
     // Quantise and pack this block of y once; every x tile then passes over it.
     const std::vector<PackedTile> ys = pack_tiles(y, inv_y, t0, std::min(nb, t0 + tiles_per_block), tile);
     // Each x tile is one task, the only writer of its rows' forward lists during this block.
-    tbb::parallel_for(size_t{0}, na, [&](size_t a) {
+    parallel_loop(size_t{0}, na, [&](size_t a) {
       Int8Scratch& w = scratch.local();
       const size_t a0 = a * tile, ma = std::min(nx, a0 + tile) - a0;
       w.xa.build(x, inv_x, a0, a0 + ma);

@@ -3,7 +3,9 @@
 #include <fmt/format.h>
 #include <tbb/blocked_range.h>
 #include <tbb/parallel_for.h>
+
 #include <xxhash.h>
+#include "bitmill/util/parallel.h"
 
 #include <algorithm>
 #include <array>
@@ -445,7 +447,7 @@ Status KnnShardSet::merge(Neighbors& fwd, Neighbors& bwd) const {
       for (size_t r0 = 0; r0 < ny; r0 += per_chunk) {
         const size_t r1 = std::min(ny, r0 + per_chunk);
         hash.update(p, (r1 - r0) * rec);
-        tbb::parallel_for(tbb::blocked_range<size_t>(r0, r1, 1024), [&](const tbb::blocked_range<size_t>& b) {
+        parallel_loop(tbb::blocked_range<size_t>(r0, r1, 1024), [&](const tbb::blocked_range<size_t>& b) {
           for (size_t r = b.begin(); r != b.end(); ++r) {
             const std::byte* record = p + (r - r0) * rec;
             float* gs = &bwd.sim[r * kb];

@@ -20,7 +20,7 @@
 #include <type_traits>
 #include <vector>
 
-#include <tbb/parallel_sort.h>
+#include "bitmill/util/parallel.h"
 
 #include "bitmill/base/status.h"
 #include "bitmill/util/temp_file.h"
@@ -65,7 +65,7 @@ class ExternalSorter {
 
   Status finish() {
     if (runs_.empty()) {
-      tbb::parallel_sort(buf_.begin(), buf_.end(), Less());
+      sort_parallel(buf_.begin(), buf_.end(), Less());
       count_ += buf_.size();
       in_memory_ = true;
       mem_pos_ = 0;
@@ -125,7 +125,7 @@ class ExternalSorter {
   };
 
   Status spill() {
-    tbb::parallel_sort(buf_.begin(), buf_.end(), Less());
+    sort_parallel(buf_.begin(), buf_.end(), Less());
     BITMILL_ASSIGN_OR_RETURN(TempFile f, TempFile::create(tmp_dir_));
     BITMILL_RETURN_IF_ERROR(f.append(buf_.data(), buf_.size() * sizeof(T)));
     count_ += buf_.size();

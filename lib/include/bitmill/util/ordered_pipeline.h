@@ -33,6 +33,7 @@
 #include <vector>
 
 #include "bitmill/base/status.h"
+#include "bitmill/util/happens_before.h"
 
 namespace bitmill {
 
@@ -46,16 +47,29 @@ Status run_ordered_pipeline(size_t in_flight, Read&& read, Process&& process, Wr
   tbb::concurrent_queue<Token*> pool;
   Status read_error, error;
   std::atomic<bool> failed{false};
+  // The hand-offs oneTBB makes (happens_before.h): the caller's set-up before any step; a token
+  // from each step to the next, and back to read through the pool; each serial step's previous
+  // call before its next; every step before the caller resumes. &failed stands for the caller's
+  // state, &owned for read's, &error for write's.
+  happens_before(&failed);
 
   tbb::parallel_pipeline(
       std::max<size_t>(1, in_flight),
       tbb::make_filter<void, Token*>(tbb::filter_mode::serial_in_order, [&](tbb::flow_control& fc) -> Token* {
+        happens_after(&failed);
+        happens_after(&owned);
+        const struct Done {
+          const void* x;
+          ~Done() { happens_before(x); }
+        } read_done{&owned};
         if (failed.load(std::memory_order_relaxed)) {
           fc.stop();
           return nullptr;
         }
         Token* t = nullptr;
-        if (!pool.try_pop(t)) {
+        if (pool.try_pop(t)) {
+          happens_after(t);
+        } else {
           owned.push_back(std::make_unique<Token>());
           t = owned.back().get();
         }
@@ -67,11 +81,18 @@ Status run_ordered_pipeline(size_t in_flight, Read&& read, Process&& process, Wr
           return nullptr;
         }
         t->status = Status::ok();
+        happens_before(t);
         return t;
       }) & tbb::make_filter<Token*, Token*>(tbb::filter_mode::parallel, [&](Token* t) -> Token* {
+        happens_after(&failed);
+        happens_after(t);
         if (!failed.load(std::memory_order_relaxed)) t->status = process(t->block);
+        happens_before(t);
         return t;
       }) & tbb::make_filter<Token*, void>(tbb::filter_mode::serial_in_order, [&](Token* t) {
+        happens_after(&failed);
+        happens_after(&error);
+        happens_after(t);
         if (!failed.load(std::memory_order_relaxed)) {
           Status s = t->status.is_ok() ? write(t->block) : t->status;
           if (!s.is_ok()) {
@@ -79,8 +100,13 @@ Status run_ordered_pipeline(size_t in_flight, Read&& read, Process&& process, Wr
             failed.store(true, std::memory_order_relaxed);
           }
         }
+        happens_before(t);
+        happens_before(&error);
         pool.push(t);
       }));
+  happens_after(&owned);
+  happens_after(&error);
+  for (const auto& t : owned) happens_after(t.get());
   if (!error.is_ok()) return error;
   return read_error;
 }
