@@ -49,6 +49,10 @@ Expected<EmbeddingMatrix> EmbeddingMatrix::open(const std::string& path, std::op
 
 Expected<EmbeddingMatrix> EmbeddingMatrix::open_raw(const std::string& path, size_t dim, VecType type) {
   if (dim == 0) return invalid_argument(path + ": dimension must be positive");
+  if (dim > kMaxEmbeddingDim) {
+    return invalid_argument(path + ": dimension " + std::to_string(dim) + " is above " +
+                            std::to_string(kMaxEmbeddingDim));
+  }
   EmbeddingMatrix m;
   BITMILL_ASSIGN_OR_RETURN(m.file_, MappedFile::open(path));
   const size_t row_bytes = dim * vec_type_size(type);
@@ -112,6 +116,10 @@ Expected<EmbeddingMatrix> EmbeddingMatrix::open_npy(const std::string& path) {
   m.rows_ = dims[0];
   m.dim_ = dims[1];
   if (m.dim_ == 0) return bad("shape (" + std::to_string(m.rows_) + ", 0) has no columns");
+  if (m.dim_ > kMaxEmbeddingDim) {
+    return bad("shape (" + std::to_string(m.rows_) + ", " + std::to_string(m.dim_) + ") has more than " +
+               std::to_string(kMaxEmbeddingDim) + " columns");
+  }
   // The product is checked, not computed blindly: a forged shape such as (2**60, 256) wraps around
   // 64 bits to a small number and would pass the size check, then every row read faults.
   uint64_t need = 0;

@@ -103,6 +103,8 @@ TEST_CASE("malformed .npy files are rejected, naming the file") {
       // (2**60, 256) f4 is 2**70 bytes, 0 modulo 2**64: the empty file passed (issue 15).
       {"wrap.npy", npy_header(uint64_t{1} << 60, 256, VecType::kF32), "is too large for the 0 data bytes"},
       {"wrap4.npy", npy_header((uint64_t{1} << 62) + 1, 1, VecType::kF32) + "abcd", "is too large for the 4 data"},
+      // No rows, but rows of 2^21 columns: every consumer's per-row buffer would be absurd.
+      {"wide.npy", npy_header(0, uint64_t{1} << 21, VecType::kF32), "has more than 1048576 columns"},
       {"nodim.npy", npy_header(3, 0, VecType::kF32), "has no columns"},
   };
   for (const auto& r : rows) {

@@ -60,6 +60,20 @@ class SentencePieceTokenizer final : public Tokenizer {
       return internal_error(std::string("sentencepiece: ") + e.what());
     }
     if (!st.ok()) return internal_error("sentencepiece: " + st.ToString());
+    // A damaged model can give pieces (or, with fewer than the special tokens' pieces, XLM-R ids)
+    // outside the vocabulary; the encoder would index its embedding table with them.
+    for (int p : pieces) {
+      if (p < 0 || static_cast<size_t>(fairseq_id(p)) >= vocab_size()) {
+        return data_error("sentencepiece model: piece id " + std::to_string(p) + " is outside its vocabulary of " +
+                          std::to_string(vocab_size()));
+      }
+    }
+    for (int32_t special : {kBos, kEos, kUnk}) {
+      if (static_cast<size_t>(special) >= vocab_size()) {
+        return data_error("sentencepiece model: too few pieces (" + std::to_string(sp_->GetPieceSize()) +
+                          ") for XLM-R's special tokens");
+      }
+    }
     return Status::ok();
   }
 

@@ -22,6 +22,11 @@ enum class VecType { kF32, kF16 };
 
 size_t vec_type_size(VecType t);
 
+// The widest rows bitmill reads: far above any sentence encoder (LaBSE 768, e5-large 1024), low
+// enough that one row's buffer is never an absurd allocation (a .npy of shape (0, 2^40) is valid
+// NumPy, and every consumer allocates per-row buffers). The same as the --dim option's limit.
+inline constexpr size_t kMaxEmbeddingDim = size_t{1} << 20;
+
 class EmbeddingMatrix {
  public:
   // By extension: ".npy" is NumPy; anything else is raw rows and needs `dim` (and `raw_type`).
@@ -32,7 +37,7 @@ class EmbeddingMatrix {
   static Expected<EmbeddingMatrix> open_raw(const std::string& path, size_t dim, VecType type);
 
   size_t rows() const { return rows_; }
-  size_t dim() const { return dim_; }
+  size_t dim() const { return dim_; }  // 1 to kMaxEmbeddingDim
   VecType type() const { return type_; }
   const std::string& path() const { return file_.path(); }
 
