@@ -60,18 +60,12 @@ class SentencePieceTokenizer final : public Tokenizer {
       return internal_error(std::string("sentencepiece: ") + e.what());
     }
     if (!st.ok()) return internal_error("sentencepiece: " + st.ToString());
-    // A damaged model can give pieces (or, with fewer than the special tokens' pieces, XLM-R ids)
-    // outside the vocabulary; the encoder would index its embedding table with them.
+    // A damaged model can give pieces outside the vocabulary; the encoder would index its
+    // embedding table with them.
     for (int p : pieces) {
       if (p < 0 || static_cast<size_t>(fairseq_id(p)) >= vocab_size()) {
         return data_error("sentencepiece model: piece id " + std::to_string(p) + " is outside its vocabulary of " +
                           std::to_string(vocab_size()));
-      }
-    }
-    for (int32_t special : {kBos, kEos, kUnk}) {
-      if (static_cast<size_t>(special) >= vocab_size()) {
-        return data_error("sentencepiece model: too few pieces (" + std::to_string(sp_->GetPieceSize()) +
-                          ") for XLM-R's special tokens");
       }
     }
     return Status::ok();
@@ -104,6 +98,11 @@ Expected<std::unique_ptr<Tokenizer>> load_sentencepiece_bpe(const std::string& p
   if (sp->unk_id() != 0) {
     return data_error(path + ": <unk> has id " + std::to_string(sp->unk_id()) +
                       ", not 0; the fairseq id mapping does not apply");
+  }
+  // The special tokens' ids (up to <unk>, 3) must lie inside the vocabulary, pieces + 2 ids.
+  if (static_cast<int64_t>(sp->GetPieceSize()) + kFairseqOffset + 1 <= kUnk) {
+    return data_error(path + ": too few pieces (" + std::to_string(sp->GetPieceSize()) +
+                      ") for XLM-R's special tokens");
   }
   return std::unique_ptr<Tokenizer>(std::make_unique<SentencePieceTokenizer>(std::move(sp), max_length));
 }
