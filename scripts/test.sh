@@ -40,7 +40,7 @@ case "$sanitize" in
   thread)
     dir=build-tsan
     cmake_args=(-DBITMILL_SANITIZE=thread -DBITMILL_BUILD_MAN=OFF)
-    export TSAN_OPTIONS="halt_on_error=1:second_deadlock_stack=1:suppressions=$root/tests/sanitize/tsan.supp:print_suppressions=0"
+    export TSAN_OPTIONS="halt_on_error=1:second_deadlock_stack=1:history_size=7:suppressions=$root/tests/sanitize/tsan.supp:print_suppressions=0"
     # FAISS's OpenMP and OpenBLAS's threads are uninstrumented: one thread each (index's
     # set_thread_limit does the same in a TSan build), so TSan checks bitmill's own threads.
     export OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1

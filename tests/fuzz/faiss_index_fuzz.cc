@@ -1,9 +1,7 @@
 // FaissIndex::load (index/faiss_index.h), as bitmill-index and bitmill-mine open an index file:
-// FAISS's reader on arbitrary bytes, its exceptions (and std::bad_alloc for sizes it believes)
-// turned into errors. The contract: an error naming the file, or an inner-product index whose
+// FAISS's reader on arbitrary bytes, its exceptions (and std::bad_alloc past the read's allocation
+// cap) turned into errors. The contract: an error naming the file, or an inner-product index whose
 // shape can be asked for.
-#include <cstdlib>
-#include <new>
 #include <string>
 
 #include "bitmill/index/faiss_index.h"
@@ -32,28 +30,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
 // covers everything else.
 extern "C" const char* __lsan_default_suppressions() { return "leak:faiss::read_\n"; }
 
-// FAISS sizes its vectors from the file and allocates them before reading their contents, so a
-// forged size asks for terabytes. In bitmill that is std::bad_alloc, which load() turns into a
-// data error (or, below the machine's memory, an allocation that the truncated read then
-// releases). Under ASan, operator new cannot throw: it reports out-of-memory and aborts. This
-// target's operator new therefore throws bad_alloc beyond 256 MiB, as a machine with that much
-// memory would, and takes the rest from malloc, which ASan still checks.
-namespace {
-constexpr size_t kMaxAllocation = size_t{256} << 20;
-void* allocate(size_t n) {
-  void* p = n <= kMaxAllocation ? std::malloc(n == 0 ? 1 : n) : nullptr;
-  if (p == nullptr) throw std::bad_alloc();
-  return p;
-}
-}  // namespace
-
-void* operator new(size_t n) { return allocate(n); }
-void* operator new[](size_t n) { return allocate(n); }
-void operator delete(void* p) noexcept { std::free(p); }
-void operator delete[](void* p) noexcept { std::free(p); }
-void operator delete(void* p, size_t) noexcept { std::free(p); }
-void operator delete[](void* p, size_t) noexcept { std::free(p); }
-
-// libFuzzer's own allocations still go through ASan's operator new and come back through the
-// delete above: the new/free pairing check cannot hold in this target.
-extern "C" const char* __asan_default_options() { return "alloc_dealloc_mismatch=0"; }
+// FAISS sizes its vectors from the file and allocates them before reading their contents; load()
+// reads under an allocation cap of a few times the file's size (index/allocation_cap.h), so a
+// forged size is a std::bad_alloc and a data error before anything large is allocated. The cap
+// replaces operator new in this target as in the tools.

@@ -25,8 +25,6 @@
 #include <tbb/enumerable_thread_specific.h>
 #include <tbb/parallel_for.h>
 
-#include "bitmill/util/parallel.h"
-
 #include <algorithm>
 #include <cerrno>
 #include <cstdio>
@@ -37,6 +35,8 @@
 
 #include "bitmill/io/output_stream.h"
 #include "bitmill/kernels/l2_norm.h"
+#include "bitmill/util/parallel.h"
+#include "index/allocation_cap.h"
 #include "index/faiss_util.h"
 #include "index/sigfpe_guard.h"
 
@@ -247,6 +247,15 @@ struct StreamWriter : faiss::IOWriter {
   }
 };
 
+// What reading an index file of `file_bytes` may allocate (allocation_cap.h): an index in memory
+// is its file's contents plus small headers, and FAISS copies some parts once while reading; the
+// constant covers the headers and FAISS's own bookkeeping on tiny files.
+size_t read_allowance(uint64_t file_bytes) {
+  constexpr uint64_t kSlack = uint64_t{16} << 20;
+  constexpr uint64_t kMax = std::numeric_limits<size_t>::max() / 8;
+  return static_cast<size_t>(std::min(kMax, 4 * std::min(file_bytes, kMax / 8) + kSlack));
+}
+
 // Reads through a FILE* we opened ourselves, so that open errors are reported as errno.
 struct FileCloser {
   void operator()(std::FILE* f) const { std::fclose(f); }
@@ -285,10 +294,16 @@ Expected<FaissIndex> FaissIndex::load(const std::string& path) {
   if (!f) return errno_status(path, errno);
   std::unique_ptr<faiss::Index> ix;
   try {
-    const bool read = call_catching_sigfpe([&] { ix.reset(faiss::read_index(f.get())); });
+    bool read = false;
+    {
+      // Outside the guarded call: a SIGFPE jumps out of it without running its destructors.
+      const AllocationCap cap(read_allowance(static_cast<uint64_t>(st.st_size)));
+      read = call_catching_sigfpe([&] { ix.reset(faiss::read_index(f.get())); });
+    }
     if (!read) return data_error(path + ": not a valid FAISS index (a count in it is zero where FAISS divides by it)");
   } catch (const std::bad_alloc&) {
-    return data_error(path + ": not a valid FAISS index (it asks for more memory than there is)");
+    return data_error(path + ": not a valid FAISS index (it declares more data than its " + std::to_string(st.st_size) +
+                      " bytes hold)");
   } catch (const std::exception& e) {
     std::string why = faiss_message(e);
     // FAISS's read errors quote errno, which fread does not set: meaningless, and machine-dependent.

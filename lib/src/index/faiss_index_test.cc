@@ -5,12 +5,15 @@
 #include <sys/stat.h>
 
 #include <faiss/IndexFlat.h>
+#include <faiss/IndexPQ.h>
 #include <faiss/index_io.h>
 
+#include <cstring>
 #include <filesystem>
 #include <limits>
 
 #include "bitmill/index/build.h"
+#include "index/allocation_cap.h"
 #include "index/test_data.h"
 #include "testing/npy.h"
 #include "testing/test_util.h"
@@ -93,6 +96,61 @@ TEST_CASE("index: load reports missing, corrupt, truncated and L2 index files") 
   CHECK(wrong.status().message() == dir.file("l2.faiss") +
                                         ": the index measures L2 distances; bitmill indexes use the inner product of "
                                         "L2-normalised rows (cosine)");
+}
+
+TEST_CASE("index: a file that declares more data than it holds is refused before the allocation") {
+  TempDir dir;
+  const size_t d = 8;
+  FaissIndex ix = flat_index(dir, gaussian(50, d, 3), d);
+  REQUIRE(ix.save(dir.file("good.faiss")).is_ok());
+  std::string bytes = read_file(dir.file("good.faiss"));
+  // FAISS 1.7.3's flat layout: "IxFI", d (int32), ntotal, two dummies (int64), is_trained (1 byte),
+  // metric (int32), then the codes as a count of 4-byte words and the words.
+  constexpr size_t kCodesAt = 4 + 4 + 8 + 8 + 8 + 1 + 4;
+  uint64_t words = 0;
+  REQUIRE(bytes.size() > kCodesAt + sizeof words);
+  std::memcpy(&words, bytes.data() + kCodesAt, sizeof words);
+  REQUIRE(words == 50 * d);
+  // 1 GiB declared, 200 bytes present: FAISS would zero-fill the gigabyte before finding the end.
+  words = uint64_t{1} << 28;
+  std::memcpy(bytes.data() + kCodesAt, &words, sizeof words);
+  write_file(dir.file("forged.faiss"), bytes.substr(0, kCodesAt + sizeof words + 200));
+  auto forged = FaissIndex::load(dir.file("forged.faiss"));
+  CHECK(forged.status().code() == StatusCode::kDataError);
+  CHECK(forged.status().message() == dir.file("forged.faiss") +
+                                         ": not a valid FAISS index (it declares more data than its " +
+                                         std::to_string(kCodesAt + sizeof words + 200) + " bytes hold)");
+  // The bound is the file's: the good file, and a larger one, still load.
+  CHECK(FaissIndex::load(dir.file("good.faiss")).has_value());
+  FaissIndex big = flat_index(dir, gaussian(20000, 256, 4), 256);  // 20 MB, above the fixed slack
+  REQUIRE(big.save(dir.file("big.faiss")).is_ok());
+  auto back = FaissIndex::load(dir.file("big.faiss"));
+  REQUIRE(back.has_value());
+  CHECK(back->size() == 20000);
+}
+
+TEST_CASE("index: a FAISS division fault while reading is a data error, and the allocation cap ends") {
+  TempDir dir;
+  faiss::IndexPQ pq(8, 2, 4, faiss::METRIC_INNER_PRODUCT);
+  faiss::write_index(&pq, dir.file("pq.faiss").c_str());
+  std::string bytes = read_file(dir.file("pq.faiss"));
+  // "IxPq", the index header (as above), then the quantizer: d, M, nbits (size_t each).
+  constexpr size_t kMAt = 4 + 4 + 8 + 8 + 8 + 1 + 4 + 8;
+  uint64_t m = 0;
+  REQUIRE(bytes.size() > kMAt + sizeof m);
+  std::memcpy(&m, bytes.data() + kMAt, sizeof m);
+  REQUIRE(m == 2);
+  m = 0;  // FAISS 1.7.3 divides d by M before it checks M
+  std::memcpy(bytes.data() + kMAt, &m, sizeof m);
+  write_file(dir.file("m0.faiss"), bytes);
+  for (int i = 0; i < 2; ++i) {
+    auto bad = FaissIndex::load(dir.file("m0.faiss"));
+    CHECK(bad.status().code() == StatusCode::kDataError);
+    CHECK(bad.status().message() ==
+          dir.file("m0.faiss") + ": not a valid FAISS index (a count in it is zero where FAISS divides by it)");
+  }
+  // The fault jumped out of FAISS's frames, not out of the cap's: allocation is free again.
+  CHECK(AllocationCap::remaining() == std::numeric_limits<size_t>::max());
 }
 
 TEST_CASE("index: search parameters are stored, or refused where they do not apply") {

@@ -1,7 +1,8 @@
 // bitmill's loops and sorts on oneTBB, with the hand-offs oneTBB makes stated for ThreadSanitizer
 // (happens_before.h): the caller's writes before the call are visible to every task, and every
-// task's writes to the caller after it. Tasks are not ordered among themselves: two tasks that
-// touch the same data without synchronisation are still a race, and still reported.
+// task's writes to the caller after it. Tasks are not ordered among themselves (beyond what
+// oneTBB itself orders: a task split from another, a task made in the memory of one that ended):
+// two tasks that touch the same data without synchronisation are still a race, and reported.
 //
 //   parallel_loop(tbb::blocked_range<size_t>(0, n, grain), [&](const auto& r) { ... });
 //   parallel_loop(first, last, [&](size_t i) { ... });
@@ -24,26 +25,50 @@
 
 namespace bitmill {
 
-// The addresses the hand-offs are stated on, one pair per call site (Body type): the caller
-// releases the first and the tasks acquire it; the tasks release the second and the caller
-// acquires it. Statics, because a task must not read the caller's memory (the closure) before
-// its acquire; nothing is ever stored in them.
+// The addresses the hand-offs to and from the caller are stated on, one pair per call site
+// (Body type): the caller releases the first and the tasks acquire it; the tasks release the
+// second and the caller acquires it. Statics, because a task must not read the caller's memory
+// (the closure) before its acquire; nothing is ever stored in them.
 template <typename Body>
 struct LoopSync {
   static inline char start = 0, end = 0;
 };
 
+// The functor oneTBB copies into every task of a loop: the caller's, then one per split, made by
+// whichever thread splits the range, and run by whichever thread takes the task. oneTBB orders
+// each copy before the run of its task, and the end of a task before its memory is reused for
+// another (in libtbb.so, where TSan cannot see it); the annotations on the copy's own address
+// state both, so the task's reads of the functor are ordered after the thread that wrote it.
+template <typename Range, typename Body>
+class LoopTask {
+ public:
+  explicit LoopTask(const Body& body) : body_(&body) { happens_before(this); }
+  // body_ is written only after the acquires: not in a member initialiser.
+  LoopTask(const LoopTask& other) {  // NOLINT(cppcoreguidelines-pro-type-member-init)
+    happens_after(&other);
+    happens_after(this);
+    body_ = other.body_;
+    happens_before(this);
+  }
+  LoopTask& operator=(const LoopTask&) = delete;
+
+  void operator()(const Range& r) const {
+    happens_after(&LoopSync<Body>::start);
+    happens_after(this);
+    (*body_)(r);
+    happens_before(this);
+    happens_before(&LoopSync<Body>::end);
+  }
+
+ private:
+  const Body* body_;
+};
+
 template <typename Range, typename Body>
 void parallel_loop(const Range& range, const Body& body) {
-  char* const start = &LoopSync<Body>::start;
-  char* const end = &LoopSync<Body>::end;
-  happens_before(start);
-  tbb::parallel_for(range, [&](const Range& r) {
-    happens_after(&LoopSync<Body>::start);
-    body(r);
-    happens_before(&LoopSync<Body>::end);
-  });
-  happens_after(end);
+  happens_before(&LoopSync<Body>::start);
+  tbb::parallel_for(range, LoopTask<Range, Body>(body));
+  happens_after(&LoopSync<Body>::end);
 }
 
 // One index at a time, as tbb::parallel_for(first, last, body) runs it (grain 1, auto
