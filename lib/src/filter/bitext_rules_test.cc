@@ -177,7 +177,7 @@ TEST_CASE("bitext rules, identical to lang-id: each rule on the case it exists f
       {"strict: no final punctuation against a full stop", "Komm morgen", "Come tomorrow.", "terminal-punct",
        "terminal-punct.strict=true"},
       {"closing quotes are skipped", "\xe2\x80\x9eKommst du?\xe2\x80\x9c", "\"Are you coming?\"", ""},
-      {"Cyrillic in the German column", "Это мой дом.", kEn, "script"},
+      {"Cyrillic in the German column", "Это мой красивый дом.", kEn, "script"},
       {"some foreign letters are fine", "Das ist Ιθάκη, eine sehr schöne Insel.", "This is Ithaca, a very nice island.",
        ""},
       {"wrong language", "[fr:0.9] Ceci est une maison.", "[en:0.99] This is a house.", "lang-id"},
@@ -209,6 +209,26 @@ TEST_CASE("bitext rules: languages written without spaces and other scripts") {
       {"Latin text in the Chinese column", "I love you very much.", "I love you.", "script"},
   };
   run_cases(cases, "zh", "en");
+  // Per-language length factors (length_factors.h), on Tatoeba pairs: Burmese and Khmer letters
+  // are alphabets, not ideographs (they weighed 3 each before the factors; now without a factor
+  // only Chinese and Japanese characters do).
+  run_cases({{"Burmese at its own length", "သီးသန့် မင်္ဂလာပွဲလေး ပဲ ကျင်းပ မယ်လို့ ငါတို့ ဆုံးဖြတ် လိုက် ပြီ။",
+              "We've decided to have a private wedding ceremony.", ""}},
+            "my", "en");
+  run_cases(
+      {{"Khmer at its own length", "ហើយឥឡូវនេះ តើអ្នកកំពុងតែឈឺទ្រូងដែរឬទេ?", "and are you having this chest pain now?", ""}},
+      "km", "en");
+  // Names in Latin letters that the other side has are not foreign text to the script rule.
+  run_cases({{"names in Latin letters shared with the other side", "Tom唔知Mary識講法文。",
+              "Tom didn't know that Mary could speak French.", ""},
+             {"Latin words the other side lacks still count", "Tim唔知Maria識講法文。",
+              "Tom didn't know that Mary could speak French.", "script"},
+             {"Chinese by the script weight without its factor", "我们决定举行私人婚礼。",
+              "We've decided to have a private wedding ceremony.", "", "length-ratio.per-language=false"},
+             {"the script weight can still be set", "我们决定举行私人婚礼。",
+              "We've decided to have a private wedding ceremony.", "length-ratio",
+              "length-ratio.per-language=false length-ratio.cjk-weight=1"}},
+            "zh", "en");
   const std::vector<Case> ja = {
       {"Japanese mixes kana and kanji", "私は日本語を話します。", "I speak Japanese.", ""},
       {"Korean hangul with spaces", "나는 한국어를 합니다.", "I speak Korean.", "script"},

@@ -2,6 +2,7 @@
 #include <algorithm>
 
 #include "filter/bitext_family.h"
+#include "filter/foreign_words.h"
 #include "filter/rule_params.h"
 
 namespace bitmill::filter::bitext {
@@ -28,14 +29,20 @@ class Script final : public FamilyBase<Script> {
         total += n;
         if (std::find(scripts_[s].begin(), scripts_[s].end(), script) != scripts_[s].end()) in_lang += n;
       }
-      return share_below(in_lang, total, min_ratio_);
+      if (!share_below(in_lang, total, min_ratio_)) return false;
+      // Names and acronyms in another script that the other side has too are not foreign text.
+      const size_t shared = foreign_letters_shared(row.side(s), scripts_[s], row.side(1 - s));
+      return share_below(in_lang, total - std::min(shared, total), min_ratio_);
     });
   }
 
   // The family's rules, in the order of enum Rule.
   static std::vector<RuleSpec> specs() {
-    return {bitext_rule("script", "too few of a side's letters are in the scripts of its language",
-                        {double_param("min-ratio", "0.8", "least share of letters in the language's scripts")})};
+    return {bitext_rule(
+        "script",
+        "too few of a side's letters are in the scripts of its language (words the other side also has, such as "
+        "names in Latin letters, not counted)",
+        {double_param("min-ratio", "0.8", "least share of letters in the language's scripts")})};
   }
 
  private:

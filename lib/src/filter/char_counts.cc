@@ -46,6 +46,7 @@ CharCounts count_chars(std::string_view text) {
       for (int k = 0; k < 8; ++k) {
         by_class[k == kAsciiControlLane ? kControl : static_cast<CharClass>(k)] += (lanes >> (8 * k)) & 0xFFu;
       }
+      c.ascii_letters += (lanes >> (8 * kLetter)) & 0xFFu;
       continue;
     }
     const char32_t cp = next_cp(p, n, i);

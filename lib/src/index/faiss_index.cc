@@ -124,13 +124,15 @@ faiss::HNSW* hnsw_of(faiss::Index* ix) {
 const faiss::HNSW* hnsw_of(const faiss::Index* ix) { return hnsw_of(const_cast<faiss::Index*>(ix)); }
 
 std::string sq_name(const faiss::ScalarQuantizer& sq) {
-  switch (sq.qtype) {
-    case faiss::ScalarQuantizer::QT_8bit: return "SQ8";
-    case faiss::ScalarQuantizer::QT_4bit: return "SQ4";
-    case faiss::ScalarQuantizer::QT_6bit: return "SQ6";
-    case faiss::ScalarQuantizer::QT_fp16: return "SQfp16";
-    default: return "SQ";
-  }
+  // FAISS fills qtype from the file unchecked: read as the integer it is (see load()).
+  int qtype = 0;
+  static_assert(sizeof qtype == sizeof sq.qtype);
+  std::memcpy(&qtype, &sq.qtype, sizeof qtype);
+  if (qtype == faiss::ScalarQuantizer::QT_8bit) return "SQ8";
+  if (qtype == faiss::ScalarQuantizer::QT_4bit) return "SQ4";
+  if (qtype == faiss::ScalarQuantizer::QT_6bit) return "SQ6";
+  if (qtype == faiss::ScalarQuantizer::QT_fp16) return "SQfp16";
+  return "SQ";
 }
 
 std::string pq_name(const faiss::ProductQuantizer& pq) {
@@ -310,8 +312,16 @@ Expected<FaissIndex> FaissIndex::load(const std::string& path) {
     if (why.find("read error") != std::string::npos) why = "the file ends before the index does: truncated?";
     return data_error(path + ": not a valid FAISS index (" + why + ")");
   }
-  // FAISS stores the file's metric code in the enum unchecked; loading an enum with a value outside
-  // it is undefined, so the bytes are read as the integer they are.
+  // FAISS stores the file's metric code in the enum, and its trained flag in the bool, unchecked;
+  // loading an enum or a bool with a value outside it is undefined, so the bytes are read as the
+  // integers they are.
+  unsigned char trained = 0;
+  static_assert(sizeof trained == sizeof ix->is_trained);
+  std::memcpy(&trained, &ix->is_trained, sizeof trained);
+  if (trained > 1) {
+    return data_error(path + ": not a valid FAISS index (its trained flag is " + std::to_string(trained) +
+                      ", not 0 or 1)");
+  }
   int metric = 0;
   static_assert(sizeof metric == sizeof ix->metric_type);
   std::memcpy(&metric, &ix->metric_type, sizeof metric);

@@ -22,7 +22,7 @@ namespace bitmill::filter {
 
 // Code point classes of one text. The first nine fields partition the code points:
 //   letters + marks + digits + other_numbers + punct + symbols + spaces + format + controls == chars.
-// `replacement` and `cjk` are subsets counted again for the rules that need them.
+// `replacement`, `cjk` and `ascii_letters` are subsets counted again for the rules that need them.
 struct CharCounts {
   size_t chars = 0;          // code points
   size_t letters = 0;        // L* (Lu Ll Lt Lm Lo)
@@ -47,6 +47,7 @@ struct CharCounts {
                              // words: Han, Hiragana, Katakana, Thai, Lao, Khmer, Myanmar, by Script, or
                              // by Script_Extensions for Common and Inherited ones (ー U+30FC, ゙ U+3099).
                              // Not Hangul: Korean puts spaces between words.
+  size_t ascii_letters = 0;  // A-Z a-z (also counted in letters)
 };
 CharCounts count_chars(std::string_view text);
 
