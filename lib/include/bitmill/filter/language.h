@@ -43,6 +43,12 @@ Expected<const Language*> find_language(std::string_view code);
 // language.cc for the list and the measurements behind each pair). Symmetric.
 bool same_language(const Language& declared, const Language& guessed);
 
+// The languages close to `lang` (see language.cc for the groups and why): distinct languages the
+// identifiers confuse on a sentence but tell apart on longer text (Afrikaans and Dutch, Estonian
+// and Finnish, Czech and Slovak...). Not `lang` itself, nor the languages same_language() groups
+// with it unless a close group lists them. Each entry once; empty for most languages.
+std::vector<const Language*> close_languages(const Language& lang);
+
 // Every entry, sorted by ISO 639-3 code.
 const std::vector<Language>& all_languages();
 
