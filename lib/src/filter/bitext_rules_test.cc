@@ -189,11 +189,26 @@ TEST_CASE("bitext rules, identical to lang-id: each rule on the case it exists f
        "", "lang-id.min-prob.de=0.05"},
       {"per-language threshold by ISO 639-3 code", "[nl:0.9,de:0.05] Das ist ein schönes Haus.",
        "[en:0.99] This is a beautiful house.", "", "lang-id.min-prob.deu=0.04"},
-      {"top 1 only", "[nl:0.6,de:0.3] Das ist ein schönes Haus.", "[en:0.99] This is a beautiful house.", "lang-id",
+      {"top 1 only", "[nl:0.9,de:0.3] Das ist ein schönes Haus.", "[en:0.99] This is a beautiful house.", "lang-id",
        "lang-id.top=1"},
       {"short sides skip language ID", "[fr:0.9] Das ist ein Haus.", "[en:0.99] This is a house.", "",
        "lang-id.min-chars=30"},
       {"unknown label", "[xx:0.9] Das ist ein schönes Haus.", "[en:0.99] This is a beautiful house.", "lang-id"},
+      // Another language must be confident to reject, the more so on short text: 0.9 up to 20
+      // non-space characters (the scripted guesses count), 0.5 from 80, linear in between.
+      {"another language, not confidently", "[fr:0.6] Das ist ein schönes Haus.",
+       "[en:0.99] This is a beautiful house.", ""},
+      {"a short side needs 0.9", "[fr:0.85] Ja.", "[en:0.99] Yes.", "", "letters=off"},
+      {"a short side at 0.9", "[fr:0.95] Ja.", "[en:0.99] Yes.", "lang-id", "letters=off"},
+      {"a long side at 0.5",
+       "[fr:0.55] Das ist ein schönes Haus mit einem großen Garten, und wir wohnen seit zehn Jahren dort.",
+       "[en:0.99] This is a beautiful house with a big garden, and we have lived there for ten years.", "lang-id"},
+      // A close language (Luxembourgish for German) rejects only from 60 characters.
+      {"a close language on a short side", "[lb:0.95] Dat ass e schéint Haus.", "[en:0.99] This is a beautiful house.",
+       ""},
+      {"a close language on a long side", "[lb:0.95] Dat ass e schéint Haus mat engem grousse Gaart, mir wunnen do.",
+       "[en:0.99] This is a beautiful house with a big garden, we live there.", "lang-id"},
+      {"no guess at all keeps the side", "[] Das ist ein schönes Haus.", "[en:0.99] This is a beautiful house.", ""},
   };
   run_cases(cases);
 }
