@@ -19,8 +19,8 @@ class NumbersUrls final : public FamilyBase<NumbersUrls> {
     if (on_.on(kNumbers)) {
       extract_numbers(row.side(0), s.numbers[0]);
       extract_numbers(row.side(1), s.numbers[1]);
-      const bool compared = one_sided_ || (!s.numbers[0].empty() && !s.numbers[1].empty());
-      if (compared && s.numbers[0] != s.numbers[1] && on_.fail(v, kNumbers)) return;
+      const bool disagree = one_sided_ ? s.numbers[0] != s.numbers[1] : numbers_disagree(s.numbers[0], s.numbers[1]);
+      if (disagree && on_.fail(v, kNumbers)) return;
     }
     if (on_.on(kUrls)) {
       extract_urls(row.side(0), s.urls[0]);
@@ -32,10 +32,12 @@ class NumbersUrls final : public FamilyBase<NumbersUrls> {
   // The family's rules, in the order of enum Rule.
   static std::vector<RuleSpec> specs() {
     return {
-        bitext_rule("numbers", "the sides do not contain the same numbers (digit runs, any script)",
+        bitext_rule("numbers",
+                    "a number was changed: both sides have numbers the other lacks (digit runs, any script; a "
+                    "repeated number, a year written short or a number on one side only is not a change)",
                     {bool_param("one-sided", "false",
-                                "also reject numbers on one side only (\"20\" against \"twenty\"); by default only "
-                                "sides that both have numbers are compared")}),
+                                "strict: the sides must have exactly the same numbers, each as often (\"20\" against "
+                                "\"twenty\" is rejected)")}),
         bitext_rule("urls", "the sides do not contain the same URLs and e-mail addresses"),
     };
   }

@@ -11,6 +11,7 @@ class TerminalPunct final : public FamilyBase<TerminalPunct> {
   Status read(const Setup& setup) {
     strict_ = setup.config.get_bool("terminal-punct", "strict");
     exclamation_ = setup.config.get_bool("terminal-punct", "exclamation");
+    question_ = setup.config.get_bool("terminal-punct", "question");
     return Status::ok();
   }
 
@@ -20,7 +21,7 @@ class TerminalPunct final : public FamilyBase<TerminalPunct> {
     bool bad = false;
     if (ca != cb) {
       if (is_end(ca) && is_end(cb)) {
-        bad = ca == Terminal::kQuestion || cb == Terminal::kQuestion || exclamation_;
+        bad = true;
       } else if (strict_ && (is_end(ca) || is_end(cb)) && (ca == Terminal::kNone || cb == Terminal::kNone)) {
         bad = true;
       }
@@ -31,22 +32,27 @@ class TerminalPunct final : public FamilyBase<TerminalPunct> {
   // The family's rules, in the order of enum Rule.
   static std::vector<RuleSpec> specs() {
     return {bitext_rule(
-        "terminal-punct", "the sides end differently: a question against a statement",
-        {bool_param("exclamation", "false", "also tell exclamations (!) from statements and questions"),
+        "terminal-punct",
+        "the sides end differently (by default never: sentence ends are one class; see the parameters)",
+        {bool_param("question", "false",
+                    "tell questions (?) from statements (.): off by default, since a translation may ask what the "
+                    "other side states (Japanese か。 against ?)"),
+         bool_param("exclamation", "false", "also tell exclamations (!) from statements and questions"),
          bool_param("strict", "false", "also reject a sentence end (. ? !) against no final punctuation")})};
   }
 
  private:
   enum Rule : size_t { kTerminal };
 
-  // Classes told apart: statement (.), question (?), and exclamation (!) only on request (it often
-  // stands for a statement in translation).
+  // Classes told apart, each only on request: statement (.), question (?), exclamation (!); by
+  // default every sentence end is a statement.
   Terminal cls(Terminal t) const {
     if (t == Terminal::kExclamation && !exclamation_) return Terminal::kStop;
+    if (t == Terminal::kQuestion && !question_) return Terminal::kStop;
     return t;
   }
 
-  bool strict_ = false, exclamation_ = false;
+  bool strict_ = false, exclamation_ = false, question_ = false;
 };
 
 }  // namespace

@@ -60,4 +60,47 @@ void extract_numbers(std::string_view text, std::vector<std::string>& out) {
   std::sort(out.begin(), out.end());
 }
 
+namespace {
+
+// The sorted, unique numbers of `x` that `y` lacks.
+void set_difference_unique(const std::vector<std::string>& x, const std::vector<std::string>& y,
+                           std::vector<std::string>& out) {
+  out.clear();
+  for (size_t i = 0; i < x.size(); ++i) {
+    if (i > 0 && x[i] == x[i - 1]) continue;
+    if (!std::binary_search(y.begin(), y.end(), x[i])) out.push_back(x[i]);
+  }
+}
+
+bool ends_with_other(const std::string& n, const std::vector<std::string>& others) {
+  for (const std::string& o : others) {
+    const std::string& shorter = o.size() < n.size() ? o : n;
+    const std::string& longer = o.size() < n.size() ? n : o;
+    if (shorter.size() >= 2 && longer.size() > shorter.size() &&
+        longer.compare(longer.size() - shorter.size(), shorter.size(), shorter) == 0) {
+      return true;
+    }
+  }
+  return false;
+}
+
+}  // namespace
+
+bool numbers_disagree(const std::vector<std::string>& a, const std::vector<std::string>& b,
+                      std::vector<std::string>* unmatched_a, std::vector<std::string>* unmatched_b) {
+  std::vector<std::string> own_a, own_b;
+  std::vector<std::string>& ua = unmatched_a != nullptr ? *unmatched_a : own_a;
+  std::vector<std::string>& ub = unmatched_b != nullptr ? *unmatched_b : own_b;
+  set_difference_unique(a, b, ua);
+  set_difference_unique(b, a, ub);
+  if (ua.empty() || ub.empty()) return false;
+  for (const std::string& n : ua) {
+    if (!ends_with_other(n, ub)) return true;
+  }
+  for (const std::string& n : ub) {
+    if (!ends_with_other(n, ua)) return true;
+  }
+  return false;
+}
+
 }  // namespace bitmill::filter

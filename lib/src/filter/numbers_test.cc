@@ -51,3 +51,41 @@ TEST_CASE("extract_numbers returns digit runs in ASCII") {
 
 }  // namespace
 }  // namespace bitmill::filter
+
+// numbers_disagree
+
+namespace bitmill::filter {
+namespace {
+
+std::vector<std::string> nums(const char* text) {
+  std::vector<std::string> out;
+  extract_numbers(text, out);
+  return out;
+}
+
+bool disagree(const char* a, const char* b) { return numbers_disagree(nums(a), nums(b)); }
+
+TEST_CASE("numbers_disagree: a changed number disagrees, a repeated, short or one-sided one does not") {
+  CHECK(!disagree("Ich habe 3 Katzen.", "I have 3 cats."));
+  CHECK(disagree("Ich habe 3 Katzen.", "I have 4 cats."));
+  CHECK(disagree("Geboren 1973 in Rom.", "Born in 6973 in Rome."));  // the noise benchmark's change
+  CHECK(disagree("La loi 2007.", "The 2017 act."));
+  // Sets: a number written twice on one side is one number.
+  CHECK(!disagree("229இ (HCoV-229E)", "HCoV-229E"));
+  // One side's extra numbers beside shared ones: spelled out or left out on the other side.
+  CHECK(!disagree("6 Beamte, 2019 verletzt", "Six officers hurt in 2019"));
+  CHECK(!disagree("", "There were 20 of us."));
+  // A year written short: the shorter (2 digits or more) ends the longer.
+  CHECK(!disagree("dans les années 30", "in the 1930s"));
+  CHECK(disagree("dans les années 3", "in the 1933s"));  // one digit is too little to tell
+  CHECK(disagree("im Jahr 1930 und 40 Leute", "in 1930 and 50 people"));
+  // Every unmatched number must be explained, on both sides.
+  CHECK(disagree("années 30 et 7", "the 1930s and 8"));
+  std::vector<std::string> ua, ub;
+  CHECK(numbers_disagree(nums("3 und 5 und 9"), nums("3 and 6 and 9"), &ua, &ub));
+  CHECK(ua == std::vector<std::string>{"5"});
+  CHECK(ub == std::vector<std::string>{"6"});
+}
+
+}  // namespace
+}  // namespace bitmill::filter

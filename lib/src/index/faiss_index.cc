@@ -253,7 +253,7 @@ struct StreamWriter : faiss::IOWriter {
 // is its file's contents plus small headers, and FAISS copies some parts once while reading; the
 // constant covers the headers and FAISS's own bookkeeping on tiny files.
 size_t read_allowance(uint64_t file_bytes) {
-  constexpr uint64_t kSlack = uint64_t{16} << 20;
+  constexpr uint64_t kSlack = uint64_t{4} << 20;
   constexpr uint64_t kMax = std::numeric_limits<size_t>::max() / 8;
   return static_cast<size_t>(std::min(kMax, 4 * std::min(file_bytes, kMax / 8) + kSlack));
 }
