@@ -26,6 +26,7 @@
 #include <vector>
 
 #include "bitmill/util/data_dir.h"
+#include "filter/fasttext_predictor.h"
 
 namespace bitmill::filter {
 namespace {
@@ -288,15 +289,22 @@ class FastTextLid final : public LabelledLid {
       if (!why.empty()) return data_error(path + ": " + why);
     }
     auto lid = std::unique_ptr<FastTextLid>(new FastTextLid());
+    std::string why_not_fast;
+    BITMILL_ASSIGN_OR_RETURN(lid->fast_, FastTextPredictor::load(path, &why_not_fast));
+    auto add_label = [&](const std::string& full) {
+      std::string label = full.starts_with(kPrefix) ? full.substr(kPrefix.size()) : full;
+      lid->labels_.push_back(resolve(std::move(label)));
+    };
+    if (lid->fast_) {
+      for (const std::string& full : lid->fast_->labels()) add_label(full);
+      return std::unique_ptr<LanguageIdentifier>(std::move(lid));
+    }
     try {
+      // A model the fast predictor does not implement (fasttext_predictor.h): libfasttext's own.
       lid->ft_.loadModel(path);
       lid->ft_.init();
       auto dict = lid->ft_.getDictionary();
-      for (int32_t i = 0; i < dict->nlabels(); ++i) {
-        std::string full = dict->getLabel(i);
-        std::string label = full.starts_with(kPrefix) ? full.substr(kPrefix.size()) : full;
-        lid->labels_.push_back(resolve(std::move(label)));
-      }
+      for (int32_t i = 0; i < dict->nlabels(); ++i) add_label(dict->getLabel(i));
     } catch (const std::exception& e) {
       return data_error(path + ": fastText could not load the model: " + e.what());
     } catch (...) {
@@ -310,6 +318,20 @@ class FastTextLid final : public LabelledLid {
       out.clear();
       return;
     }
+    const auto nlabels = static_cast<int32_t>(labels_.size());
+    const auto kk = static_cast<int32_t>(std::min<size_t>(k, static_cast<size_t>(nlabels)));
+    if (fast_) {
+      static thread_local FastTextPredictor::Scratch fs;
+      static thread_local std::vector<FastTextPredictor::Prediction> top;
+      fast_->predict(text, kk, fs, top);
+      size_t n = 0;
+      for (const auto& [logp, id] : top) {
+        const Label& l = labels_[static_cast<size_t>(id)];
+        set_guess(out, n++, l.language, l.label, std::exp(logp));
+      }
+      out.resize(n);
+      return;
+    }
     static thread_local FastTextModel::Scratch s;
     // One line for fastText: it stops at the first newline (its end-of-sentence token, which the
     // model was trained with, so the line keeps a final '\n' as fastText's own predict does).
@@ -320,8 +342,6 @@ class FastTextLid final : public LabelledLid {
     s.line.push_back('\n');
     s.buf.reset(s.line);
     s.stream.clear();
-    const auto nlabels = static_cast<int32_t>(labels_.size());
-    const auto kk = static_cast<int32_t>(std::min<size_t>(k, static_cast<size_t>(nlabels)));
     size_t n = 0;
     try {
       ft_.predict_line(kk, s);
@@ -343,6 +363,7 @@ class FastTextLid final : public LabelledLid {
   static constexpr std::string_view kPrefix = "__label__";
   FastTextLid() = default;
 
+  std::unique_ptr<FastTextPredictor> fast_;  // null: the model's loss needs libfasttext (ft_)
   FastTextModel ft_;
 };
 
