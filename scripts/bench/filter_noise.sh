@@ -48,7 +48,10 @@
 #   throughput  the same without --all-reasons and without --model, on the two text columns of
 #               INPUT.tsv repeated to >= --tp-mb MB, with -t THREADS and with -t 1; best wall time
 #               of --runs runs. Language ID is on: when `--explain` shows lang-id off, every run
-#               gets `--set lang-id=on`.
+#               gets `--set lang-id=on`. Each thread count runs twice: language ID by bitmill's
+#               fastText predictor (the default), then by libfasttext's own prediction
+#               (BITMILL_FASTTEXT=library, the peer: same model, same answers), and the ratio is
+#               printed; a last run on 1 thread has language ID off (--lid none), the floor.
 #
 # Usage: scripts/bench/filter_noise.sh [options]
 #   --data DIR         the train dir with deu-eng.tsv.zst and the <lang>-eng files
@@ -233,22 +236,38 @@ measure quality "$BF" "${COMMON[@]}" "${MODEL_ARGS[@]}" --all-reasons --rejected
 Q_WALL=$WALL Q_RSS=$RSS_MB Q_RC=$RC
 ((Q_RC == 0)) || status=1
 
+# tp_run NAME THREADS [env...] -- [extra options]: the best of RUNS throughput runs, as a table row.
+tp_run() {
+  local name=$1 t=$2 best="" best_rss="-" walls=() envs=() extra=() r
+  shift 2
+  while (($#)) && [[ $1 != -- ]]; do envs+=("$1"); shift; done
+  (($#)) && shift
+  extra=("$@")
+  for ((r = 1; r <= RUNS; r++)); do
+    measure "tp-$name-t$t-r$r" env "${envs[@]}" "$BF" "${COMMON[@]}" "${extra[@]}" --rejected "$RUN/tp.rejected.tsv" \
+      --stats "$RUN/tp.stats.json" -t "$t" -o "$RUN/tp.kept.tsv" "$TP"
+    if ((RC != 0)); then status=1; return 1; fi
+    walls+=("$WALL")
+    if [[ -z $best ]] || awk -v a="$WALL" -v b="$best" 'BEGIN { exit !(a < b) }'; then best=$WALL best_rss=$RSS_MB; fi
+  done
+  TP_BEST[$name-$t]=$best
+  TP_LINES+=("$(awk -v name="$name" -v t="$t" -v w="$best" -v b="$TP_BYTES" -v n="$TP_ROWS" -v rss="$best_rss" \
+    -v all="${walls[*]}" 'BEGIN { printf "| %s | %d | %.1f | %.2f | **%.1f** | %.0f | %s | %s |", name, t, b / 1e6, w,
+    b / 1e6 / w, n / w, rss, all }')")
+}
+
+# Language ID by bitmill's fastText predictor (the default), by libfasttext's own code
+# (BITMILL_FASTTEXT=library: the peer, same model, same answers), and off (--lid none).
 TP_LINES=()
+declare -A TP_BEST=()
 if ((status == 0)); then
   THREAD_SET=("$THREADS")
   ((THREADS == 1)) || THREAD_SET+=(1)
   for t in "${THREAD_SET[@]}"; do
-    best="" best_rss="-" walls=()
-    for ((r = 1; r <= RUNS; r++)); do
-      measure "tp-t$t-r$r" "$BF" "${COMMON[@]}" --rejected "$RUN/tp.rejected.tsv" --stats "$RUN/tp.stats.json" \
-        -t "$t" -o "$RUN/tp.kept.tsv" "$TP"
-      if ((RC != 0)); then status=1; break 2; fi
-      walls+=("$WALL")
-      if [[ -z $best ]] || awk -v a="$WALL" -v b="$best" 'BEGIN { exit !(a < b) }'; then best=$WALL best_rss=$RSS_MB; fi
-    done
-    TP_LINES+=("$(awk -v t="$t" -v w="$best" -v b="$TP_BYTES" -v n="$TP_ROWS" -v rss="$best_rss" -v all="${walls[*]}" \
-      'BEGIN { printf "| rules + language ID | %d | %.1f | %.2f | **%.1f** | %.0f | %s | %s |", t, b / 1e6, w, b / 1e6 / w, n / w, rss, all }')")
+    tp_run "rules + language ID" "$t" BITMILL_FASTTEXT=bitmill -- || break
+    tp_run "rules + language ID (libfasttext)" "$t" BITMILL_FASTTEXT=library -- || break
   done
+  ((status != 0)) || tp_run "rules only (--lid none)" 1 -- --lid none || true
 fi
 LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg)
 
@@ -290,6 +309,11 @@ echo "|---|---:|---:|---:|---:|---:|---:|---|"
 for line in "${TP_LINES[@]}"; do echo "$line"; done
 awk -v w="$Q_WALL" -v b="$IN_BYTES" -v n="$IN_ROWS" -v t="$THREADS" -v rss="$Q_RSS" -v m="${MODEL:+ + model}" \
   'BEGIN { printf "| quality run (--all-reasons%s) | %d | %.1f | %.2f | %.1f | %.0f | %s | %.2f |\n", m, t, b / 1e6, w, b / 1e6 / w, n / w, rss, w }'
+for t in "${THREAD_SET[@]}"; do
+  a=${TP_BEST[rules + language ID-$t]:-} b=${TP_BEST[rules + language ID (libfasttext)-$t]:-}
+  [[ -n $a && -n $b ]] && awk -v a="$a" -v b="$b" -v t="$t" \
+    'BEGIN { printf "\nLanguage ID by bitmill'"'"'s predictor against libfasttext'"'"'s, %d thread(s): %.2fx the throughput.\n", t, b / a }'
+done
 if ((status != 0)) && ((${#TP_LINES[@]} < 2)); then
   echo
   echo "bitmill-filter FAILED on a throughput run: $(tail -n 1 "$RUN"/tp-*.err 2>/dev/null | tail -n 1)"

@@ -21,6 +21,7 @@
 #include <memory>
 #include <streambuf>
 #include <string>
+#include <string_view>
 #include <system_error>
 #include <utility>
 #include <vector>
@@ -288,9 +289,19 @@ class FastTextLid final : public LabelledLid {
       std::string why = check_fasttext_model(in, static_cast<int64_t>(size));
       if (!why.empty()) return data_error(path + ": " + why);
     }
+    // BITMILL_FASTTEXT=library predicts with libfasttext's own code (for comparisons: the
+    // benchmark measures both); unset or "bitmill", FastTextPredictor.
+    const char* engine = std::getenv("BITMILL_FASTTEXT");
+    const std::string_view engine_name = engine != nullptr ? engine : "";
+    if (!engine_name.empty() && engine_name != "bitmill" && engine_name != "library") {
+      return invalid_argument("BITMILL_FASTTEXT must be 'bitmill' or 'library', not '" + std::string(engine_name) +
+                              "'");
+    }
     auto lid = std::unique_ptr<FastTextLid>(new FastTextLid());
     std::string why_not_fast;
-    BITMILL_ASSIGN_OR_RETURN(lid->fast_, FastTextPredictor::load(path, &why_not_fast));
+    if (engine_name != "library") {
+      BITMILL_ASSIGN_OR_RETURN(lid->fast_, FastTextPredictor::load(path, &why_not_fast));
+    }
     auto add_label = [&](const std::string& full) {
       std::string label = full.starts_with(kPrefix) ? full.substr(kPrefix.size()) : full;
       lid->labels_.push_back(resolve(std::move(label)));

@@ -4,8 +4,11 @@
 
 #include <stdlib.h>
 
+#include <cmath>
 #include <cstdint>
+#include <cstdlib>
 #include <filesystem>
+#include <iterator>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -148,14 +151,45 @@ void check_threads(const LanguageIdentifier& lid) {
 }
 
 // Runs `check` on both engines: fastText lid.176 (when its model is there) and CLD2.
+// fastText's model through libfasttext's own prediction (BITMILL_FASTTEXT=library).
+std::unique_ptr<LanguageIdentifier> open_test_model_library() {
+  ::setenv("BITMILL_FASTTEXT", "library", 1);
+  auto lid = open_test_model();
+  ::unsetenv("BITMILL_FASTTEXT");
+  return lid;
+}
+
 template <class Check>
 void for_each_engine(Check&& check) {
-  std::unique_ptr<LanguageIdentifier> engines[] = {open_test_model(), make_cld2_lid()};
-  for (const auto& lid : engines) {
-    if (!lid) continue;
-    CAPTURE(lid->engine());
-    check(*lid);
+  std::unique_ptr<LanguageIdentifier> engines[] = {open_test_model(), open_test_model_library(), make_cld2_lid()};
+  const char* names[] = {"fasttext (bitmill's predictor)", "fasttext (libfasttext)", "cld2"};
+  for (size_t i = 0; i < std::size(engines); ++i) {
+    if (!engines[i]) continue;
+    CAPTURE(names[i]);
+    check(*engines[i]);
   }
+}
+
+TEST_CASE("BITMILL_FASTTEXT: both predictions give the same guesses, and a bad value is refused") {
+  auto fast = open_test_model();
+  auto library = open_test_model_library();
+  if (!fast || !library) return;
+  std::vector<LangGuess> a, b;
+  for (const Sample& s : kSamples) {
+    CAPTURE(s.text);
+    fast->identify(s.text, 3, a);
+    library->identify(s.text, 3, b);
+    REQUIRE(a.size() == b.size());
+    for (size_t i = 0; i < a.size(); ++i) {
+      CHECK(a[i].label == b[i].label);
+      CHECK(std::abs(a[i].prob - b[i].prob) < 1e-4f);
+    }
+  }
+  ::setenv("BITMILL_FASTTEXT", "fast", 1);
+  auto bad = open_fasttext_lid(BITMILL_LID_MODEL_PATH);
+  ::unsetenv("BITMILL_FASTTEXT");
+  CHECK(bad.status().code() == StatusCode::kInvalidArgument);
+  CHECK(bad.status().message() == "BITMILL_FASTTEXT must be 'bitmill' or 'library', not 'fast'");
 }
 
 TEST_CASE("language ID engines identify short sentences in several scripts") { for_each_engine(check_samples); }
