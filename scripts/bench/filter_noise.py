@@ -32,17 +32,18 @@ import unicodedata
 PAIR = ("deu", "eng")  # the benchmark pair; deu-eng.tsv.zst has German first
 # Noise types in report order. CORE: the types of the issue; EXTRA: cheap additions. The rule
 # targets (>= 90% rejected) apply to all but `shuffle`, which needs a semantic model.
-CORE = ["swap", "copy", "truncate", "wrong-lang-src", "wrong-lang-tgt", "shuffle", "url", "mojibake"]
+CORE = ["swap", "copy", "truncate", "wrong-lang-src", "wrong-lang-tgt", "wrong-lang-short", "shuffle", "url", "mojibake"]
 EXTRA = ["numbers", "empty", "control", "repeat"]
 TYPES = CORE + EXTRA
 # Types whose base pairs must qualify are served first, so the restricted pool is not spent on
 # types that can use any pair.
 SELECTION_ORDER = ["numbers", "mojibake", "truncate", "repeat", "control", "url", "empty", "swap", "copy",
-                   "wrong-lang-src", "wrong-lang-tgt", "shuffle"]
+                   "wrong-lang-src", "wrong-lang-tgt", "wrong-lang-short", "shuffle"]
 # Other languages for wrong-lang-*: the non-English side of <lang>-eng / eng-<lang>. Neither
 # German nor English, several of them close to German (nld, swe) or in Latin script.
 WRONG_LANGS = ["fra", "ita", "nld", "spa", "por", "pol", "ces", "swe", "tur", "rus"]
 WRONG_LANG_MIN_WORDS = 4  # a 1-3 word sentence ("Ok.", "Tom!") is not clearly in any language
+WRONG_LANG_SHORT_WORDS = (4, 6)  # wrong-lang-short: the short sentences language ID must still catch
 
 URL_WORDS = ["example", "news", "shop", "travel", "verein", "stadt", "blog", "portal", "info", "kontakt", "service",
              "media", "photos", "daten", "hotel", "club"]
@@ -79,11 +80,11 @@ def read_pairs(path, cols):
     return rows
 
 
-def other_lang_sentences(data_dir, lang):
+def other_lang_sentences(data_dir, lang, max_words=None):
     a, b = sorted([lang, "eng"])
     col = 0 if a == lang else 1
     sents = [r[0] for r in read_pairs(f"{data_dir}/{a}-{b}.tsv.zst", [col])]
-    return [s for s in sents if len(s.split()) >= WRONG_LANG_MIN_WORDS]
+    return [s for s in sents if WRONG_LANG_MIN_WORDS <= len(s.split()) <= (max_words or 10**9)]
 
 
 def shared_numbers(src, tgt):
@@ -182,6 +183,13 @@ def inject(kind, rng, pair, ctx):
         ctx["langs"][kind][lang] += 1
         other = rng.choice(ctx["other"][lang])
         return (other, tgt, lang) if kind == "wrong-lang-src" else (src, other, lang)
+    if kind == "wrong-lang-short":
+        lang = WRONG_LANGS[ctx["short_n"] % len(WRONG_LANGS)]
+        side = (ctx["short_n"] // len(WRONG_LANGS)) % 2  # German and English sides in turn
+        ctx["short_n"] += 1
+        ctx["langs"][kind][lang] += 1
+        other = rng.choice(ctx["other_short"][lang])
+        return (*replaced(pair, side, other), f"{PAIR[side]} := {lang}")
     if kind == "shuffle":
         return src, ctx["shuffle_target"](), ""
     if kind == "url":
@@ -257,8 +265,10 @@ def cmd_make_data(argv):
     def shuffle_target():
         return pairs[next(spare)][1]
 
-    ctx = {"copy_n": 0, "lang_n": 0, "langs": {k: collections.Counter() for k in ("wrong-lang-src", "wrong-lang-tgt")},
+    ctx = {"copy_n": 0, "lang_n": 0, "short_n": 0,
+           "langs": {k: collections.Counter() for k in ("wrong-lang-src", "wrong-lang-tgt", "wrong-lang-short")},
            "other": {lang: other_lang_sentences(a.data, lang) for lang in WRONG_LANGS},
+           "other_short": {lang: other_lang_sentences(a.data, lang, WRONG_LANG_SHORT_WORDS[1]) for lang in WRONG_LANGS},
            "shuffle_target": shuffle_target}
     rows = [(s, t, "clean", "") for s, t in clean]
     for kind in TYPES:

@@ -12,7 +12,7 @@
 # clean set, taken as they are: not filtered in any way (some are loose, caption-like
 # translations, and the clean set keeps them). N noisy rows are made from other pairs of the same
 # file (none of the clean N; pairs are reused from the clean set only when --n exceeds half the
-# file), N/12 per type, each row with its type as label. Recipes (side = German or English, chosen
+# file), N/13 per type, each row with its type as label. Recipes (side = German or English, chosen
 # at random among the sides that qualify):
 #   swap            the two sides exchanged.
 #   copy            target := source (odd rows of the type), source := target (even rows).
@@ -21,6 +21,9 @@
 #   wrong-lang-src  German side := a sentence of >= 4 words in another language: the non-English
 #   wrong-lang-tgt  side of <lang>-eng for lang in fra ita nld spa por pol ces swe tur rus (round
 #                   robin over the languages, the sentence at random); -tgt: the English side so.
+#   wrong-lang-short  a side (German and English in turn) := a sentence of 4 to 6 words in
+#                   another language, the same languages round robin: short text language ID must
+#                   still catch.
 #   shuffle         English side := the English side of another pair (one used by no other row).
 #                   Only a semantic score catches it: it has no target without --model.
 #   url             a URL or e-mail address in one side only: http://, https://, www. without a

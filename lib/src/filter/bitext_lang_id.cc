@@ -14,8 +14,8 @@ namespace {
 // linearly from `short_prob` at `short_chars` non-space characters or fewer to `long_prob` at
 // `long_chars` or more (an identifier's top guess on a few words is often confident and wrong).
 struct Confidence {
-  double short_prob = 0.9, long_prob = 0.5;
-  double short_chars = 20, long_chars = 80;
+  double short_prob = 0.8, long_prob = 0.5;
+  double short_chars = 15, long_chars = 40;
 
   double needed(double chars) const {
     if (chars <= short_chars) return short_prob;
@@ -72,16 +72,16 @@ class LangId final : public FamilyBase<LangId> {
   static std::vector<RuleSpec> specs() {
     return {bitext_rule(
         "lang-id", "language ID: a side is confidently identified as another language (and not as its declared one)",
-        {double_map_param("min-prob", "0.1",
+        {double_map_param("min-prob", "0.05",
                           "a side whose declared language has this probability among the top guesses is kept (per "
                           "language: min-prob.LANG)"),
          double_param("confident", "0.5",
                       "probability of another language that rejects a side of long-chars non-space characters or more"),
-         double_param("confident-short", "0.9",
+         double_param("confident-short", "0.8",
                       "the same for a side of short-chars or fewer (linear in between): short text is often "
                       "misidentified with confidence"),
-         int_param("short-chars", "20", "length (non-space characters) up to which confident-short applies"),
-         int_param("long-chars", "80", "length from which confident applies"),
+         int_param("short-chars", "15", "length (non-space characters) up to which confident-short applies"),
+         int_param("long-chars", "40", "length from which confident applies"),
          int_param("close-chars", "60",
                    "a side shorter than this is not rejected for a language close to its own (Afrikaans and Dutch, "
                    "Estonian and Finnish, Czech and Slovak...: close groups, see the man page)"),
