@@ -6,6 +6,7 @@
 
 #include <cld2/public/compact_lang_det.h>
 #include <cld2/public/encodings.h>
+#include <utf8proc.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -274,6 +275,28 @@ class LabelledLid : public LanguageIdentifier {
   std::vector<Label> labels_;
 };
 
+// Whether `t` has a combining diacritical mark of U+0300-U+036F (UTF-8 CC 80 - CD AF).
+bool has_combining_diacritic(std::string_view t) {
+  for (size_t i = 0; i + 1 < t.size(); ++i) {
+    const auto c = static_cast<unsigned char>(t[i]);
+    const auto d = static_cast<unsigned char>(t[i + 1]);
+    if ((c == 0xCC && d >= 0x80 && d <= 0xBF) || (c == 0xCD && d >= 0x80 && d <= 0xAF)) return true;
+  }
+  return false;
+}
+
+// `t` in NFC (utf8proc), into `out`; false (out untouched) if utf8proc refuses it.
+bool compose(std::string_view t, std::string& out) {
+  utf8proc_uint8_t* mapped = nullptr;
+  const utf8proc_ssize_t n =
+      utf8proc_map(reinterpret_cast<const utf8proc_uint8_t*>(t.data()), static_cast<utf8proc_ssize_t>(t.size()),
+                   &mapped, static_cast<utf8proc_option_t>(UTF8PROC_STABLE | UTF8PROC_COMPOSE));
+  const bool ok = n >= 0;
+  if (ok) out.assign(reinterpret_cast<const char*>(mapped), static_cast<size_t>(n));
+  std::free(mapped);
+  return ok;
+}
+
 class FastTextLid final : public LabelledLid {
  public:
   static Expected<std::unique_ptr<LanguageIdentifier>> open(const std::string& path) {
@@ -331,6 +354,11 @@ class FastTextLid final : public LabelledLid {
     }
     const auto nlabels = static_cast<int32_t>(labels_.size());
     const auto kk = static_cast<int32_t>(std::min<size_t>(k, static_cast<size_t>(nlabels)));
+    // fastText's language models learned from composed (NFC) text: to lid.176 a decomposed
+    // accent ("o" + U+0301) is the stress mark of Russian dictionaries, and decomposed Yoruba
+    // reads as Russian. Such text is composed first.
+    static thread_local std::string composed;
+    if (has_combining_diacritic(text) && compose(text, composed)) text = composed;
     if (fast_) {
       static thread_local FastTextPredictor::Scratch fs;
       static thread_local std::vector<FastTextPredictor::Prediction> top;

@@ -372,3 +372,36 @@ TEST_CASE("can_name: the languages an engine has labels for") {
 
 }  // namespace
 }  // namespace bitmill::filter
+
+namespace bitmill::filter {
+namespace {
+
+TEST_CASE("fastText language ID composes decomposed accents first (lid.176 learned from NFC text)") {
+  auto lid = open_test_model();
+  if (!lid) return;
+  // Yoruba (NTREX-128's style: precomposed dots below, decomposed tone marks) and French, each
+  // written composed and decomposed.
+  const std::pair<std::string, std::string> texts[] = {
+      {"Ó sọpé ìpòórá àwọn ilé ọtí yéni.",
+       "O\u0301 sọpe\u0301 i\u0300po\u0300o\u0301ra\u0301 a\u0300wọn ile\u0301 ọti\u0301 ye\u0301ni."},
+      {"Le café est très léger, dit-elle à côté du théâtre.",
+       "Le cafe\u0301 est tre\u0300s le\u0301ger, dit-elle a\u0300 co\u0302te\u0301 du the\u0301a\u0302tre."},
+  };
+  std::vector<LangGuess> nfc, nfd;
+  for (const auto& [composed, decomposed] : texts) {
+    CAPTURE(composed);
+    REQUIRE(composed != decomposed);
+    lid->identify(composed, 3, nfc);
+    lid->identify(decomposed, 3, nfd);
+    REQUIRE(nfc.size() == nfd.size());
+    for (size_t i = 0; i < nfc.size(); ++i) {
+      CHECK(nfc[i].label == nfd[i].label);
+      CHECK(nfc[i].prob == nfd[i].prob);
+    }
+    REQUIRE(!nfd.empty());
+    CHECK(nfd[0].label != "ru");
+  }
+}
+
+}  // namespace
+}  // namespace bitmill::filter

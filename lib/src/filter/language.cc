@@ -125,7 +125,7 @@ const std::vector<Language> kTable = {
     {"kor", "ko", "Korean", "Hang Hani"},
     {"krc", "", "Karachay-Balkar", "Cyrl"},
     {"kri", "", "Krio", "Latn"},
-    {"kur", "ku", "Kurdish", "Latn"},  // fastText's "ku" is Kurmanji (Latin); Sorani is ckb
+    {"kur", "ku", "Kurdish", "Latn Arab"},  // fastText's "ku" is Kurmanji (Latin); Sorani (ckb) is Arabic
     {"lao", "lo", "Lao", "Laoo"},
     {"lat", "la", "Latin", "Latn"},
     {"lav", "lv", "Latvian", "Latn"},
@@ -212,7 +212,7 @@ const std::vector<Language> kTable = {
     {"swe", "sv", "Swedish", "Latn"},
     {"syr", "", "Syriac", "Syrc"},
     {"tam", "ta", "Tamil", "Taml"},
-    {"tat", "tt", "Tatar", "Cyrl"},
+    {"tat", "tt", "Tatar", "Cyrl Latn"},  // Latin (Zamanälif) beside the official Cyrillic
     {"tel", "te", "Telugu", "Telu"},
     {"tgk", "tg", "Tajik", "Cyrl"},
     {"tgl", "tl", "Tagalog", "Latn"},
@@ -369,6 +369,9 @@ constexpr std::string_view kCloseGroups[][6] = {
     {"gle", "gla"},                       // Goidelic
     {"hin", "mar", "nep", "bih", "new"},  // Devanagari languages of the north
     {"fas", "tgk"},                       // Persian and Tajik
+    {"diq", "kur", "tur", "aze"},         // Zazaki among its neighbours (lid.176 calls it Turkish)
+    {"yid", "heb"},                       // Yiddish in Hebrew letters (lid.176 calls it Hebrew)
+    {"ile", "spa", "fra", "ita", "por"},  // Interlingue's Romance vocabulary
     {"swa", "kin", "run", "lug"},         // Bantu languages of East Africa
     {"zul", "xho", "ssw", "nbl"},         // Nguni
 };

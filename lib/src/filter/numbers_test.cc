@@ -79,6 +79,16 @@ TEST_CASE("numbers_disagree: a changed number disagrees, a repeated, short or on
   CHECK(!disagree("dans les années 30", "in the 1930s"));
   CHECK(disagree("dans les années 3", "in the 1933s"));  // one digit is too little to tell
   CHECK(disagree("im Jahr 1930 und 40 Leute", "in 1930 and 50 people"));
+  // Leading zeros and the 12-hour clock.
+  CHECK(!disagree("À 07h55, la femme", "At 7.55am the woman"));
+  CHECK(!disagree("mercredi à 15 h", "at 3 p.m. on Wednesday"));
+  CHECK(!disagree("a las 15:00", "at 3 p.m."));
+  CHECK(disagree("um 15 Uhr", "at 4 p.m."));
+  // Unit conversions are not guessed without units: a changed digit would too often pass.
+  CHECK(disagree("a 27 metros de la portería", "30 yards out"));
+  CHECK(disagree("Im Jahr 11 kamen", "In year 18 came"));  // 11 miles would be 18 km
+  // Pairs are one to one: one number cannot explain two.
+  CHECK(disagree("années 30 et 7", "the 1930s and 9"));
   // Every unmatched number must be explained, on both sides.
   CHECK(disagree("années 30 et 7", "the 1930s and 8"));
   std::vector<std::string> ua, ub;

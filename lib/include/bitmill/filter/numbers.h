@@ -26,14 +26,19 @@ namespace bitmill::filter {
 void extract_numbers(std::string_view text, std::vector<std::string>& out);
 
 // Whether two sides' numbers (extract_numbers, sorted) disagree as the `numbers` rule judges:
-// compared as sets (a number written twice on one side, "229இ (HCoV-229E)", is not a second
-// number), a side's numbers that the other lacks are its unmatched ones, and the sides disagree
-// when both have unmatched numbers (a number was changed: "1973" against "6973"), unless each
-// unmatched number ends, or is ended by, one of the other side's unmatched numbers of at least two
-// digits (a year written short: "les années 30" against "the 1930s"). Numbers on one side only
-// ("6 officers" against "six officers", beside numbers both sides share) do not disagree: a
-// translation may spell out or leave out a number, and `one-sided` is the rule's option for that.
-// The unmatched numbers of each side go to unmatched_a and unmatched_b (cleared first) when given.
+// compared as sets and without leading zeros (a number written twice on one side,
+// "229இ (HCoV-229E)", is one number; "07" is 7), a side's numbers that the other lacks are its
+// unmatched ones, and the sides disagree when, after pairing unmatched numbers one to one with an
+// unmatched number of the other side that is the same quantity written another way, both sides
+// still have one left. The same quantity written another way: a year written
+// short ("les années 30" against "the 1930s") or an hour of the 24- and 12-hour clock ("15 h"
+// against "3 p.m."). Not unit conversions ("27 metros" against "30 yards"): without the units,
+// a changed digit of a two-digit number is too often a rounded conversion of the original.
+// So a changed number ("1973" against "6973") disagrees; numbers on one side only ("6 officers"
+// against "six officers", or the "00" of "15:00" against "3 p.m.") do not: a translation may
+// spell out or leave out a number, and `one-sided` is the rule's option for that.
+// The unmatched numbers of each side (without leading zeros) go to unmatched_a and unmatched_b
+// (cleared first) when given.
 bool numbers_disagree(const std::vector<std::string>& a, const std::vector<std::string>& b,
                       std::vector<std::string>* unmatched_a = nullptr, std::vector<std::string>* unmatched_b = nullptr);
 
