@@ -9,6 +9,11 @@ Sets (standard library only; the data is ../shared/data beside the checkout by d
          sampled with --seed (short Tatoeba sentences and news, human translations);
   ntrex  the 46 languages of DATA/dev/ntrex: line i of ntrex.<x>-eng.<x> with line i of
          ntrex.<x>-eng.eng (news, 1997 pairs each), the first N.
+  close  the other way round, noise in a close language: sentences of a language offered as a
+         close one (Dutch as Afrikaans, Finnish as Estonian, Czech as Slovene, Turkish as
+         Azerbaijani, Danish as Swedish, Russian as Ukrainian), from the language's train pairs with
+         English, at least 60 non-space characters long (lang-id.close-chars): the share rejected
+         should be close to 100%.
 Each set is filtered with `bitmill-filter --src-lang x --tgt-lang eng --all-reasons` (default rules
 and language ID, plus the extra options), x on the left. Printed (Markdown, to stdout): per set and
 language, the pairs, % rejected, the rules that fired (% of pairs, a pair counts for each rule it
@@ -58,6 +63,26 @@ def ntrex_sets(data, n):
         yield x, rows[:n]
 
 
+CLOSE = [("nld", "afr"), ("fin", "est"), ("ces", "slv"), ("tur", "aze"), ("dan", "swe"), ("rus", "ukr")]
+CLOSE_MIN_CHARS = 60
+
+
+def close_sets(data, n, seed):
+    """(offered-as label, rows) for each CLOSE pair: the actual language's long sentences."""
+    for actual, declared in CLOSE:
+        a, b = sorted([actual, "eng"])
+        rows = []
+        for r in read_zst(os.path.join(data, "train", f"{a}-{b}.tsv.zst")):
+            cols = r.split("\t")
+            if len(cols) != 2:
+                continue
+            src, eng = (cols[0], cols[1]) if a == actual else (cols[1], cols[0])
+            if sum(1 for ch in src if not ch.isspace()) >= CLOSE_MIN_CHARS:
+                rows.append((src, eng))
+        random.Random(f"{seed}-{actual}").shuffle(rows)
+        yield f"{actual}-as-{declared}", declared, rows[:n]
+
+
 def run_filter(binary, x, rows, work, extra):
     inp = os.path.join(work, f"{x}.tsv")
     with open(inp, "w", encoding="utf-8") as f:
@@ -86,7 +111,7 @@ def main():
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--work", default="/tmp/bitmill-filter-clean")
     ap.add_argument("--examples", type=int, default=3)
-    ap.add_argument("--sets", default="train,ntrex")
+    ap.add_argument("--sets", default="train,ntrex,close")
     ap.add_argument("--tsv")
     ap.add_argument("extra", nargs="*")
     a = ap.parse_args()
@@ -95,6 +120,20 @@ def main():
     tsv = []
     examples = []
     for set_name in a.sets.split(","):
+        if set_name == "close":
+            print("\n### close: sentences of a language offered as a close one (>= 60 characters)\n")
+            print("| offered | pairs | rejected % | rules (% of pairs) |")
+            print("|---|--:|--:|---|")
+            for label, declared, rows in close_sets(a.data, a.n, a.seed):
+                rejected, err = run_filter(binary, declared, rows, a.work, a.extra)
+                if rejected is None:
+                    print(f"| {label} | {len(rows)} | error | {' '.join(err)} |")
+                    continue
+                rules = collections.Counter(r for _, _, rs in rejected for r in rs)
+                fired = ", ".join(f"{r} {100.0 * c / len(rows):.1f}" for r, c in rules.most_common())
+                print(f"| {label} | {len(rows)} | {100.0 * len(rejected) / max(1, len(rows)):.1f} | {fired} |")
+                tsv.append((set_name, label, len(rows), len(rejected), ";".join(f"{r}={c}" for r, c in rules.most_common())))
+            continue
         sets = train_sets(a.data, a.n, a.seed) if set_name == "train" else ntrex_sets(a.data, a.n)
         print(f"\n### {set_name}: clean pairs rejected per language\n")
         print("| lang | pairs | rejected % | rules (% of pairs) |")
