@@ -5,8 +5,10 @@
 # the types the rules address) with the rules that fire on each; the throughput (MB/s of input,
 # language ID on) on --threads threads and on 1 thread; per rule, its false rejections of the
 # clean set against the noisy rows it catches (for tuning the default thresholds), with examples;
-# and the noisy rows kept, by type and variant (which language, code point, URL form... slips
-# through), with examples.
+# the noisy rows kept, by type and variant (which language, code point, URL form... slips
+# through), with examples; and, with the same binary, the share of clean pairs rejected in every
+# language with parallel data and of close languages offered for each other
+# (scripts/bench/filter_clean.py, --lang-pairs).
 #
 # Data: DATA/deu-eng.tsv.zst (German first), shuffled with --seed. The first N pairs are the
 # clean set, taken as they are: not filtered in any way (some are loose, caption-like
@@ -68,6 +70,9 @@
 #   --runs N           runs per throughput setting, the best counts (default 3)
 #   --examples K       rows shown per rule (clean rows it rejected) and per noise type (noisy rows
 #                      kept); default 2, 0: none
+#   --lang-pairs N     clean pairs per language in the last tables (filter_clean.py: every language
+#                      with 100 pairs with English in DATA, the 46 of DATA/../dev/ntrex, and close
+#                      languages offered for each other); default 1000, 0: no such tables
 #   --bin PATH         bitmill-filter to test (default: build/bin/bitmill-filter of this checkout)
 #   --work DIR         work dir; data made there earlier is reused (default: a mktemp dir under
 #                      ${TMPDIR:-/tmp}, removed at exit)
@@ -93,10 +98,11 @@ THREADS=2
 TP_MB=32
 RUNS=3
 EXAMPLES=2
+LANG_PAIRS=1000
 BIN="$REPO_ROOT/build/bin/bitmill-filter"
 WORK=""
 KEEP=0
-GEN_VERSION=2  # bump when filter_noise.py's make-data changes, so cached data is not reused
+GEN_VERSION=3  # bump when filter_noise.py's make-data changes, so cached data is not reused
 
 usage() { sed -n '2,/^set -euo/{/^set -euo/d;s/^# \{0,1\}//;p}' "${BASH_SOURCE[0]}"; }
 die() { echo "filter_noise.sh: $*" >&2; exit 2; }
@@ -105,6 +111,7 @@ log() { echo "[bench] $*" >&2; }
 while (($#)); do
   case $1 in
     --data) DATA=${2:?--data needs a directory}; shift 2 ;;
+    --lang-pairs) LANG_PAIRS=${2:?--lang-pairs needs a number}; shift 2 ;;
     --n) N=${2:?--n needs a value}; shift 2 ;;
     --seed) SEED=${2:?--seed needs a value}; shift 2 ;;
     --model) MODEL=${2:?--model needs a directory}; shift 2 ;;
@@ -125,6 +132,7 @@ for v in N THREADS TP_MB RUNS; do
 done
 [[ $SEED =~ ^[0-9]+$ ]] || die "--seed must be a non-negative integer"
 [[ $EXAMPLES =~ ^[0-9]+$ ]] || die "--examples must be a non-negative integer"
+[[ $LANG_PAIRS =~ ^[0-9]+$ ]] || die "--lang-pairs must be a non-negative integer"
 if [[ -n $MODEL || -n $MIN_SCORE ]]; then
   [[ -n $MODEL && -n $MIN_SCORE ]] || die "--model and --min-score go together"
   [[ -d $MODEL ]] || die "--model: not a directory: $MODEL"
@@ -326,4 +334,13 @@ echo "Throughput input: the text columns of the benchmark input repeated to $(aw
   "($TP_ROWS rows; MB = 10^6 bytes), outputs written to files, without --all-reasons$([[ -n $MODEL ]] && echo ' and without --model')."
 
 $PY "$HELPER" report "${REPORT[@]}" --part rules || status=1
+
+# Clean pairs in every language, and close languages offered for each other (filter_clean.py).
+if ((LANG_PAIRS > 0)); then
+  echo
+  echo "## Clean pairs per language"
+  log "running filter_clean.py"
+  $PY "$REPO_ROOT/scripts/bench/filter_clean.py" --bin "$RUN/bin" --data "$(dirname "$DATA")" --n "$LANG_PAIRS" \
+    --seed "$SEED" --work "$RUN/clean" --examples 0 || status=1
+fi
 exit $status
