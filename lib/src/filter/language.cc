@@ -344,7 +344,7 @@ constexpr std::string_view kSameGroups[][5] = {
 
 // Close languages (close_languages): distinct languages that lid.176 confuses on a sentence but
 // tells apart on longer text. Confusion inside a group is not a rejection on short text. Chosen
-// from the clean Tatoeba/news pairs of ../shared/data/train that the lang-id rule rejected before
+// from clean Tatoeba and news pairs (scripts/bench/filter_clean.py) that the lang-id rule rejected before
 // these groups (scripts/bench/filter_clean.py): the wrong guess was the group-mate, often with
 // high probability ("Rook u?" Afrikaans -> "nl"; Turkmen -> "tr" in 58% of those rows).
 constexpr std::string_view kCloseGroups[][6] = {
