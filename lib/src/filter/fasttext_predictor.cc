@@ -324,9 +324,9 @@ void hs_dfs(const FastTextPredictor::Model& m, int32_t k, int32_t node, float sc
   hs_dfs(m, k, m.right[n], score + ft_log(f), hidden, heap);
 }
 
-void softmax_top(const FastTextPredictor::Model& m, int32_t k, const float* hidden,
+void softmax_top(const FastTextPredictor::Model& m, int32_t k, const float* hidden, std::vector<float>& out,
                  std::vector<FastTextPredictor::Prediction>& heap) {
-  std::vector<float> out(static_cast<size_t>(m.nlabels));
+  out.resize(static_cast<size_t>(m.nlabels));
   float mx = -INFINITY;
   for (int32_t i = 0; i < m.nlabels; ++i) {
     out[static_cast<size_t>(i)] = m.output.dot_row(hidden, i);
@@ -437,7 +437,7 @@ void FastTextPredictor::predict(std::string_view text, int32_t k, Scratch& s, st
   s.ids.clear();
   s.word_hashes.clear();
   // Tokens as Dictionary::getLine reads them from "text\n" with newlines turned into spaces.
-  std::string bracketed;
+  std::string& bracketed = s.bracketed;
   size_t i = 0;
   const size_t n = text.size();
   auto add_token = [&](std::string_view token) {
@@ -490,7 +490,7 @@ void FastTextPredictor::predict(std::string_view text, int32_t k, Scratch& s, st
   if (m.loss == kLossHs) {
     hs_dfs(m, k, 2 * m.nlabels - 2, 0.0f, s.hidden.data(), s.heap);
   } else {
-    softmax_top(m, k, s.hidden.data(), s.heap);
+    softmax_top(m, k, s.hidden.data(), s.output, s.heap);
   }
   std::sort_heap(s.heap.begin(), s.heap.end(), better);
   out.assign(s.heap.begin(), s.heap.end());

@@ -39,6 +39,8 @@ class FastTextPredictor {
     std::vector<int32_t> ids;          // input rows of the line
     std::vector<int32_t> word_hashes;  // for word n-grams (signed, as fastText keeps them)
     std::vector<float> hidden;
+    std::vector<float> output;  // softmax models: every label's score
+    std::string bracketed;      // "<word>" of an unknown word
     std::vector<Prediction> heap;
   };
 
