@@ -174,6 +174,7 @@ const std::vector<Language> kTable = {
     {"ori", "or", "Odia", "Orya"},
     {"orm", "om", "Oromo", "Latn"},
     {"oss", "os", "Ossetian", "Cyrl"},
+    {"ota", "", "Ottoman Turkish", "Arab Latn"},  // Tatoeba writes it in both
     {"pam", "", "Pampanga", "Latn"},
     {"pan", "pa", "Punjabi", "Guru"},
     {"pfl", "", "Palatine German", "Latn"},

@@ -7,10 +7,25 @@
 #include <string_view>
 
 #include "filter/feature_util.h"
+#include "filter/quantities.h"
 
 namespace bitmill::filter {
 
 using namespace detail;
+
+namespace {
+
+// Whether exactly 3 digits (any script) start at p[i] and no digit follows them.
+bool group_follows(Bytes p, size_t n, size_t i) {
+  size_t len = 0;
+  for (int k = 0; k < 3; ++k) {
+    if (digit_at(p, n, i, len) < 0) return false;
+    i += len;
+  }
+  return digit_at(p, n, i, len) < 0;
+}
+
+}  // namespace
 
 void extract_numbers(std::string_view text, std::vector<std::string>& out) {
   const auto* p = reinterpret_cast<Bytes>(text.data());
@@ -32,7 +47,7 @@ void extract_numbers(std::string_view text, std::vector<std::string>& out) {
     if (digit < 0 || digit > 9) {
       // A thousands separator continues the run: "1,000", "1.000", "1 000", "1'000" (and with
       // no-break or thin spaces) are all 1000, so that "5,000" and "5000" agree. A group follows
-      // a first group of 1-3 digits (or an earlier group) and is exactly 3 ASCII digits.
+      // a first group of 1-3 digits (or an earlier group) and is exactly 3 digits.
       if (cur != nullptr && (cur->size() <= 3 || grouped)) {
         size_t sep = 0;  // bytes of the separator that just ended the run, or 0
         if (p[i - 1] == ',' || p[i - 1] == '.' || p[i - 1] == ' ' || p[i - 1] == '\'') {
@@ -42,8 +57,7 @@ void extract_numbers(std::string_view text, std::vector<std::string>& out) {
         } else if (i >= 3 && p[i - 3] == 0xE2 && p[i - 2] == 0x80 && (p[i - 1] == 0xAF || p[i - 1] == 0x89)) {
           sep = 3;
         }
-        auto is_ascii_digit = [&](size_t j) { return j < n && p[j] - static_cast<unsigned>('0') < 10u; };
-        if (sep != 0 && is_ascii_digit(i) && is_ascii_digit(i + 1) && is_ascii_digit(i + 2) && !is_ascii_digit(i + 3)) {
+        if (sep != 0 && group_follows(p, n, i)) {
           grouped = true;
           continue;  // the next digits append to this run
         }
@@ -97,9 +111,9 @@ long long value(std::string_view n) {
 // Whether two numbers, each missing on the other side, can be one quantity written two ways:
 //  - a year written short: the shorter (two digits or more) ends the longer ("30", "1930");
 //  - an hour of the 24-hour clock and of the 12-hour one ("15" h, "3" p.m.).
-// Unit conversions ("30 yards", "27 m") are not among them: without the units, a changed digit
-// of a two-digit number is too often some rounded conversion of the original (measured on the
-// noise benchmark's changed numbers: 15% of them passed).
+// Unit conversions are only taken with the unit written (quantities_agree): without it, a changed
+// digit of a two-digit number is too often some rounded conversion of the original (measured on
+// the noise benchmark's changed numbers: 15% of them passed).
 bool same_quantity(const std::string& x, const std::string& y) {
   const std::string& shorter = x.size() < y.size() ? x : y;
   const std::string& longer = x.size() < y.size() ? y : x;
@@ -124,6 +138,38 @@ bool augment(size_t i, const std::vector<std::vector<size_t>>& related, std::vec
     }
   }
   return false;
+}
+
+// The size of a maximum matching of a's numbers to b's (nb of them) along `related`.
+size_t max_matching(const std::vector<std::vector<size_t>>& related, size_t nb) {
+  std::vector<long> pair_of_b(nb, -1);
+  size_t paired = 0;
+  for (size_t i = 0; i < related.size(); ++i) {
+    std::vector<bool> seen(nb, false);
+    if (augment(i, related, seen, pair_of_b)) ++paired;
+  }
+  return paired;
+}
+
+bool same_value(double u, double v) { return std::fabs(u - v) <= 1e-9 * std::max(std::fabs(u), std::fabs(v)); }
+
+// Whether x and y are one value, each read with or without its scale word ("38만" and
+// "380,000"; "5 m" and "5 metres").
+bool equal_quantities(const Quantity& x, const Quantity& y) {
+  return same_value(x.value, y.value) || same_value(x.scaled, y.value) || same_value(x.value, y.scaled) ||
+         same_value(x.scaled, y.scaled);
+}
+
+// The quantities of `x` that `y` has no equal of, one of each value.
+void unmatched_quantities(const std::vector<Quantity>& x, const std::vector<Quantity>& y,
+                          std::vector<const Quantity*>& out) {
+  out.clear();
+  for (const Quantity& q : x) {
+    auto equal = [&](const Quantity& r) { return equal_quantities(q, r); };
+    if (std::any_of(y.begin(), y.end(), equal)) continue;
+    auto same = [&](const Quantity* r) { return equal(*r); };
+    if (std::none_of(out.begin(), out.end(), same)) out.push_back(&q);
+  }
 }
 
 }  // namespace
@@ -151,13 +197,31 @@ bool numbers_disagree(const std::vector<std::string>& a, const std::vector<std::
       if (same_quantity(ua[i], ub[j])) related[i].push_back(j);
     }
   }
-  std::vector<long> pair_of_b(ub.size(), -1);
-  size_t paired = 0;
-  for (size_t i = 0; i < ua.size(); ++i) {
-    std::vector<bool> seen(ub.size(), false);
-    if (augment(i, related, seen, pair_of_b)) ++paired;
-  }
+  const size_t paired = max_matching(related, ub.size());
   return paired < ua.size() && paired < ub.size();
+}
+
+bool quantities_agree(std::string_view a, std::string_view b) {
+  std::vector<Quantity> qa, qb;
+  extract_quantities(a, qa);
+  extract_quantities(b, qb);
+  std::vector<const Quantity*> ua, ub;
+  unmatched_quantities(qa, qb, ua);
+  unmatched_quantities(qb, qa, ub);
+  if (ua.empty() || ub.empty()) return true;
+  std::vector<std::vector<size_t>> related(ua.size());
+  for (size_t i = 0; i < ua.size(); ++i) {
+    for (size_t j = 0; j < ub.size(); ++j) {
+      const Quantity& x = *ua[i];
+      const Quantity& y = *ub[j];
+      const bool integers = x.decimals == 0 && y.decimals == 0;
+      if ((integers && same_quantity(x.digits, y.digits)) || converts_to(x, y) || converts_to(y, x)) {
+        related[i].push_back(j);
+      }
+    }
+  }
+  const size_t paired = max_matching(related, ub.size());
+  return paired >= ua.size() || paired >= ub.size();
 }
 
 }  // namespace bitmill::filter

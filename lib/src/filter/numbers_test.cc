@@ -99,3 +99,47 @@ TEST_CASE("numbers_disagree: a changed number disagrees, a repeated, short or on
 
 }  // namespace
 }  // namespace bitmill::filter
+
+// quantities_agree: the rule's second look
+
+namespace bitmill::filter {
+namespace {
+
+// What the numbers rule decides: the digit runs disagree and the quantities do not agree.
+bool rule_rejects(const char* a, const char* b) { return disagree(a, b) && !quantities_agree(a, b); }
+
+TEST_CASE("quantities_agree: a number with a scale word is its value (NTREX news pairs)") {
+  CHECK_FALSE(rule_rejects("38만명 이상의 사람들이", "more than 380,000 people"));
+  CHECK_FALSE(rule_rejects("بیش از ۳۸۰ هزار نفر جمعیت", "more than 380,000 people"));
+  CHECK_FALSE(rule_rejects("28억 파운드 규모의 영국 뷰티 시장", "the UK's £2.8bn beauty market"));
+  CHECK_FALSE(rule_rejects("1억 2500만 파운드에", "for £125m"));
+  CHECK_FALSE(rule_rejects("22 억 5 천만 명 이상", "more than 2.25 billion people"));
+  CHECK_FALSE(rule_rejects("370 억 달러", "$37 billion"));
+  CHECK_FALSE(rule_rejects("37 mil millones de dólares", "$37 billion"));
+  CHECK_FALSE(rule_rejects("2 مىليارد 800 مىليون فوندستېرلىڭ", "£2.8bn"));
+  CHECK_FALSE(rule_rejects("১০,০০০ লোকের", "10,000 people"));
+  // A different value is still a change: "204만" is 2.04 million.
+  CHECK(rule_rejects("204만 명 이상의 사람들이", "more than the 20.4 million people"));
+  CHECK(rule_rejects("3 Millionen Menschen", "4 million people"));
+  CHECK(rule_rejects("38만명", "390,000 people"));
+}
+
+TEST_CASE("quantities_agree: an imperial unit converted to metric, rounded") {
+  CHECK_FALSE(rule_rejects("jusqu'à 25 cm de pluie", "up to 10 inches of rain"));
+  CHECK_FALSE(rule_rejects("hasta 250 mm de lluvia", "up to 10 inches of rain"));
+  CHECK_FALSE(rule_rejects("entre 2,5 et 10 cm", "1 to 4 inches"));
+  CHECK_FALSE(rule_rejects("۲۵ تا ۱۰۰ میلیمتر باران", "1 to 4 inches of rain"));
+  CHECK_FALSE(rule_rejects("l'animal pesant 250 kg", "the 550 pound hog"));
+  CHECK_FALSE(rule_rejects("des vents à 137 km/h", "winds of 85 mph"));
+  CHECK_FALSE(rule_rejects("à 64 km de la frontière", "within 40 miles of the border"));
+  CHECK_FALSE(rule_rejects("27 °C, 6 degrés au-dessus", "80 degrees, 10 degrees above"));
+  CHECK_FALSE(rule_rejects("a 27 metros de la portería", "30 yards out"));
+  // Conversions that do not hold, and numbers without a unit, are changes.
+  CHECK(rule_rejects("227 κιλά", "the 550 pound hog"));  // 500 pounds: a translation error
+  CHECK(rule_rejects("jusqu'à 35 cm de pluie", "up to 10 inches of rain"));
+  CHECK(rule_rejects("27 personas", "30 people"));
+  CHECK(rule_rejects("Im Jahr 11 kamen", "In year 18 came"));
+}
+
+}  // namespace
+}  // namespace bitmill::filter

@@ -19,7 +19,7 @@ namespace bitmill::filter {
 // Numbers: maximal runs of Nd code points (any script; full-width too), each digit written as its
 // ASCII value, leading zeros kept. `out` is cleared, then holds the runs sorted as strings, duplicates
 // kept. A thousands separator (, . ' space, no-break or thin space) between a first group of 1-3
-// digits and following groups of exactly 3 ASCII digits joins them: "1,000.5" and "1.000,5" ->
+// digits and following groups of exactly 3 digits joins them: "1,000.5" and "1.000,5" ->
 // {"1000", "5"}, "5 000" -> {"5000"}. Other separators split runs: "25,1" and "25.1" both give
 // {"1", "25"}, "3,14" -> {"14", "3"}, "2019, 100" -> {"100", "2019"}; "２０２０年" -> {"2020"}; "٢٠٢٠" -> {"2020"}.
 // Superscripts and fractions (No) are not digits.
@@ -32,14 +32,25 @@ void extract_numbers(std::string_view text, std::vector<std::string>& out);
 // unmatched number of the other side that is the same quantity written another way, both sides
 // still have one left. The same quantity written another way: a year written
 // short ("les années 30" against "the 1930s") or an hour of the 24- and 12-hour clock ("15 h"
-// against "3 p.m."). Not unit conversions ("27 metros" against "30 yards"): without the units,
-// a changed digit of a two-digit number is too often a rounded conversion of the original.
-// So a changed number ("1973" against "6973") disagrees; numbers on one side only ("6 officers"
-// against "six officers", or the "00" of "15:00" against "3 p.m.") do not: a translation may
-// spell out or leave out a number, and `one-sided` is the rule's option for that.
-// The unmatched numbers of each side (without leading zeros) go to unmatched_a and unmatched_b
-// (cleared first) when given.
+// against "3 p.m."). Not unit conversions or scale words: those need the words after the
+// numbers, which quantities_agree reads. So a changed number ("1973" against "6973") disagrees; numbers on one side
+// only ("6 officers" against "six officers", or the "00" of "15:00" against "3 p.m.") do not: a translation may spell
+// out or leave out a number, and `one-sided` is the rule's option for that. The unmatched numbers of each side (without
+// leading zeros) go to unmatched_a and unmatched_b (cleared first) when given.
 bool numbers_disagree(const std::vector<std::string>& a, const std::vector<std::string>& b,
                       std::vector<std::string>* unmatched_a = nullptr, std::vector<std::string>* unmatched_b = nullptr);
+
+// The `numbers` rule's second look at sides whose digit runs disagree: whether their numbers,
+// read as quantities (filter/quantities.h), agree. Each side's numbers that the other has no
+// equal of are paired one to one, as in numbers_disagree, with one of the other side's that is
+// the same quantity written another way, and the sides agree unless both still have one left.
+// Equal: the same value, decimals included ("7,5" and "7.5"), each read with or without the
+// scale word after it ("380,000" and "38만" or "380 هزار"; "£2.8bn" and "28억"; "5 लाख" and
+// "500,000"; scale words of about 60 languages). The same quantity written another way: a year
+// written short or the 12-hour clock (as numbers_disagree), or an imperial unit converted to
+// metric, rounded as translators round ("10 inches" and "25 cm" or "250 mm", "85 mph" and
+// "137 km/h", "550-pound" and "250 kg", "80 degrees" and "27 °C"; filter/quantities.h says how
+// close). The units are required: a number without one is never taken as a conversion.
+bool quantities_agree(std::string_view a, std::string_view b);
 
 }  // namespace bitmill::filter
