@@ -200,10 +200,20 @@ TEST_CASE("bitext rules, identical to lang-id: each rule on the case it exists f
       {"unknown label", "[xx:0.9] Das ist ein schönes Haus.", "[en:0.99] This is a beautiful house.", "lang-id"},
       // Another language must be confident to reject, the more so on short text: 0.8 up to 15
       // non-space characters (the scripted guesses count), 0.5 from 40, linear in between.
+      // German is a language lid.176 rarely misses (lid_reliability_table.cc): reliable-miss=0
+      // gives it the usual thresholds.
       {"another language, not confidently", "[fr:0.55] Das ist ein schönes Haus.",
-       "[en:0.99] This is a beautiful house.", ""},
-      {"a short side needs 0.8", "[fr:0.75] Ja.", "[en:0.99] Yes.", "", "letters=off"},
-      {"a short side at 0.8", "[fr:0.85] Ja.", "[en:0.99] Yes.", "lang-id", "letters=off"},
+       "[en:0.99] This is a beautiful house.", "", "lang-id.reliable-miss=0"},
+      {"a short side needs 0.8", "[fr:0.75] Ja.", "[en:0.99] Yes.", "", "letters=off lang-id.reliable-miss=0"},
+      {"a short side at 0.8", "[fr:0.85] Ja.", "[en:0.99] Yes.", "lang-id", "letters=off lang-id.reliable-miss=0"},
+      // A reliable language: 0.6 up to 15 characters, 0.4 from 40.
+      {"a reliable language, short side at 0.6", "[fr:0.65] Ja.", "[en:0.99] Yes.", "lang-id", "letters=off"},
+      {"a reliable language, short side below 0.6", "[fr:0.55] Ja.", "[en:0.99] Yes.", "", "letters=off"},
+      {"a reliable language, long side at 0.4",
+       "[fr:0.45] Das ist ein schönes Haus mit einem großen Garten, und wir wohnen seit zehn Jahren dort.",
+       "[en:0.99] This is a beautiful house with a big garden, and we have lived there for ten years.", "lang-id"},
+      {"reliable thresholds set", "[fr:0.65] Ja.", "[en:0.99] Yes.", "",
+       "letters=off lang-id.confident-short-reliable=0.7"},
       {"a long side at 0.5",
        "[fr:0.55] Das ist ein schönes Haus mit einem großen Garten, und wir wohnen seit zehn Jahren dort.",
        "[en:0.99] This is a beautiful house with a big garden, and we have lived there for ten years.", "lang-id"},

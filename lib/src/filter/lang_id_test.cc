@@ -15,6 +15,8 @@
 #include <thread>
 #include <vector>
 
+#include "bitmill/filter/language.h"
+#include "filter/lid_reliability.h"
 #include "testing/test_util.h"
 
 namespace bitmill::filter {
@@ -401,6 +403,30 @@ TEST_CASE("fastText language ID composes decomposed accents first (lid.176 learn
     REQUIRE(!nfd.empty());
     CHECK(nfd[0].label != "ru");
   }
+}
+
+}  // namespace
+}  // namespace bitmill::filter
+
+namespace bitmill::filter {
+namespace {
+
+TEST_CASE("lid_miss_rate: the generated table, sorted, for languages lid.176 names") {
+  for (size_t i = 1; i < detail::kLidMissRateCount; ++i) {
+    CHECK(detail::kLidMissRates[i - 1].iso639_3 < detail::kLidMissRates[i].iso639_3);
+  }
+  for (size_t i = 0; i < detail::kLidMissRateCount; ++i) {
+    const auto& r = detail::kLidMissRates[i];
+    CAPTURE(r.iso639_3);
+    CHECK(find_language(r.iso639_3).has_value());
+    CHECK(r.miss_rate >= 0);
+    CHECK(r.miss_rate <= 1);
+    CHECK(r.sentences >= 200);
+  }
+  CHECK(detail::lid_miss_rate("eng") >= 0);
+  CHECK(detail::lid_miss_rate("eng") <= 0.005);  // English is among the reliable ones
+  CHECK(detail::lid_miss_rate("tlh") == -1);     // Klingon: no lid.176 label
+  CHECK(detail::lid_miss_rate("") == -1);
 }
 
 }  // namespace

@@ -336,11 +336,11 @@ constexpr std::pair<std::string_view, std::string_view> kAliases[] = {
 //    "id", CLD2 81%; Indonesian goes to "ms" 5% / 17% of the time.
 //  - Chinese: Mandarin, Cantonese and Wu share the written standard and most characters; fastText
 //    calls 8% of Mandarin sentences "yue" or "wuu", and CLD2 has no label for either.
+//  - Kurdish: "kur" is the macrolanguage of Kurmanji (fastText's "ku", Latin letters) and Sorani
+//    ("ckb", Arabic letters); a Kurdish side may be either, and fastText calls Arabic-script
+//    Kurdish "ckb" (15 of the 23 Tatoeba Kurdish pairs lang-id rejected before this group).
 constexpr std::string_view kSameGroups[][5] = {
-    {"dan", "nor", "nno"},
-    {"hbs", "srp", "hrv", "bos", "cnr"},
-    {"msa", "ind"},
-    {"zho", "yue", "wuu"},
+    {"dan", "nor", "nno"}, {"hbs", "srp", "hrv", "bos", "cnr"}, {"msa", "ind"}, {"zho", "yue", "wuu"}, {"kur", "ckb"},
 };
 
 // Close languages (close_languages): distinct languages that lid.176 confuses on a sentence but
@@ -355,6 +355,7 @@ constexpr std::string_view kCloseGroups[][6] = {
     {"est", "fin"},                       // Finnic
     {"tur", "tuk", "aze", "gag", "crh"},  // Oghuz Turkic
     {"kaz", "kir", "tat", "bak"},         // Kipchak Turkic
+    {"tat", "tur"},                       // Tatar in Latin letters reads as Turkish to lid.176
     {"ces", "slk"},                       // Czech and Slovak
     {"slv", "hbs"},                       // Slovene and Serbo-Croatian
     {"rus", "ukr", "bel", "rue"},         // East Slavic
