@@ -32,8 +32,9 @@ struct Options {
 
 // The outputs must be distinct files, and --annotate writes everything to -o.
 Status check_outputs(const Options& o) {
-  if (o.job.annotate && !o.rejected.empty()) {
-    return invalid_argument("--annotate writes every row to the output; it does not take --rejected");
+  if ((o.job.annotate || o.job.annotate_numbers) && !o.rejected.empty()) {
+    return invalid_argument(fmt::format("{} writes every row to the output; it does not take --rejected",
+                                        o.job.annotate ? "--annotate" : "--annotate-numbers"));
   }
   const std::pair<const char*, const std::string*> outs[] = {
       {"-o", &o.output}, {"--rejected", &o.rejected}, {"--stats", &o.stats}};
@@ -51,7 +52,7 @@ Status check_outputs(const Options& o) {
 // Each mode's options are refused in the other, rather than silently ignored.
 Status check_mode_options(const CLI::App& app, bool mono) {
   const std::vector<const char*> bitext = {"--src-lang", "--tgt-lang",  "--src-col", "--tgt-col",
-                                           "--model",    "--min-score", "--margin"};
+                                           "--model",    "--min-score", "--margin",  "--annotate-numbers"};
   const std::vector<const char*> web = {"--lang", "--text-field", "--format"};
   for (const char* opt : mono ? bitext : web) {
     if (app.count(opt) == 0) continue;
@@ -98,6 +99,8 @@ void add_output_options(CLI::App& app, Options& o) {
   g.flag("--annotate", o.job.annotate,
          "Write every row to the output with an added column: keep, or the failed rule(s); with --model also the "
          "score");
+  g.flag("--annotate-numbers", o.job.annotate_numbers,
+         "As --annotate, with a last added column: what the numbers rule compared (bitext; see the man page)");
   g.option("--stats", o.stats, "Write the counts (rows in, kept, rejections per rule) as JSON", "FILE");
 }
 

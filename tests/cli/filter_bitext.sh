@@ -39,3 +39,16 @@ bitmill-filter --src-lang de --tgt-lang en in.tsv -o kept.tsv
 echo "exit=$?"
 echo "--- a language outside the table: a warning, its side skips script and lang-id"
 printf 'Azul fell-awen.\tHello everyone.\nAzul fell-awen.\tHallo zusammen, wie geht es euch allen heute?\n' | bitmill-filter --src-lang kab --tgt-lang eng --all-reasons --annotate
+echo "--- --annotate-numbers: what the numbers rule compared (last column)"
+{
+  printf 'Geboren 1973 in Rom.\tBorn in 6973 in Rome.\n'
+  printf 'Es fielen bis zu 25 cm Regen.\tUp to 10 inches of rain fell.\n'
+  printf 'Mehr als 380 Tausend Menschen.\tMore than 380,000 people.\n'
+  printf 'In den 30er Jahren.\tIn the 1930s.\n'
+  printf 'Ich habe 3 Katzen.\tI have 3 cats.\n'
+} | bitmill-filter -q --src-lang deu --tgt-lang eng --annotate-numbers | cut -f 3-
+echo "--- --annotate-numbers refuses --rejected and --mono"
+bitmill-filter -q --src-lang deu --tgt-lang eng --annotate-numbers --rejected r.tsv in.tsv
+echo "exit=$?"
+bitmill-filter -q --mono --annotate-numbers in.tsv
+echo "exit=$?"

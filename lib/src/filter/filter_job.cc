@@ -107,7 +107,8 @@ Expected<std::unique_ptr<FilterJob>> FilterJob::create(const FilterJobOptions& o
   FilterOptions& fo = job->opts_;
   fo.mode = o.mode;
   fo.all_reasons = o.all_reasons;
-  fo.annotate = o.annotate;
+  fo.annotate = o.annotate || o.annotate_numbers;
+  fo.annotate_numbers = o.annotate_numbers;
   BITMILL_RETURN_IF_ERROR(o.mode == FilterMode::kBitext ? job->build_bitext(o, log) : job->build_mono(o, log));
   if (job->parts_->lid) log.debug("language ID: {}", job->parts_->lid->engine());
   return job;

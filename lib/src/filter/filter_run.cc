@@ -8,6 +8,7 @@
 
 #include <fmt/format.h>
 
+#include "bitmill/filter/numbers.h"
 #include "bitmill/text/utf8.h"
 #include "bitmill/util/ordered_pipeline.h"
 
@@ -64,7 +65,7 @@ struct Scratch {
   std::vector<float> scores;
   std::vector<uint64_t> masks;
   std::vector<LangGuess> guesses;
-  std::string line, cleaned, doc;
+  std::string line, cleaned, doc, numbers_note;
   simdjson::dom::parser parser;
 };
 
@@ -103,8 +104,10 @@ class Engine {
     ++w.first[static_cast<size_t>(__builtin_ctzll(mask))];
   }
 
-  // Writes a plain (TSV or text) row with its verdict.
-  void emit_line(Work& w, std::string_view line, uint64_t mask, const float* score) {
+  // Writes a plain (TSV or text) row with its verdict (and with annotate_numbers, `numbers`: what
+  // the numbers rule compared).
+  void emit_line(Work& w, std::string_view line, uint64_t mask, const float* score,
+                 const std::string* numbers = nullptr) {
     if (opts_.annotate) {
       w.kept += line;
       w.kept.push_back('\t');
@@ -114,6 +117,10 @@ class Engine {
         append_reasons(mask, rules_, opts_.all_reasons, w.kept);
       }
       if (score) w.kept += fmt::format("\t{:.4f}", *score);
+      if (numbers) {
+        w.kept.push_back('\t');
+        w.kept += *numbers;
+      }
       w.kept.push_back('\n');
       return;
     }
@@ -184,7 +191,9 @@ class Engine {
     }
     for (size_t i = 0; i < n; ++i) {
       count(w, s.masks[i]);
-      emit_line(w, strip_cr(b.line(i)), s.masks[i], scores ? &scores[i] : nullptr);
+      if (opts_.annotate_numbers) describe_numbers(s.src[i], s.tgt[i], s.numbers_note);
+      emit_line(w, strip_cr(b.line(i)), s.masks[i], scores ? &scores[i] : nullptr,
+                opts_.annotate_numbers ? &s.numbers_note : nullptr);
     }
     return Status::ok();
   }

@@ -279,16 +279,16 @@ constexpr double kGallon[] = {3.785412};
 constexpr double kAcre[] = {0.40468564, 4046.8564};
 constexpr double kTon[] = {0.90718474, 1.0160469};  // short and long ton, in tonnes
 
-const ImperialUnit kInchUnit{kInch};
-const ImperialUnit kFootUnit{kFoot};
-const ImperialUnit kYardUnit{kYard};
-const ImperialUnit kMileUnit{kMile};
-const ImperialUnit kPoundUnit{kPound};
-const ImperialUnit kOunceUnit{kOunce};
-const ImperialUnit kGallonUnit{kGallon};
-const ImperialUnit kAcreUnit{kAcre};
-const ImperialUnit kTonUnit{kTon};
-const ImperialUnit kFahrenheitUnit{{}, true};
+const ImperialUnit kInchUnit{"inch", kInch};
+const ImperialUnit kFootUnit{"foot", kFoot};
+const ImperialUnit kYardUnit{"yard", kYard};
+const ImperialUnit kMileUnit{"mile", kMile};
+const ImperialUnit kPoundUnit{"pound", kPound};
+const ImperialUnit kOunceUnit{"ounce", kOunce};
+const ImperialUnit kGallonUnit{"gallon", kGallon};
+const ImperialUnit kAcreUnit{"acre", kAcre};
+const ImperialUnit kTonUnit{"ton", kTon};
+const ImperialUnit kFahrenheitUnit{"°F", {}, true};
 
 struct UnitWord {
   std::string_view word;

@@ -23,6 +23,7 @@ int scale_exponent(std::string_view word);
 // units it is converted to ("inch": 2.54 cm, 25.4 mm, 0.0254 m). Fahrenheit converts with an
 // offset and has no factors here; `fahrenheit` says so.
 struct ImperialUnit {
+  std::string_view name;  // "inch", "foot", ...: how describe_numbers (numbers.h) writes it
   std::span<const double> factors;
   bool fahrenheit = false;
 };

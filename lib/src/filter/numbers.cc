@@ -1,5 +1,6 @@
 #include "bitmill/filter/numbers.h"
 
+#include <fmt/format.h>
 #include <unicode/uchar.h>
 
 #include <algorithm>
@@ -140,9 +141,12 @@ bool augment(size_t i, const std::vector<std::vector<size_t>>& related, std::vec
   return false;
 }
 
-// The size of a maximum matching of a's numbers to b's (nb of them) along `related`.
-size_t max_matching(const std::vector<std::vector<size_t>>& related, size_t nb) {
-  std::vector<long> pair_of_b(nb, -1);
+// The size of a maximum matching of a's numbers to b's (nb of them) along `related`; `pair_of_b`
+// (when given) gets, for each of b's, the index of a's paired with it or -1.
+size_t max_matching(const std::vector<std::vector<size_t>>& related, size_t nb, std::vector<long>* pairs = nullptr) {
+  std::vector<long> own;
+  std::vector<long>& pair_of_b = pairs != nullptr ? *pairs : own;
+  pair_of_b.assign(nb, -1);
   size_t paired = 0;
   for (size_t i = 0; i < related.size(); ++i) {
     std::vector<bool> seen(nb, false);
@@ -201,27 +205,104 @@ bool numbers_disagree(const std::vector<std::string>& a, const std::vector<std::
   return paired < ua.size() && paired < ub.size();
 }
 
-bool quantities_agree(std::string_view a, std::string_view b) {
+namespace {
+
+// The quantities comparison of quantities_agree, with what it found: each side's quantities the
+// other has no equal of, and the pairs (a index, b index) found the same quantity written another
+// way.
+struct QuantityComparison {
   std::vector<Quantity> qa, qb;
-  extract_quantities(a, qa);
-  extract_quantities(b, qb);
   std::vector<const Quantity*> ua, ub;
-  unmatched_quantities(qa, qb, ua);
-  unmatched_quantities(qb, qa, ub);
-  if (ua.empty() || ub.empty()) return true;
-  std::vector<std::vector<size_t>> related(ua.size());
-  for (size_t i = 0; i < ua.size(); ++i) {
-    for (size_t j = 0; j < ub.size(); ++j) {
-      const Quantity& x = *ua[i];
-      const Quantity& y = *ub[j];
+  std::vector<std::pair<size_t, size_t>> pairs;
+  bool agree = true;
+};
+
+void compare_quantities(std::string_view a, std::string_view b, QuantityComparison& c) {
+  extract_quantities(a, c.qa);
+  extract_quantities(b, c.qb);
+  unmatched_quantities(c.qa, c.qb, c.ua);
+  unmatched_quantities(c.qb, c.qa, c.ub);
+  c.pairs.clear();
+  if (c.ua.empty() || c.ub.empty()) {
+    c.agree = true;
+    return;
+  }
+  std::vector<std::vector<size_t>> related(c.ua.size());
+  for (size_t i = 0; i < c.ua.size(); ++i) {
+    for (size_t j = 0; j < c.ub.size(); ++j) {
+      const Quantity& x = *c.ua[i];
+      const Quantity& y = *c.ub[j];
       const bool integers = x.decimals == 0 && y.decimals == 0;
       if ((integers && same_quantity(x.digits, y.digits)) || converts_to(x, y) || converts_to(y, x)) {
         related[i].push_back(j);
       }
     }
   }
-  const size_t paired = max_matching(related, ub.size());
-  return paired >= ua.size() || paired >= ub.size();
+  std::vector<long> pair_of_b;
+  const size_t paired = max_matching(related, c.ub.size(), &pair_of_b);
+  for (size_t j = 0; j < pair_of_b.size(); ++j) {
+    if (pair_of_b[j] >= 0) c.pairs.emplace_back(static_cast<size_t>(pair_of_b[j]), j);
+  }
+  c.agree = paired >= c.ua.size() || paired >= c.ub.size();
+}
+
+// A quantity as describe_numbers writes it: its value, "=" and the scaled value when a scale
+// word changed it, and its unit.
+std::string describe(const Quantity& q) {
+  std::string out = fmt::format("{:.12g}", q.value);
+  if (q.scaled != q.value) out += fmt::format("={:.12g}", q.scaled);
+  if (q.unit != nullptr) out += fmt::format(" {}", q.unit->name);
+  return out;
+}
+
+void append_list(const std::vector<std::string>& items, std::string& out) {
+  if (items.empty()) out.push_back('-');
+  for (size_t i = 0; i < items.size(); ++i) {
+    if (i > 0) out += ",";
+    out += items[i];
+  }
+}
+
+}  // namespace
+
+bool quantities_agree(std::string_view a, std::string_view b) {
+  QuantityComparison c;
+  compare_quantities(a, b, c);
+  return c.agree;
+}
+
+void describe_numbers(std::string_view a, std::string_view b, std::string& out) {
+  out.clear();
+  std::vector<std::string> na, nb, ua, ub;
+  extract_numbers(a, na);
+  extract_numbers(b, nb);
+  if (na == nb) {
+    out.push_back('-');
+    return;
+  }
+  const bool digits_disagree = numbers_disagree(na, nb, &ua, &ub);
+  append_list(ua, out);
+  out += " / ";
+  append_list(ub, out);
+  if (!digits_disagree) return;
+  QuantityComparison c;
+  compare_quantities(a, b, c);
+  std::vector<std::string> left_a, left_b, pairs;
+  for (const Quantity* q : c.ua) left_a.push_back(describe(*q));
+  for (const Quantity* q : c.ub) left_b.push_back(describe(*q));
+  for (const auto& [i, j] : c.pairs) pairs.push_back(fmt::format("{}~{}", describe(*c.ua[i]), describe(*c.ub[j])));
+  out += " => ";
+  append_list(left_a, out);
+  out += " / ";
+  append_list(left_b, out);
+  if (!pairs.empty()) {
+    out += " (";
+    for (size_t k = 0; k < pairs.size(); ++k) {
+      if (k > 0) out += ", ";
+      out += pairs[k];
+    }
+    out += ")";
+  }
 }
 
 }  // namespace bitmill::filter

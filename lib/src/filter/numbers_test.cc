@@ -143,3 +143,26 @@ TEST_CASE("quantities_agree: an imperial unit converted to metric, rounded") {
 
 }  // namespace
 }  // namespace bitmill::filter
+
+namespace bitmill::filter {
+namespace {
+
+std::string described(const char* a, const char* b) {
+  std::string out;
+  describe_numbers(a, b, out);
+  return out;
+}
+
+TEST_CASE("describe_numbers says what the numbers rule compared") {
+  CHECK(described("Ich habe 3 Katzen.", "I have 3 cats.") == "-");
+  CHECK(described("", "") == "-");
+  CHECK(described("Geboren 1973.", "Born 6973.") == "1973 / 6973 => 1973 / 6973");
+  CHECK(described("dans les années 30", "in the 1930s") == "30 / 1930");  // the digit runs pair up
+  CHECK(described("6 Beamte, 2019", "officers, 2019") == "6 / -");
+  CHECK(described("25 cm", "10 inches") == "25 / 10 => 25 / 10 inch (25~10 inch)");
+  CHECK(described("38만명", "380,000 people") == "38 / 380000 => - / -");
+  CHECK(described("2.8亿", "3 billion") == "2,8 / 3 => 2.8=280000000 / 3=3000000000");
+}
+
+}  // namespace
+}  // namespace bitmill::filter

@@ -42,6 +42,7 @@ struct FilterJobOptions {
   std::string config;                              // --config FILE, or ""
   std::vector<std::string> sets, disable, enable;  // --set, --disable, --enable, in order
   bool all_reasons = false, annotate = false;
+  bool annotate_numbers = false;  // bitext: with annotate, a column with what the numbers rule compared
   // Bitext.
   std::string src_lang, tgt_lang;
   size_t src_col = 1, tgt_col = 2;  // 1-based

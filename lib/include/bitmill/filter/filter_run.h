@@ -11,7 +11,8 @@
 // columns is rejected by the `columns` rule. Rejected rows get one added column: the first rule
 // that failed, or all failed rules comma-separated with all_reasons. With `annotate`, every row
 // goes to `kept` with an added column, "keep" or the reason(s), and with a semantic scorer a
-// second added column with the score.
+// second added column with the score; with `annotate_numbers`, a last added column with what the
+// numbers rule compared (describe_numbers in numbers.h).
 //
 // Web documents (mono mode) are JSONL objects whose `text_field` holds the text, or plain lines
 // (one document per line). Kept JSONL documents get "language" and "language_score" fields (when
@@ -46,6 +47,7 @@ struct FilterOptions {
   FilterMode mode = FilterMode::kBitext;
   bool all_reasons = false;
   bool annotate = false;
+  bool annotate_numbers = false;  // bitext, with annotate: a last column, describe_numbers of the sides
   // Bitext.
   size_t src_col = 1, tgt_col = 2;
   const BitextFilter* bitext = nullptr;

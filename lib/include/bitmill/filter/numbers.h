@@ -53,4 +53,13 @@ bool numbers_disagree(const std::vector<std::string>& a, const std::vector<std::
 // close). The units are required: a number without one is never taken as a conversion.
 bool quantities_agree(std::string_view a, std::string_view b);
 
+// What the `numbers` rule compared on two sides, for `bitmill-filter --annotate-numbers`, into
+// `out` (replaced): "-" when both sides have the same digit runs; otherwise the runs each side
+// lacks on the other, "A / B" (comma-separated, "-" for none: "1973 / 6973"), and when both have
+// some, " => " and the second look: each side's quantities with no equal on the other (value,
+// "=" the value with its scale word, the imperial unit), then in parentheses the pairs it took
+// for the same quantity written another way: "10 / 25 => 10 inch / 25 (10 inch~25)",
+// "380000 / 38 => - / -" ("38만" is 380000).
+void describe_numbers(std::string_view a, std::string_view b, std::string& out);
+
 }  // namespace bitmill::filter
