@@ -25,6 +25,12 @@ packages=(
   libcld2-dev       # language ID fallback without a fastText model
   libsimdjson-dev   # JSONL web documents (bitmill-filter --mono)
   libyaml-cpp-dev   # --config pipeline files (bitmill-filter)
+  libhunspell-dev   # spelling tells close languages apart (bitmill-filter lang-id)
+  # Hunspell dictionaries of the lang-id rule's close languages (read from /usr/share/hunspell)
+  hunspell-af hunspell-nl hunspell-da hunspell-sv hunspell-no hunspell-et hunspell-cs hunspell-sk
+  hunspell-sl hunspell-hr hunspell-sr hunspell-bs hunspell-ru hunspell-uk hunspell-be hunspell-bg
+  hunspell-es hunspell-ca hunspell-gl hunspell-pt-pt hunspell-it hunspell-fr hunspell-de-de
+  hunspell-tr hunspell-id hunspell-gd
   doctest-dev       # unit tests
   # tools used by the build and the tests
   pandoc            # man pages from man/*.1.md

@@ -8,6 +8,8 @@
 #include <utility>
 #include <vector>
 
+#include "testing/test_util.h"
+
 namespace bitmill::filter {
 namespace {
 
@@ -225,6 +227,48 @@ TEST_CASE("bitext rules, identical to lang-id: each rule on the case it exists f
       {"no guess at all keeps the side", "[] Das ist ein schönes Haus.", "[en:0.99] This is a beautiful house.", ""},
   };
   run_cases(cases);
+}
+
+TEST_CASE("bitext rules: spelling decides between close languages on a long side") {
+  testing::TempDir dir;
+  testing::write_file(dir.file("af_ZA.aff"), "SET UTF-8\n");
+  testing::write_file(dir.file("af_ZA.dic"),
+                      "16\ndie\nhond\nis\nnie\nwit\nen\nkat\nook\nswart\nmaar\nhulle\nwoon\n"
+                      "saam\nin\neen\nhuis\n");
+  testing::write_file(dir.file("nl_NL.aff"), "SET UTF-8\n");
+  testing::write_file(dir.file("nl_NL.dic"),
+                      "16\nde\nhond\nis\nniet\nwit\nen\nkat\nook\nzwart\nmaar\nze\nwonen\n"
+                      "samen\nin\neen\nhuis\n");
+  ScriptedLid lid;
+  const std::string eng = "[en:0.99] The dog is not white and the cat is not black either, but they live together.";
+  const std::string dutch = "De hond is niet wit en de kat is ook niet zwart, maar ze wonen samen in een huis.";
+  const std::string afrikaans =
+      "Die hond is nie wit nie en die kat is ook nie swart nie, maar hulle woon saam in een huis.";
+  auto verdict = [&](const std::string& src, const std::string& settings) {
+    const BitextFilter f =
+        make_filter(**find_language("afr"), **find_language("eng"), &lid, "numbers=off length-ratio=off " + settings);
+    return first_failed(f, src, eng);
+  };
+  const std::string with = "lang-id.dictionaries=" + dir.path();
+  // lid.176 gives Dutch text some Afrikaans, above min-prob: the spelling still catches it.
+  CHECK(verdict("[nl:0.85,af:0.12] " + dutch, with) == "lang-id");
+  // Afrikaans that language ID calls Dutch is kept: its words are Afrikaans ones.
+  CHECK(verdict("[nl:0.8,af:0.15] " + afrikaans, with) == "");
+  CHECK(verdict("[nl:0.95] " + afrikaans, with) == "");
+  // Without dictionaries, language ID alone: the declared language above min-prob keeps the side,
+  // and below it the close language rejects.
+  CHECK(verdict("[nl:0.85,af:0.12] " + dutch, "lang-id.dictionaries=") == "");
+  CHECK(verdict("[nl:0.95] " + afrikaans, "lang-id.dictionaries=") == "lang-id");
+  CHECK(verdict("[nl:0.95] " + afrikaans, "lang-id.dictionaries=/nonexistent") == "lang-id");
+  // A close language on a short side never rejects; a margin the spelling must beat.
+  CHECK(verdict("[nl:0.95] De hond is niet wit.", with) == "");
+  CHECK(verdict("[nl:0.85,af:0.12] " + dutch, with + " lang-id.spelling-margin=0.9") == "");
+  // Same-language guesses add up: Danish 0.35 and Norwegian 0.32 are 0.67 against Swedish.
+  const BitextFilter swe = make_filter(**find_language("swe"), **find_language("eng"), &lid,
+                                       "numbers=off length-ratio=off lang-id.dictionaries=");
+  CHECK(first_failed(
+            swe, "[da:0.35,nn:0.32,sv:0.04] Vi har opstillet tredive bænke på vandrestierne rundt om vores landsby.",
+            eng) == "lang-id");
 }
 
 TEST_CASE("bitext rules: languages written without spaces and other scripts") {
