@@ -1,4 +1,5 @@
-// bitmill-dedup: remove duplicate lines or bitext pairs, keeping the first occurrence.
+// bitmill-dedup: remove duplicate lines, bitext pairs or web documents: exact duplicates, or near
+// duplicates by MinHash LSH (--mode near).
 #include <CLI/CLI.hpp>
 
 #include "bitmill/base/log.h"
@@ -8,6 +9,7 @@
 #include "bitmill/cli/streams.h"
 #include "bitmill/cli/tool.h"
 #include "bitmill/dedup/exact.h"
+#include "bitmill/dedup/near.h"
 #include "bitmill/io/input_set.h"
 #include "bitmill/io/output_stream.h"
 #include "bitmill/util/size.h"
@@ -26,7 +28,92 @@ struct Options {
   std::string normalize = "none";
   bool fold_whitespace = false;
   int hash_bits = 64;
+  // --mode near
+  std::string format = "lines", unit = "word", keep = "first", clusters;
+  dedup::NearOptions near;
+  double threshold = 0;
 };
+
+// Options of one mode given in the other are refused, not silently ignored.
+Status check_mode_options(const CLI::App& app, bool near) {
+  const std::vector<const char*> exact_only = {"--normalize", "--fold-whitespace", "--hash-bits"};
+  const std::vector<const char*> near_only = {"--format", "--text-field", "--id-field", "--ngram",
+                                              "--unit",   "--bands",      "--rows",     "--threshold",
+                                              "--verify", "--keep",       "--clusters", "--seed"};
+  for (const char* opt : near ? exact_only : near_only) {
+    if (app.count(opt) == 0) continue;
+    return invalid_argument(near ? fmt::format("{} is an option of --mode exact", opt)
+                                 : fmt::format("{} is an option of --mode near", opt));
+  }
+  if (near && app.count("--threshold") > 0 && (app.count("--bands") > 0 || app.count("--rows") > 0)) {
+    return invalid_argument("--threshold chooses --bands and --rows: give one or the other");
+  }
+  return Status::ok();
+}
+
+// The probability of becoming candidates at Jaccard 0.5, 0.6, ... 0.95 (for -v).
+std::string s_curve_text(size_t bands, size_t rows) {
+  std::string out;
+  for (int j = 50; j <= 95; j += 5) {
+    out += fmt::format("{}{:.2f}: {:.3f}", out.empty() ? "" : ", ", j / 100.0,
+                       dedup::candidate_probability(j / 100.0, bands, rows));
+  }
+  return out;
+}
+
+Status run_near_dedup(Options& o, const CLI::App& app, Log& log) {
+  dedup::NearOptions& no = o.near;
+  BITMILL_ASSIGN_OR_RETURN(no.key, dedup::parse_key_field(o.key));
+  no.jsonl = o.format == "jsonl";
+  if (no.jsonl && app.count("--key") > 0)
+    return invalid_argument("--key is for lines; --format jsonl reads --text-field");
+  if (!no.jsonl && (app.count("--text-field") > 0 || app.count("--id-field") > 0)) {
+    return invalid_argument("--text-field and --id-field are for --format jsonl");
+  }
+  no.char_units = o.unit == "char";
+  no.keep_longest = o.keep == "longest";
+  if (app.count("--threshold") > 0) BITMILL_RETURN_IF_ERROR(dedup::choose_banding_for(o.threshold, 112, no));
+  BITMILL_RETURN_IF_ERROR(dedup::check_near_options(no));
+  BITMILL_ASSIGN_OR_RETURN(no.memory_bytes, cli::memory_budget(o.common));
+  no.tmp_dir = o.common.tmp_dir;
+  no.threads = cli::thread_count(o.common);
+  log.debug("{} bands x {} rows; caught at Jaccard {}", no.bands, no.rows, s_curve_text(no.bands, no.rows));
+
+  BITMILL_ASSIGN_OR_RETURN(InputSetOptions io, cli::input_set_options(o.common));
+  const std::pair<const char*, const std::string*> outs[] = {
+      {"-o", &o.output}, {"--removed", &o.removed}, {"--clusters", &o.clusters}};
+  for (size_t i = 0; i < std::size(outs); ++i) {
+    for (size_t j = i + 1; j < std::size(outs); ++j) {
+      if (outs[i].second->empty() || outs[j].second->empty()) continue;
+      if (!same_output(*outs[i].second, *outs[j].second)) continue;
+      return invalid_argument(
+          fmt::format("{} and {} name the same output ({})", outs[i].first, outs[j].first, *outs[j].second));
+    }
+  }
+  BITMILL_ASSIGN_OR_RETURN(cli::Streams f,
+                           cli::open_streams(o.inputs, io, o.common.shard_by, o.output, o.removed, log));
+  std::unique_ptr<OutputStream> clusters;
+  if (!o.clusters.empty()) {
+    BITMILL_ASSIGN_OR_RETURN(clusters, OutputStream::open(o.clusters));
+  }
+  Progress progress(log, f.inputs->raw_bytes_total());
+  BITMILL_ASSIGN_OR_RETURN(dedup::NearStats st,
+                           dedup::run_near(*f.inputs, *f.out, f.second.get(), clusters.get(), no, &progress));
+  progress.finish();
+  BITMILL_RETURN_IF_ERROR(commit_all({f.out.get(), f.second.get(), clusters.get()}));
+  const char* noun = no.jsonl ? "document" : "line";
+  if (st.without_shingles > 0) {
+    log.info("{} without a word: never duplicates", Progress::format_count(st.without_shingles, noun));
+  }
+  log.info("{}{}", in_kept_text(st.records, noun, st.kept, st.removed, "removed"),
+           time_rate_suffix(progress.elapsed_seconds(), st.bytes));
+  log.info("{} in {} of two or more; {}{}", Progress::format_count(st.clustered, noun),
+           Progress::format_count(st.clusters, "cluster"), Progress::format_count(st.candidate_pairs, "candidate pair"),
+           no.verify > 0 ? fmt::format(", {} below --verify {} dropped", st.dropped_pairs, no.verify) : "");
+  log.debug("bucket join: {} records{}; {:.0f} bytes of state per {}", st.bucket_records,
+            st.spilled ? " (spilled to disk)" : "", st.state_bytes_per_record, noun);
+  return Status::ok();
+}
 
 Status run_dedup(const Options& o, Log& log) {
   dedup::ExactOptions eo;
@@ -66,6 +153,38 @@ Status run_dedup(const Options& o, Log& log) {
   return Status::ok();
 }
 
+void add_near_options(CLI::App& app, Options& o) {
+  const char* g = "Near duplicates (--mode near)";
+  cli::one_of(app.add_option("--format", o.format, "Records: lines (or TSV with --key), or jsonl documents"),
+              {"lines", "jsonl"})
+      ->default_val("lines")
+      ->group(g);
+  app.add_option("--text-field", o.near.text_field, "JSONL: the field holding the text")->default_val("text")->group(g);
+  app.add_option("--id-field", o.near.id_field, "JSONL: the field that names a record in --removed and --clusters")
+      ->group(g);
+  app.add_option("--ngram", o.near.ngram, "Units per shingle")->default_val(5)->group(g);
+  cli::one_of(app.add_option("--unit", o.unit, "Shingle units: word (ICU words for Chinese, Thai...) or char"),
+              {"word", "char"})
+      ->default_val("word")
+      ->group(g);
+  app.add_option("--bands", o.near.bands, "LSH bands")->default_val(14)->group(g);
+  app.add_option("--rows", o.near.rows, "MinHash values per band")->default_val(8)->group(g);
+  app.add_option("--threshold", o.threshold, "Choose --bands and --rows for this Jaccard similarity")
+      ->type_name("J")
+      ->group(g);
+  app.add_option("--verify", o.near.verify,
+                 "Join candidates only when the exact Jaccard similarity of their shingles is at least J")
+      ->type_name("J")
+      ->group(g);
+  cli::one_of(app.add_option("--keep", o.keep, "Which record of a cluster is kept"), {"first", "longest"})
+      ->default_val("first")
+      ->group(g);
+  app.add_option("--clusters", o.clusters, "Write ID, cluster and size of every record in a cluster of two or more")
+      ->type_name("FILE")
+      ->group(g);
+  app.add_option("--seed", o.near.seed, "Hash seed")->default_val(1)->group(g);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -77,11 +196,16 @@ int main(int argc, char** argv) {
   CLI::App& app = tool.app;
   tool.add_inputs(o.inputs);
   app.add_option("-o,--output", o.output, "Kept lines (default: stdout)")->type_name("OUT");
-  app.add_option("--removed", o.removed, "Also write the removed lines here, in input order")->type_name("FILE");
+  app.add_option(
+         "--removed", o.removed,
+         "Also write the removed records here, in input order (near: with the id of the record each duplicates)")
+      ->type_name("FILE");
   // Only exact matching exists; --mode exact stays accepted for the scripts that spell it out.
   cli::one_of(
-      app.add_option("--mode", o.mode, "exact: lines with equal keys are duplicates (the only mode in this version)"),
-      {"exact"})
+      app.add_option("--mode", o.mode,
+                     "exact: records with equal keys are duplicates; near: records whose word shingles are similar "
+                     "(MinHash LSH)"),
+      {"exact", "near"})
       ->default_val("exact")
       ->group("Matching");
   cli::one_of(
@@ -100,6 +224,10 @@ int main(int argc, char** argv) {
               {"64", "128"})
       ->default_val(64)
       ->group("Matching");
+  add_near_options(app, o);
   tool.add_shared(app, cli::kUtf8 | cli::kShard | cli::kMemory | cli::kThreads | cli::kLogging);
-  return tool.run(argc, argv, [&] { return run_dedup(o, tool.log); });
+  return tool.run(argc, argv, [&]() -> Status {
+    BITMILL_RETURN_IF_ERROR(check_mode_options(app, o.mode == "near"));
+    return o.mode == "near" ? run_near_dedup(o, app, tool.log) : run_dedup(o, tool.log);
+  });
 }

@@ -9,32 +9,13 @@
 #include <fmt/format.h>
 
 #include "bitmill/filter/numbers.h"
+#include "bitmill/text/json_string.h"
 #include "bitmill/text/utf8.h"
 #include "bitmill/util/ordered_pipeline.h"
 
 namespace bitmill::filter {
 
 namespace {
-
-// Appends `s` as the body of a JSON string (without quotes).
-void append_json_escaped(std::string_view s, std::string& out) {
-  for (const char ch : s) {
-    const auto c = static_cast<unsigned char>(ch);
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      default:
-        if (c < 0x20) {
-          out += fmt::format("\\u{:04x}", c);
-        } else {
-          out.push_back(ch);
-        }
-    }
-  }
-}
 
 // The rule names of a verdict: the first, or all of them comma-separated.
 void append_reasons(uint64_t mask, const std::vector<std::string>& names, bool all, std::string& out) {

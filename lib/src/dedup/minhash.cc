@@ -1,0 +1,112 @@
+#include "dedup/minhash.h"
+
+#include <xxhash.h>
+
+#include <algorithm>
+#include <bit>
+#include <cmath>
+#include <limits>
+
+namespace bitmill::dedup::detail {
+namespace {
+
+uint64_t splitmix64(uint64_t& state) {
+  uint64_t z = (state += 0x9E3779B97F4A7C15ULL);
+  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+  z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+  return z ^ (z >> 31);
+}
+
+// The integral over [lo, hi] of f, by the midpoint rule with `steps` steps.
+template <typename F>
+double integrate(F f, double lo, double hi, int steps) {
+  const double h = (hi - lo) / steps;
+  double sum = 0;
+  for (int i = 0; i < steps; ++i) sum += f(lo + (i + 0.5) * h);
+  return sum * h;
+}
+
+}  // namespace
+
+MinHasher::MinHasher(size_t size, uint64_t seed) : a_(size), b_(size) {
+  uint64_t state = seed;
+  for (size_t i = 0; i < size; ++i) {
+    a_[i] = splitmix64(state) | 1;
+    b_[i] = splitmix64(state);
+  }
+}
+
+void MinHasher::signature(const std::vector<uint64_t>& shingles, uint32_t* sig) const {
+  const size_t k = a_.size();
+  std::fill(sig, sig + k, std::numeric_limits<uint32_t>::max());
+  const uint64_t* a = a_.data();
+  const uint64_t* b = b_.data();
+  for (uint64_t s : shingles) {
+    for (size_t i = 0; i < k; ++i) {
+      const auto v = static_cast<uint32_t>((a[i] * s + b[i]) >> 32);
+      sig[i] = std::min(sig[i], v);
+    }
+  }
+}
+
+uint64_t band_key(const uint32_t* sig, size_t band, size_t rows, uint64_t seed) {
+  const uint32_t* v = sig + band * rows;
+  if constexpr (std::endian::native == std::endian::little) {
+    return XXH3_64bits_withSeed(v, rows * sizeof(uint32_t), seed + 2 + band);
+  } else {
+    std::vector<unsigned char> buf(rows * 4);
+    for (size_t i = 0; i < rows; ++i) {
+      for (int b = 0; b < 4; ++b) buf[i * 4 + static_cast<size_t>(b)] = static_cast<unsigned char>(v[i] >> (8 * b));
+    }
+    return XXH3_64bits_withSeed(buf.data(), buf.size(), seed + 2 + band);
+  }
+}
+
+double s_curve(double j, size_t bands, size_t rows) {
+  return 1.0 - std::pow(1.0 - std::pow(j, static_cast<double>(rows)), static_cast<double>(bands));
+}
+
+Banding choose_banding(double threshold, size_t max_values) {
+  Banding best;
+  double best_error = std::numeric_limits<double>::infinity();
+  for (size_t b = 1; b <= max_values; ++b) {
+    for (size_t r = 1; b * r <= max_values; ++r) {
+      const double fp = integrate([&](double j) { return s_curve(j, b, r); }, 0.0, threshold, 1000);
+      const double fn = integrate([&](double j) { return 1.0 - s_curve(j, b, r); }, threshold, 1.0, 1000);
+      if (fp + fn < best_error) {
+        best_error = fp + fn;
+        best = {b, r};
+      }
+    }
+  }
+  return best;
+}
+
+double estimated_jaccard(const uint32_t* a, const uint32_t* b, size_t size) {
+  size_t same = 0;
+  for (size_t i = 0; i < size; ++i) same += a[i] == b[i];
+  return size == 0 ? 0.0 : static_cast<double>(same) / static_cast<double>(size);
+}
+
+double exact_jaccard(std::vector<uint64_t>& a, std::vector<uint64_t>& b) {
+  std::sort(a.begin(), a.end());
+  a.erase(std::unique(a.begin(), a.end()), a.end());
+  std::sort(b.begin(), b.end());
+  b.erase(std::unique(b.begin(), b.end()), b.end());
+  if (a.empty() && b.empty()) return 1.0;
+  size_t common = 0;
+  for (size_t i = 0, j = 0; i < a.size() && j < b.size();) {
+    if (a[i] == b[j]) {
+      ++common;
+      ++i;
+      ++j;
+    } else if (a[i] < b[j]) {
+      ++i;
+    } else {
+      ++j;
+    }
+  }
+  return static_cast<double>(common) / static_cast<double>(a.size() + b.size() - common);
+}
+
+}  // namespace bitmill::dedup::detail

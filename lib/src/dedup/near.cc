@@ -1,0 +1,371 @@
+#include "bitmill/dedup/near.h"
+
+#include <fmt/format.h>
+#include <tbb/enumerable_thread_specific.h>
+
+#include <algorithm>
+#include <cmath>
+#include <deque>
+
+#include "bitmill/text/json_string.h"
+#include "bitmill/util/external_sort.h"
+#include "bitmill/util/ordered_pipeline.h"
+#include "bitmill/util/temp_file.h"
+#include "dedup/minhash.h"
+#include "dedup/near_record.h"
+#include "dedup/shingles.h"
+#include "dedup/union_find.h"
+
+namespace bitmill::dedup {
+namespace {
+
+using detail::MinHasher;
+using detail::RecordReader;
+using detail::ShingleOptions;
+using detail::Shingler;
+using detail::ShingleScratch;
+using detail::ShingleUnit;
+using detail::UnionFind;
+
+// A bucket record: band key, then the band in the top 8 bits and the ordinal below.
+struct Bucket {
+  uint64_t key;
+  uint64_t tag;
+  uint64_t band() const { return tag >> 56; }
+  uint64_t ordinal() const { return tag & ((uint64_t{1} << 56) - 1); }
+};
+struct BucketLess {
+  bool operator()(const Bucket& a, const Bucket& b) const {
+    if (a.band() != b.band()) return a.band() < b.band();
+    if (a.key != b.key) return a.key < b.key;
+    return a.ordinal() < b.ordinal();
+  }
+};
+
+// What the join and the output pass need of each record.
+struct RecordInfo {
+  uint64_t spool_offset;
+  uint64_t line_number;
+  uint32_t line_bytes;  // without the newline
+  uint32_t input;
+  uint32_t text_bytes;  // for keep_longest
+};
+
+struct Scratch {
+  explicit Scratch(const NearOptions& o) : reader(o) {}
+  RecordReader reader;
+  ShingleScratch shingles;
+  std::vector<uint64_t> hashes;
+  std::vector<uint32_t> sig;
+};
+
+struct Work {
+  LineBlock block;
+  std::vector<uint64_t> keys;  // bands per record
+  std::vector<uint8_t> bucketed;
+  std::vector<uint32_t> text_bytes;
+  uint64_t raw_bytes = 0;
+};
+
+constexpr size_t kVerifyTries = 8;
+constexpr size_t kShingleCache = 32;
+
+class Engine {
+ public:
+  Engine(InputSet& inputs, OutputStream& kept, OutputStream* removed, OutputStream* clusters, const NearOptions& o,
+         Progress* progress)
+      : inputs_(inputs),
+        kept_(kept),
+        removed_(removed),
+        clusters_(clusters),
+        opts_(o),
+        progress_(progress),
+        shingler_(ShingleOptions{o.ngram, o.char_units ? ShingleUnit::kChar : ShingleUnit::kWord, o.seed}),
+        hasher_(o.bands * o.rows, o.seed),
+        scratch_([&] { return Scratch(o); }),
+        buckets_(o.tmp_dir, o.memory_bytes / 2),
+        reader_(o) {}
+
+  Expected<NearStats> run() {
+    BITMILL_ASSIGN_OR_RETURN(spool_, TempFile::create(opts_.tmp_dir));
+    BITMILL_RETURN_IF_ERROR(run_ordered_pipeline<Work>(
+        std::max<size_t>(2, opts_.threads * 2), [&](Work& w) { return read_block(w); },
+        [&](Work& w) { return sign_block(w); }, [&](Work& w) { return store_block(w); }));
+    BITMILL_RETURN_IF_ERROR(join());
+    BITMILL_RETURN_IF_ERROR(write_outputs());
+    return stats_;
+  }
+
+ private:
+  std::string where(uint32_t input, uint64_t line) const { return fmt::format("{}:{}", inputs_.names()[input], line); }
+
+  Expected<bool> read_block(Work& w) {
+    BITMILL_ASSIGN_OR_RETURN(bool more, inputs_.next_block(w.block));
+    w.raw_bytes = inputs_.raw_bytes_read();
+    return more;
+  }
+
+  Status sign_block(Work& w) {
+    const LineBlock& b = w.block;
+    const size_t n = b.size(), k = opts_.bands;
+    Scratch& s = scratch_.local();
+    w.keys.resize(n * k);
+    w.bucketed.assign(n, 0);
+    w.text_bytes.resize(n);
+    s.sig.resize(hasher_.size());
+    std::string id;
+    const bool check_id = opts_.jsonl && !opts_.id_field.empty();
+    for (size_t i = 0; i < n; ++i) {
+      std::string_view text;
+      // The id is checked here, so that a bad one fails before any output, used or not.
+      BITMILL_RETURN_IF_ERROR(s.reader.read(b.line(i), where(b.input, b.numbers[i]), text, check_id ? &id : nullptr));
+      w.text_bytes[i] = static_cast<uint32_t>(std::min<size_t>(text.size(), UINT32_MAX));
+      shingler_.shingles(text, s.hashes, s.shingles);
+      if (s.hashes.empty()) continue;
+      w.bucketed[i] = 1;
+      hasher_.signature(s.hashes, s.sig.data());
+      for (size_t band = 0; band < k; ++band) {
+        w.keys[i * k + band] = detail::band_key(s.sig.data(), band, opts_.rows, opts_.seed);
+      }
+    }
+    return Status::ok();
+  }
+
+  Status store_block(Work& w) {
+    const LineBlock& b = w.block;
+    const uint64_t base = spool_.size();
+    BITMILL_RETURN_IF_ERROR(spool_.append(b.data.data(), b.data.size()));
+    for (size_t i = 0; i < b.size(); ++i) {
+      const uint64_t ordinal = info_.size();
+      if (ordinal >= (uint64_t{1} << 56)) return invalid_argument("more than 2^56 records in one run");
+      const uint64_t begin = b.begin_of(i);
+      info_.push_back(RecordInfo{base + begin, b.numbers[i], static_cast<uint32_t>(b.ends[i] - begin - 1), b.input,
+                                 w.text_bytes[i]});
+      if (!w.bucketed[i]) {
+        ++stats_.without_shingles;
+        continue;
+      }
+      for (size_t band = 0; band < opts_.bands; ++band) {
+        BITMILL_RETURN_IF_ERROR(buckets_.push(Bucket{w.keys[i * opts_.bands + band], uint64_t{band} << 56 | ordinal}));
+      }
+    }
+    stats_.records += b.size();
+    stats_.bytes += b.data.size();
+    if (progress_ != nullptr) progress_->update(stats_.records, w.raw_bytes);
+    return Status::ok();
+  }
+
+  // The line of record `ordinal`, read from the spool.
+  Status line_of(uint64_t ordinal, std::string& out) {
+    const RecordInfo& r = info_[ordinal];
+    out.resize(r.line_bytes);
+    BITMILL_ASSIGN_OR_RETURN(size_t got, spool_.read_at(out.data(), out.size(), r.spool_offset));
+    if (got != out.size()) return io_error("the spool file came back short");
+    return Status::ok();
+  }
+
+  // The shingle hashes of record `ordinal` (kept for the last kShingleCache records asked).
+  Expected<std::vector<uint64_t>*> shingles_of(uint64_t ordinal) {
+    for (auto& [o, v] : cache_) {
+      if (o == ordinal) return &v;
+    }
+    if (cache_.size() == kShingleCache) cache_.pop_front();
+    cache_.emplace_back(ordinal, std::vector<uint64_t>());
+    BITMILL_RETURN_IF_ERROR(line_of(ordinal, line_buf_));
+    std::string_view text;
+    const RecordInfo& r = info_[ordinal];
+    BITMILL_RETURN_IF_ERROR(reader_.read(line_buf_, where(r.input, r.line_number), text));
+    shingler_.shingles(text, cache_.back().second, cache_scratch_);
+    return &cache_.back().second;
+  }
+
+  Expected<bool> similar(uint64_t a, uint64_t b) {
+    BITMILL_ASSIGN_OR_RETURN(std::vector<uint64_t> * sa, shingles_of(a));
+    std::vector<uint64_t> x = *sa;
+    BITMILL_ASSIGN_OR_RETURN(std::vector<uint64_t> * sb, shingles_of(b));
+    std::vector<uint64_t> y = *sb;
+    return detail::exact_jaccard(x, y) >= opts_.verify;
+  }
+
+  // Links the records of one bucket (ordinals ascending).
+  Status link_bucket(const std::vector<uint64_t>& g, UnionFind& uf) {
+    for (size_t k = 1; k < g.size(); ++k) {
+      if (opts_.verify <= 0) {
+        if (uf.unite(g[0], g[k])) ++stats_.candidate_pairs;
+        continue;
+      }
+      for (size_t t = k, tries = 0; t-- > 0 && tries < kVerifyTries; ++tries) {
+        if (uf.find(g[k]) == uf.find(g[t])) break;
+        ++stats_.candidate_pairs;
+        BITMILL_ASSIGN_OR_RETURN(bool same, similar(g[t], g[k]));
+        if (same) {
+          uf.unite(g[t], g[k]);
+          break;
+        }
+        ++stats_.dropped_pairs;
+      }
+    }
+    return Status::ok();
+  }
+
+  Status join() {
+    BITMILL_RETURN_IF_ERROR(buckets_.finish());
+    stats_.bucket_records = buckets_.count();
+    stats_.spilled = buckets_.runs() > 0;
+    uf_ = std::make_unique<UnionFind>(info_.size());
+    std::vector<uint64_t> group;
+    Bucket cur{}, next{};
+    bool have = false;
+    for (;;) {
+      BITMILL_ASSIGN_OR_RETURN(bool more, buckets_.next(next));
+      if (have && (!more || next.key != cur.key || next.band() != cur.band())) {
+        if (group.size() > 1) BITMILL_RETURN_IF_ERROR(link_bucket(group, *uf_));
+        group.clear();
+      }
+      if (!more) break;
+      group.push_back(next.ordinal());
+      cur = next;
+      have = true;
+    }
+    stats_.state_bytes_per_record =
+        static_cast<double>(sizeof(RecordInfo) + UnionFind::kBytesPerRecord + sizeof(uint32_t) * 2) +
+        static_cast<double>(std::min<uint64_t>(opts_.memory_bytes / 2, stats_.bucket_records * sizeof(Bucket))) /
+            static_cast<double>(std::max<uint64_t>(1, info_.size()));
+    return Status::ok();
+  }
+
+  // A record's id: the --id-field value, or INPUT:LINE.
+  Expected<std::string> id_of(uint64_t ordinal) {
+    const RecordInfo& r = info_[ordinal];
+    if (opts_.id_field.empty() || !opts_.jsonl) return where(r.input, r.line_number);
+    BITMILL_RETURN_IF_ERROR(line_of(ordinal, id_line_));
+    std::string_view text;
+    std::string id;
+    BITMILL_RETURN_IF_ERROR(reader_.read(id_line_, where(r.input, r.line_number), text, &id));
+    return id;
+  }
+
+  // Appends `line` with the id of the record it duplicates: a TSV column, or a JSONL field.
+  void append_removed(std::string_view line, const std::string& dup, std::string& out) const {
+    if (!opts_.jsonl) {
+      out += line;
+      out.push_back('\t');
+      out += dup;
+      out.push_back('\n');
+      return;
+    }
+    const size_t close = line.rfind('}');
+    const std::string_view head = line.substr(0, close);
+    out += head;
+    const bool empty = head.find_last_not_of(" \t\r\n") == head.find('{');
+    out += empty ? "\"duplicate_of\":\"" : ",\"duplicate_of\":\"";
+    append_json_escaped(dup, out);
+    out += "\"}\n";
+  }
+
+  Status write_outputs() {
+    const uint64_t n = info_.size();
+    UnionFind& uf = *uf_;
+    std::vector<uint32_t> size(n, 0);
+    std::vector<uint64_t> rep(n);  // per root: the kept record
+    for (uint64_t i = 0; i < n; ++i) {
+      const uint64_t root = uf.find(i);
+      if (size[root]++ == 0) rep[root] = i;
+      if (opts_.keep_longest && info_[i].text_bytes > info_[rep[root]].text_bytes) rep[root] = i;
+    }
+    std::string kept_buf, removed_buf, clusters_buf, line;
+    for (uint64_t i = 0; i < n; ++i) {
+      const uint64_t root = uf.find(i);
+      if (size[root] >= 2 && i == root) {
+        ++stats_.clusters;
+        stats_.clustered += size[root];
+      }
+      BITMILL_RETURN_IF_ERROR(line_of(i, line));
+      const uint64_t keep = rep[root];
+      if (keep == i) {
+        ++stats_.kept;
+        kept_buf += line;
+        kept_buf.push_back('\n');
+      } else {
+        ++stats_.removed;
+        if (removed_ != nullptr) {
+          BITMILL_ASSIGN_OR_RETURN(std::string dup, id_of(keep));
+          append_removed(line, dup, removed_buf);
+        }
+      }
+      if (clusters_ != nullptr && size[root] >= 2) {
+        BITMILL_ASSIGN_OR_RETURN(std::string id, id_of(i));
+        BITMILL_ASSIGN_OR_RETURN(std::string cluster, id_of(keep));
+        clusters_buf += fmt::format("{}\t{}\t{}\n", id, cluster, size[root]);
+      }
+      if (kept_buf.size() + removed_buf.size() + clusters_buf.size() > (1u << 20))
+        BITMILL_RETURN_IF_ERROR(flush(kept_buf, removed_buf, clusters_buf));
+    }
+    return flush(kept_buf, removed_buf, clusters_buf);
+  }
+
+  Status flush(std::string& kept, std::string& removed, std::string& clusters) {
+    BITMILL_RETURN_IF_ERROR(kept_.write(kept));
+    if (removed_ != nullptr) BITMILL_RETURN_IF_ERROR(removed_->write(removed));
+    if (clusters_ != nullptr) BITMILL_RETURN_IF_ERROR(clusters_->write(clusters));
+    kept.clear();
+    removed.clear();
+    clusters.clear();
+    return Status::ok();
+  }
+
+  InputSet& inputs_;
+  OutputStream& kept_;
+  OutputStream* removed_;
+  OutputStream* clusters_;
+  const NearOptions& opts_;
+  Progress* progress_;
+  Shingler shingler_;
+  MinHasher hasher_;
+  tbb::enumerable_thread_specific<Scratch> scratch_;
+  ExternalSorter<Bucket, BucketLess> buckets_;
+  TempFile spool_;
+  std::vector<RecordInfo> info_;
+  std::unique_ptr<UnionFind> uf_;
+  NearStats stats_;
+  // The join's and output pass's reading of records (one thread).
+  RecordReader reader_;
+  ShingleScratch cache_scratch_;
+  std::deque<std::pair<uint64_t, std::vector<uint64_t>>> cache_;
+  std::string line_buf_, id_line_;
+};
+
+}  // namespace
+
+double candidate_probability(double j, size_t bands, size_t rows) { return detail::s_curve(j, bands, rows); }
+
+Status choose_banding_for(double threshold, size_t values, NearOptions& o) {
+  if (!(threshold > 0 && threshold < 1)) {
+    return invalid_argument(fmt::format("--threshold must be between 0 and 1, not {}", threshold));
+  }
+  const detail::Banding b = detail::choose_banding(threshold, values);
+  o.bands = b.bands;
+  o.rows = b.rows;
+  return Status::ok();
+}
+
+Status check_near_options(const NearOptions& o) {
+  if (o.ngram < 1 || o.ngram > 64) return invalid_argument(fmt::format("--ngram must be 1 to 64, not {}", o.ngram));
+  if (o.bands < 1 || o.bands > 255) return invalid_argument(fmt::format("--bands must be 1 to 255, not {}", o.bands));
+  if (o.rows < 1 || o.bands * o.rows > 1024) {
+    return invalid_argument(fmt::format("--bands x --rows must be 1 to 1024, not {} x {}", o.bands, o.rows));
+  }
+  if (!(o.verify >= 0 && o.verify <= 1))
+    return invalid_argument(fmt::format("--verify must be 0 to 1, not {}", o.verify));
+  if (o.jsonl && o.text_field.empty()) return invalid_argument("--text-field must name a field");
+  return Status::ok();
+}
+
+Expected<NearStats> run_near(InputSet& inputs, OutputStream& kept, OutputStream* removed, OutputStream* clusters,
+                             const NearOptions& opts, Progress* progress) {
+  BITMILL_RETURN_IF_ERROR(check_near_options(opts));
+  Engine e(inputs, kept, removed, clusters, opts, progress);
+  return e.run();
+}
+
+}  // namespace bitmill::dedup
