@@ -109,7 +109,9 @@ Status run_near_dedup(Options& o, const CLI::App& app, Log& log) {
            time_rate_suffix(progress.elapsed_seconds(), st.bytes));
   log.info("{} in {} of two or more; {}{}", Progress::format_count(st.clustered, noun),
            Progress::format_count(st.clusters, "cluster"), Progress::format_count(st.candidate_pairs, "candidate pair"),
-           no.verify > 0 ? fmt::format(", {} below --verify {} dropped", st.dropped_pairs, no.verify) : "");
+           no.verify > 0
+               ? fmt::format(", {} below --verify {} dropped", Progress::format_count(st.dropped_pairs), no.verify)
+               : "");
   log.debug("bucket join: {} records{}; {:.0f} bytes of state per {}", st.bucket_records,
             st.spilled ? " (spilled to disk)" : "", st.state_bytes_per_record, noun);
   return Status::ok();
