@@ -2,6 +2,9 @@
 
 #include <xxhash.h>
 
+#include "bitmill/kernels/kernels.h"
+#include "dedup/minhash_kernels.h"
+
 #include <algorithm>
 #include <bit>
 #include <cmath>
@@ -28,7 +31,11 @@ double integrate(F f, double lo, double hi, int steps) {
 
 }  // namespace
 
-MinHasher::MinHasher(size_t size, uint64_t seed) : a_(size), b_(size) {
+MinHasher::MinHasher(size_t size, uint64_t seed)
+    : a_(size),
+      b_(size),
+      // The ISA is chosen once (kernels::active_isa(): the CPU's best, or BITMILL_ISA).
+      update_(kernels::active_isa() >= kernels::Isa::kAvx2 ? avx2::minhash_update : scalar::minhash_update) {
   uint64_t state = seed;
   for (size_t i = 0; i < size; ++i) {
     a_[i] = splitmix64(state) | 1;
@@ -36,17 +43,21 @@ MinHasher::MinHasher(size_t size, uint64_t seed) : a_(size), b_(size) {
   }
 }
 
+namespace scalar {
+
+void minhash_update(const uint64_t* a, const uint64_t* b, size_t k, const uint64_t* shingles, size_t n, uint32_t* sig) {
+  for (size_t j = 0; j < n; ++j) {
+    const uint64_t s = shingles[j];
+    for (size_t i = 0; i < k; ++i) sig[i] = std::min(sig[i], static_cast<uint32_t>((a[i] * s + b[i]) >> 32));
+  }
+}
+
+}  // namespace scalar
+
 void MinHasher::signature(const std::vector<uint64_t>& shingles, uint32_t* sig) const {
   const size_t k = a_.size();
   std::fill(sig, sig + k, std::numeric_limits<uint32_t>::max());
-  const uint64_t* a = a_.data();
-  const uint64_t* b = b_.data();
-  for (uint64_t s : shingles) {
-    for (size_t i = 0; i < k; ++i) {
-      const auto v = static_cast<uint32_t>((a[i] * s + b[i]) >> 32);
-      sig[i] = std::min(sig[i], v);
-    }
-  }
+  update_(a_.data(), b_.data(), k, shingles.data(), shingles.size(), sig);
 }
 
 uint64_t band_key(const uint32_t* sig, size_t band, size_t rows, uint64_t seed) {

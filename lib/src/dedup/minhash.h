@@ -29,7 +29,9 @@ class MinHasher {
   size_t size() const { return a_.size(); }
 
  private:
+  using Update = void (*)(const uint64_t*, const uint64_t*, size_t, const uint64_t*, size_t, uint32_t*);
   std::vector<uint64_t> a_, b_;
+  Update update_;  // minhash_kernels.h, per ISA
 };
 
 // The key of band `band` (rows values from sig + band * rows).

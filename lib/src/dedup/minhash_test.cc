@@ -76,3 +76,32 @@ TEST_CASE("S-curve and the banding chosen for a threshold") {
 
 }  // namespace
 }  // namespace bitmill::dedup::detail
+
+#include "bitmill/kernels/kernels.h"
+#include "dedup/minhash_kernels.h"
+
+namespace bitmill::dedup::detail {
+namespace {
+
+TEST_CASE("minhash_update: the AVX2 twin gives the scalar reference's bits") {
+  if (!kernels::cpu_supports(kernels::Isa::kAvx2)) return;
+  std::mt19937_64 rng(11);
+  for (size_t k : {1, 7, 8, 13, 112, 128}) {
+    for (size_t n : {0, 1, 5, 300}) {
+      std::vector<uint64_t> a(k), b(k), s(n);
+      for (auto& x : a) x = rng() | 1;
+      for (auto& x : b) x = rng();
+      for (auto& x : s) x = rng();
+      std::vector<uint32_t> want(k, 0xFFFFFFFFu), got(k, 0xFFFFFFFFu);
+      want[0] = got[0] = 12345;  // a running minimum is carried on
+      scalar::minhash_update(a.data(), b.data(), k, s.data(), n, want.data());
+      avx2::minhash_update(a.data(), b.data(), k, s.data(), n, got.data());
+      CAPTURE(k);
+      CAPTURE(n);
+      CHECK(got == want);
+    }
+  }
+}
+
+}  // namespace
+}  // namespace bitmill::dedup::detail

@@ -73,10 +73,68 @@ Shingler::Shingler(ShingleOptions opts) : opts_(opts), normalizer_(NormalizeOpti
   if (opts_.ngram == 0) opts_.ngram = 1;
 }
 
+namespace {
+
+bool ascii_space(unsigned char c) { return c == ' ' || (c >= '\t' && c <= '\r'); }
+
+}  // namespace
+
 void Shingler::unit_hashes(std::string_view text, ShingleScratch& s, std::vector<std::string>* strings) const {
   s.units.clear();
+  auto emit = [&](std::string_view u) {
+    s.units.push_back(hash_unit(u, opts_.seed));
+    if (strings != nullptr) strings->emplace_back(u);
+  };
+  if (opts_.unit == ShingleUnit::kChar) {
+    fold_text(text, s);
+    size_t i = 0;
+    while (i < s.folded.size()) {
+      const size_t start = i;
+      decode_utf8(s.folded, i);
+      if (s.folded[start] != ' ') emit(std::string_view(s.folded).substr(start, i - start));
+    }
+    return;
+  }
+  // Words. Normalisation and folding never join or split across an ASCII space (a starter that
+  // composes with nothing), so the text is taken piece by piece between ASCII white space: pure
+  // ASCII pieces, most of them in most text, are folded here without the Unicode tables.
+  size_t i = 0;
+  while (i < text.size()) {
+    while (i < text.size() && ascii_space(static_cast<unsigned char>(text[i]))) ++i;
+    const size_t start = i;
+    bool ascii = true;
+    while (i < text.size() && !ascii_space(static_cast<unsigned char>(text[i]))) {
+      ascii = ascii && static_cast<unsigned char>(text[i]) < 0x80;
+      ++i;
+    }
+    if (i == start) break;
+    const std::string_view piece = text.substr(start, i - start);
+    if (ascii) {
+      s.unit.clear();
+      for (const char ch : piece) {
+        const auto c = static_cast<unsigned char>(ch);
+        if (c >= 'A' && c <= 'Z') {
+          s.unit.push_back(static_cast<char>(c + 32));
+        } else if ((c >= 'a' && c <= 'z')) {
+          s.unit.push_back(ch);
+        } else if (c >= '0' && c <= '9') {
+          s.unit.push_back('0');
+        } else if (!s.unit.empty()) {  // punctuation, symbols, controls: a boundary
+          emit(s.unit);
+          s.unit.clear();
+        }
+      }
+      if (!s.unit.empty()) emit(s.unit);
+      continue;
+    }
+    const bool needs_icu = fold_text(piece, s);
+    if (!needs_icu || !icu_words(s, emit)) split_spaces(s.folded, emit);
+  }
+}
+
+bool Shingler::fold_text(std::string_view text, ShingleScratch& s) const {
   const std::string_view norm = normalizer_.normalize(text, s.normalized);
-  // Fold punctuation, symbols, controls and spaces to ' ' and digits to '0'.
+  // Punctuation, symbols, controls and spaces to ' ', digits to '0'.
   s.folded.clear();
   bool needs_icu = false;
   const text::CharTable ucd;
@@ -94,42 +152,28 @@ void Shingler::unit_hashes(std::string_view text, ShingleScratch& s, std::vector
       s.folded.push_back(' ');
     }
   }
-  auto emit = [&](std::string_view u) {
-    s.units.push_back(hash_unit(u, opts_.seed));
-    if (strings != nullptr) strings->emplace_back(u);
-  };
-  if (opts_.unit == ShingleUnit::kChar) {
-    size_t i = 0;
-    while (i < s.folded.size()) {
-      const size_t start = i;
-      decode_utf8(s.folded, i);
-      if (s.folded[start] != ' ') emit(std::string_view(s.folded).substr(start, i - start));
-    }
-    return;
-  }
-  if (needs_icu && !(s.icu && s.icu->failed)) {
-    if (!s.icu) {
-      s.icu = std::make_unique<ShingleScratch::Icu>();
-      UErrorCode st = U_ZERO_ERROR;
-      s.icu->words = ubrk_open(UBRK_WORD, "", nullptr, 0, &st);
-      s.icu->failed = U_FAILURE(st);
-    }
+  return needs_icu;
+}
+
+template <typename Emit>
+bool Shingler::icu_words(ShingleScratch& s, Emit&& emit) const {
+  if (!s.icu) {
+    s.icu = std::make_unique<ShingleScratch::Icu>();
     UErrorCode st = U_ZERO_ERROR;
-    if (!s.icu->failed) {
-      s.icu->text = utext_openUTF8(s.icu->text, s.folded.data(), static_cast<int64_t>(s.folded.size()), &st);
-      if (U_SUCCESS(st)) ubrk_setUText(s.icu->words, s.icu->text, &st);
-    }
-    if (!s.icu->failed && U_SUCCESS(st)) {
-      int32_t start = ubrk_first(s.icu->words);
-      for (int32_t end = ubrk_next(s.icu->words); end != UBRK_DONE; start = end, end = ubrk_next(s.icu->words)) {
-        if (ubrk_getRuleStatus(s.icu->words) < UBRK_WORD_NUMBER) continue;  // spaces
-        split_spaces(std::string_view(s.folded).substr(static_cast<size_t>(start), static_cast<size_t>(end - start)),
-                     emit);
-      }
-      return;
-    }
+    s.icu->words = ubrk_open(UBRK_WORD, "", nullptr, 0, &st);
+    s.icu->failed = U_FAILURE(st);
   }
-  split_spaces(s.folded, emit);
+  if (s.icu->failed) return false;  // ICU without its word rules: spaces only
+  UErrorCode st = U_ZERO_ERROR;
+  s.icu->text = utext_openUTF8(s.icu->text, s.folded.data(), static_cast<int64_t>(s.folded.size()), &st);
+  if (U_SUCCESS(st)) ubrk_setUText(s.icu->words, s.icu->text, &st);
+  if (U_FAILURE(st)) return false;
+  int32_t start = ubrk_first(s.icu->words);
+  for (int32_t end = ubrk_next(s.icu->words); end != UBRK_DONE; start = end, end = ubrk_next(s.icu->words)) {
+    if (ubrk_getRuleStatus(s.icu->words) < UBRK_WORD_NUMBER) continue;  // spaces
+    split_spaces(std::string_view(s.folded).substr(static_cast<size_t>(start), static_cast<size_t>(end - start)), emit);
+  }
+  return true;
 }
 
 void Shingler::shingles(std::string_view text, std::vector<uint64_t>& out, ShingleScratch& s) const {

@@ -70,6 +70,11 @@ class Shingler {
  private:
   // Fills scratch.units with the unit hashes (and, when `strings` is given, the units).
   void unit_hashes(std::string_view text, ShingleScratch& s, std::vector<std::string>* strings) const;
+  // Normalises and folds `text` into s.folded; true when it holds letters of a spaceless script.
+  bool fold_text(std::string_view text, ShingleScratch& s) const;
+  // Emits the ICU words of s.folded; false when ICU cannot (the caller splits at spaces).
+  template <typename Emit>
+  bool icu_words(ShingleScratch& s, Emit&& emit) const;
 
   ShingleOptions opts_;
   Normalizer normalizer_;
