@@ -34,8 +34,10 @@ cleanup() { if [ $own = 1 ]; then rm -rf "$work"; fi; }
 trap cleanup EXIT
 py=/usr/bin/python3
 peer="$root/scripts/bench/dedup_near_peer.py"
-bin="$root/build/bin/bitmill-dedup"
-docs="$work/docs-$mb.jsonl"
+# A snapshot of the binary: the build tree may be rebuilt while the benchmark runs.
+cp "$root/build/bin/bitmill-dedup" "$work/bitmill-dedup"
+bin="$work/bitmill-dedup"
+docs="$work/docs-v2-$mb.jsonl"
 if [ ! -f "$docs" ]; then
   src="$work/source.txt"
   case $source_file in *.zst) zstd -dc "$source_file" > "$src" ;; *) cp "$source_file" "$src" ;; esac

@@ -6,9 +6,10 @@ on bitmill's shingles, in one process (one core).
   dedup_near_peer.py run DOCS.jsonl --clusters OUT.tsv [--bands 14] [--rows 8] [--ngram 5]
   dedup_near_peer.py compare DOCS.jsonl PEER.tsv BITMILL.tsv [--ngram 5]
 
-make-data: documents of 100 to 1000 words from the text of --source (one sentence per line; a
-TSV's second column), --near of them followed by a copy with 1 to 30% of its words replaced, as
-JSON lines {"id": ..., "text": ...} until the file holds --mb megabytes.
+make-data: documents of 100 to 1000 words, sentences drawn at random from --source (one sentence
+per line; a TSV's second column), --near of them followed by a copy with 1 to 30% of its words
+replaced by words of the source, as JSON lines {"id": ..., "text": ...} until the file holds --mb
+megabytes.
 
 run: datatrove's MinhashDedupSignature / Buckets / Cluster stages, written with NumPy: each
 shingle (the same as bitmill's: NFKC case folding, punctuation and symbols to spaces, digits to 0,
@@ -65,18 +66,22 @@ def shingles(text, n):
 
 def make_data(a):
     rng = random.Random(a.seed)
-    words = []
+    sentences, words = [], []
     for line in open(a.source, encoding="utf-8", errors="replace"):
         cols = line.rstrip("\n").split("\t")
-        words.extend((cols[1] if len(cols) > 1 else cols[0]).split())
-        if len(words) > 2_000_000:
-            break
+        text = cols[1] if len(cols) > 1 else cols[0]
+        if text.split():
+            sentences.append(text)
+            words.extend(text.split())
     limit = a.mb * 1_000_000
     size, i = 0, 0
     with open(a.out, "w", encoding="utf-8") as f:
         while size < limit:
-            start = rng.randrange(max(1, len(words) - 1000))
-            doc = words[start:start + rng.randint(100, 1000)]
+            # Sentences drawn at random: documents share sentences now and then, as web pages share
+            # quotes and boilerplate, but not runs of them.
+            target, doc = rng.randint(100, 1000), []
+            while len(doc) < target:
+                doc.extend(rng.choice(sentences).split())
             line = json.dumps({"id": f"d{i}", "text": " ".join(doc)}) + "\n"
             f.write(line)
             size += len(line.encode())
