@@ -83,10 +83,11 @@ TEST_CASE("S-curve and the banding chosen for a threshold") {
 namespace bitmill::dedup::detail {
 namespace {
 
-TEST_CASE("minhash_update: the AVX2 twin gives the scalar reference's bits") {
+TEST_CASE("minhash_update: the AVX2 and AVX-512 twins give the scalar reference's bits") {
   if (!kernels::cpu_supports(kernels::Isa::kAvx2)) return;
+  const bool avx512 = kernels::cpu_supports(kernels::Isa::kAvx512);
   std::mt19937_64 rng(11);
-  for (size_t k : {1, 7, 8, 13, 112, 128}) {
+  for (size_t k : {1, 7, 8, 13, 16, 17, 112, 128}) {
     for (size_t n : {0, 1, 5, 300}) {
       std::vector<uint64_t> a(k), b(k), s(n);
       for (auto& x : a) x = rng() | 1;
@@ -95,10 +96,15 @@ TEST_CASE("minhash_update: the AVX2 twin gives the scalar reference's bits") {
       std::vector<uint32_t> want(k, 0xFFFFFFFFu), got(k, 0xFFFFFFFFu);
       want[0] = got[0] = 12345;  // a running minimum is carried on
       scalar::minhash_update(a.data(), b.data(), k, s.data(), n, want.data());
+      std::vector<uint32_t> got512 = got;
       avx2::minhash_update(a.data(), b.data(), k, s.data(), n, got.data());
       CAPTURE(k);
       CAPTURE(n);
       CHECK(got == want);
+      if (avx512) {
+        avx512::minhash_update(a.data(), b.data(), k, s.data(), n, got512.data());
+        CHECK(got512 == want);
+      }
     }
   }
 }
