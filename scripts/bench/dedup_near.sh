@@ -4,18 +4,22 @@
 # own hash family), measured in the same run on the same JSONL documents.
 #
 # Usage: scripts/bench/dedup_near.sh [--mb N] [--source FILE] [--work DIR] [--threads T]
+#        scripts/bench/dedup_near.sh --scale MB [--memory SIZE] [--source FILE] [--work DIR]
 #   --mb N         size of the generated documents (default 1000: 1 GB)
 #   --source FILE  sentences to build documents from (default ../shared/data/train/deu-eng.tsv.zst
 #                  beside the checkout, English side; else data/samples/deu-eng.tsv)
 #   --work DIR     where the data and outputs go (default a temporary directory, removed); the
 #                  generated documents are reused from it
 #   --threads T    threads for the second bitmill run (default: all cores)
+#   --scale MB     instead: the one-process run alone on MB megabytes of short documents (20 to 80
+#                  words: about 10M documents in 3300 MB) under --memory (default 2G), all cores:
+#                  time, peak RSS, bytes of state per document
 # Printed (Markdown, stdout): wall time, MB/s and peak RSS of bitmill on 1 thread and on T, and of
 # the peer (one process, one core); the throughput ratio per core; bytes of state per document;
 # and how far the two clusterings agree (different hash families: they differ near the threshold).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
-mb=1000 work="" threads=$(nproc)
+mb=1000 work="" threads=$(nproc) scale=0 memory=2G
 source_file="$root/../shared/data/train/deu-eng.tsv.zst"
 while [ $# -gt 0 ]; do
   case $1 in
@@ -23,6 +27,8 @@ while [ $# -gt 0 ]; do
     --source) source_file=${2:?}; shift 2 ;;
     --work) work=${2:?}; shift 2 ;;
     --threads) threads=${2:?}; shift 2 ;;
+    --scale) scale=${2:?}; shift 2 ;;
+    --memory) memory=${2:?}; shift 2 ;;
     *) echo "dedup_near.sh: unknown option $1" >&2; exit 1 ;;
   esac
 done
@@ -37,6 +43,25 @@ peer="$root/scripts/bench/dedup_near_peer.py"
 # A snapshot of the binary: the build tree may be rebuilt while the benchmark runs.
 cp "$root/build/bin/bitmill-dedup" "$work/bitmill-dedup"
 bin="$work/bitmill-dedup"
+if [ "$scale" != 0 ]; then
+  docs="$work/short-$scale.jsonl"
+  if [ ! -f "$docs" ]; then
+    src="$work/source.txt"
+    case $source_file in *.zst) zstd -dc "$source_file" > "$src" ;; *) cp "$source_file" "$src" ;; esac
+    echo "[bench] making $scale MB of short documents" >&2
+    $py "$peer" make-data "$docs.partial" --mb "$scale" --source "$src" --min-words 20 --max-words 80 &&
+      mv "$docs.partial" "$docs"
+  fi
+  /usr/bin/time -f '%e %M' -o "$work/scale.time" "$bin" -v -t "$threads" --memory "$memory" --tmp-dir "$work" \
+    --mode near --format jsonl -o /dev/null "$docs" 2> "$work/scale.err"
+  read -r wall rss < "$work/scale.time"
+  echo "## bitmill-dedup --mode near, one process, --memory $memory, $threads threads"
+  echo
+  echo "- $(wc -l < "$docs") documents, $(($(stat -c %s "$docs") / 1000000)) MB; $(lscpu | sed -n 's/^Model name: *//p' | head -1)"
+  echo "- wall $wall s, peak RSS $((rss / 1024)) MB"
+  grep -h "documents in\|bucket join\|clusters of" "$work/scale.err" | sed 's/^bitmill-dedup: /- /'
+  exit 0
+fi
 docs="$work/docs-v2-$mb.jsonl"
 if [ ! -f "$docs" ]; then
   src="$work/source.txt"

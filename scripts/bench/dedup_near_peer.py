@@ -3,10 +3,11 @@
 on bitmill's shingles, in one process (one core).
 
   dedup_near_peer.py make-data OUT.jsonl --mb N --source FILE [--near 0.2] [--seed S]
+        [--min-words 100] [--max-words 1000]
   dedup_near_peer.py run DOCS.jsonl --clusters OUT.tsv [--bands 14] [--rows 8] [--ngram 5]
   dedup_near_peer.py compare DOCS.jsonl PEER.tsv BITMILL.tsv [--ngram 5]
 
-make-data: documents of 100 to 1000 words, sentences drawn at random from --source (one sentence
+make-data: documents of --min-words to --max-words words (default 100 to 1000), sentences drawn at random from --source (one sentence
 per line; a TSV's second column), --near of them followed by a copy with 1 to 30% of its words
 replaced by words of the source, as JSON lines {"id": ..., "text": ...} until the file holds --mb
 megabytes.
@@ -79,7 +80,7 @@ def make_data(a):
         while size < limit:
             # Sentences drawn at random: documents share sentences now and then, as web pages share
             # quotes and boilerplate, but not runs of them.
-            target, doc = rng.randint(100, 1000), []
+            target, doc = rng.randint(a.min_words, a.max_words), []
             while len(doc) < target:
                 doc.extend(rng.choice(sentences).split())
             line = json.dumps({"id": f"d{i}", "text": " ".join(doc)}) + "\n"
@@ -191,6 +192,8 @@ def main():
     m.add_argument("--mb", type=int, default=1000)
     m.add_argument("--source", required=True)
     m.add_argument("--near", type=float, default=0.2)
+    m.add_argument("--min-words", type=int, default=100)
+    m.add_argument("--max-words", type=int, default=1000)
     m.add_argument("--seed", type=int, default=1)
     r = sub.add_parser("run")
     r.add_argument("docs")
