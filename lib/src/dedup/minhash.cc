@@ -101,11 +101,12 @@ double estimated_jaccard(const uint32_t* a, const uint32_t* b, size_t size) {
   return size == 0 ? 0.0 : static_cast<double>(same) / static_cast<double>(size);
 }
 
-double exact_jaccard(std::vector<uint64_t>& a, std::vector<uint64_t>& b) {
-  std::sort(a.begin(), a.end());
-  a.erase(std::unique(a.begin(), a.end()), a.end());
-  std::sort(b.begin(), b.end());
-  b.erase(std::unique(b.begin(), b.end()), b.end());
+void make_set(std::vector<uint64_t>& v) {
+  std::sort(v.begin(), v.end());
+  v.erase(std::unique(v.begin(), v.end()), v.end());
+}
+
+double exact_jaccard_sets(const std::vector<uint64_t>& a, const std::vector<uint64_t>& b) {
   if (a.empty() && b.empty()) return 1.0;
   size_t common = 0;
   for (size_t i = 0, j = 0; i < a.size() && j < b.size();) {
@@ -120,6 +121,12 @@ double exact_jaccard(std::vector<uint64_t>& a, std::vector<uint64_t>& b) {
     }
   }
   return static_cast<double>(common) / static_cast<double>(a.size() + b.size() - common);
+}
+
+double exact_jaccard(std::vector<uint64_t>& a, std::vector<uint64_t>& b) {
+  make_set(a);
+  make_set(b);
+  return exact_jaccard_sets(a, b);
 }
 
 }  // namespace bitmill::dedup::detail

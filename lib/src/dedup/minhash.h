@@ -54,8 +54,13 @@ Banding choose_banding(double threshold, size_t max_values);
 // similarity with standard error sqrt(J (1 - J) / size).
 double estimated_jaccard(const uint32_t* a, const uint32_t* b, size_t size);
 
-// |A n B| / |A u B| of two shingle hash lists taken as sets (sorted and deduplicated in place);
-// 1 when both are empty.
+// Sorts and deduplicates a shingle hash list in place: the set exact_jaccard_sets reads.
+void make_set(std::vector<uint64_t>& v);
+
+// |A n B| / |A u B| of two sets (make_set); 1 when both are empty.
+double exact_jaccard_sets(const std::vector<uint64_t>& a, const std::vector<uint64_t>& b);
+
+// The same for two shingle hash lists, made sets in place.
 double exact_jaccard(std::vector<uint64_t>& a, std::vector<uint64_t>& b);
 
 }  // namespace bitmill::dedup::detail

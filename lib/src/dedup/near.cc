@@ -5,7 +5,8 @@
 
 #include <algorithm>
 #include <cmath>
-#include <deque>
+#include <iterator>
+#include <list>
 
 #include "bitmill/text/json_string.h"
 #include "bitmill/util/external_sort.h"
@@ -164,27 +165,29 @@ class Engine {
     return Status::ok();
   }
 
-  // The shingle hashes of record `ordinal` (kept for the last kShingleCache records asked).
-  Expected<std::vector<uint64_t>*> shingles_of(uint64_t ordinal) {
+  // The shingle hash set (detail::make_set) of record `ordinal`, cached for the last kShingleCache
+  // records asked; the entry of `pinned` is never the one evicted (a list keeps the other
+  // entries' addresses).
+  Expected<const std::vector<uint64_t>*> shingles_of(uint64_t ordinal, uint64_t pinned) {
     for (auto& [o, v] : cache_) {
       if (o == ordinal) return &v;
     }
-    if (cache_.size() == kShingleCache) cache_.pop_front();
+    if (cache_.size() == kShingleCache)
+      cache_.erase(cache_.front().first != pinned ? cache_.begin() : std::next(cache_.begin()));
     cache_.emplace_back(ordinal, std::vector<uint64_t>());
     BITMILL_RETURN_IF_ERROR(line_of(ordinal, line_buf_));
     std::string_view text;
     const RecordInfo& r = info_[ordinal];
     BITMILL_RETURN_IF_ERROR(reader_.read(line_buf_, where(r.input, r.line_number), text));
     shingler_.shingles(text, cache_.back().second, cache_scratch_);
+    detail::make_set(cache_.back().second);
     return &cache_.back().second;
   }
 
   Expected<bool> similar(uint64_t a, uint64_t b) {
-    BITMILL_ASSIGN_OR_RETURN(std::vector<uint64_t> * sa, shingles_of(a));
-    std::vector<uint64_t> x = *sa;
-    BITMILL_ASSIGN_OR_RETURN(std::vector<uint64_t> * sb, shingles_of(b));
-    std::vector<uint64_t> y = *sb;
-    return detail::exact_jaccard(x, y) >= opts_.verify;
+    BITMILL_ASSIGN_OR_RETURN(const std::vector<uint64_t>* sa, shingles_of(a, b));
+    BITMILL_ASSIGN_OR_RETURN(const std::vector<uint64_t>* sb, shingles_of(b, a));
+    return detail::exact_jaccard_sets(*sa, *sb) >= opts_.verify;
   }
 
   // Links the records of one bucket (ordinals ascending).
@@ -331,7 +334,7 @@ class Engine {
   // The join's and output pass's reading of records (one thread).
   RecordReader reader_;
   ShingleScratch cache_scratch_;
-  std::deque<std::pair<uint64_t, std::vector<uint64_t>>> cache_;
+  std::list<std::pair<uint64_t, std::vector<uint64_t>>> cache_;
   std::string line_buf_, id_line_;
 };
 
