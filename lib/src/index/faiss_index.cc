@@ -38,6 +38,7 @@
 #include "bitmill/util/parallel.h"
 #include "index/allocation_cap.h"
 #include "index/faiss_util.h"
+#include "index/index_types.h"
 #include "index/sigfpe_guard.h"
 
 namespace bitmill::index {
@@ -283,6 +284,20 @@ Expected<FaissIndex> FaissIndex::create(const std::string& factory, size_t dim) 
     return invalid_argument("invalid factory string '" + factory + "' for dimension " + std::to_string(dim) + ": " +
                             faiss_message(e));
   }
+  // An index bitmill could write but not read back (index_types.h) is refused up front: its
+  // types are those of its file, written while it is still empty (cheap).
+  faiss::VectorIOWriter empty;
+  try {
+    faiss::write_index(ix.get(), &empty);
+  } catch (const std::exception&) {
+    empty.data.clear();  // not writable yet: FAISS reports that when the index is saved
+  }
+  const std::string_view head(reinterpret_cast<const char*>(empty.data.data()),
+                              std::min<size_t>(empty.data.size(), 4096));
+  if (Status t = detail::check_index_types(head); !head.empty() && !t.is_ok()) {
+    return invalid_argument("factory string '" + factory + "': " + t.message() +
+                            " (FAISS 1.7.3 cannot read such files safely)");
+  }
   if (auto* ivf = faiss::ivflib::try_extract_index_ivf(ix.get())) ivf->nprobe = std::min(kDefaultNprobe, ivf->nlist);
   if (faiss::HNSW* h = hnsw_of(ix.get())) h->efSearch = std::max(h->efSearch, kDefaultEfSearch);
   return FaissIndex(std::move(ix), factory);
@@ -294,6 +309,13 @@ Expected<FaissIndex> FaissIndex::load(const std::string& path) {
   if (S_ISDIR(st.st_mode)) return io_error(path + ": is a directory");
   std::unique_ptr<std::FILE, FileCloser> f(std::fopen(path.c_str(), "rb"));
   if (!f) return errno_status(path, errno);
+  // FAISS's readers crash on some forged types: check the types before it reads (index_types.h).
+  std::string head(4096, '\0');
+  head.resize(std::fread(head.data(), 1, head.size(), f.get()));
+  if (Status types = detail::check_index_types(head); !types.is_ok()) {
+    return data_error(path + ": not a valid FAISS index (" + types.message() + ")");
+  }
+  if (std::fseek(f.get(), 0, SEEK_SET) != 0) return errno_status(path, errno);
   std::unique_ptr<faiss::Index> ix;
   try {
     bool read = false;

@@ -289,3 +289,41 @@ TEST_CASE("index: search parameters reach HNSW and PCA+IVF+PQ indexes through th
 
 }  // namespace
 }  // namespace bitmill::index
+
+namespace bitmill::index {
+namespace {
+
+TEST_CASE("index: types FAISS cannot read safely are refused before it reads them") {
+  testing::TempDir dir;
+  // The fuzzer's finds, cut to their types: a residual quantizer (FAISS dereferences null) and an
+  // IDMap2 (FAISS indexes its id list past its end); and an IDMap or an IVF wrapping one.
+  std::string header(33, '\0');  // d, ntotal, two dummies, is_trained, metric 0
+  auto type_error = [&](const std::string& bytes) {
+    write_file(dir.file("x.faiss"), bytes + std::string(64, '\0'));
+    auto r = FaissIndex::load(dir.file("x.faiss"));
+    return r.has_value() ? std::string("loaded") : r.status().message();
+  };
+  const std::string prefix = dir.file("x.faiss") + ": not a valid FAISS index (index type '";
+  CHECK(type_error("IxRq" + header) == prefix + "IxRq' is not one bitmill reads)");
+  CHECK(type_error("IxM2" + header) == prefix + "IxM2' is not one bitmill reads)");
+  CHECK(type_error("IxMp" + header + "IxLS" + header) == prefix + "IxLS' is not one bitmill reads)");
+  CHECK(type_error("IwFl" + header + std::string(16, '\0') + "IwRQ") == prefix + "IwRQ' is not one bitmill reads)");
+  CHECK(type_error(std::string("\x01\x02\x03\x04", 4) + header) ==
+        prefix + "\\x01\\x02\\x03\\x04' is not one bitmill reads)");
+  // Factory strings that would make them are refused before anything is built.
+  for (const char* f : {"RQ2x4", "IDMap2,Flat", "IVF16,LSQ2x4"}) {
+    CAPTURE(f);
+    auto r = FaissIndex::create(f, 32);
+    REQUIRE_FALSE(r.has_value());
+    CHECK(r.status().message().find("is not one bitmill reads") != std::string::npos);
+  }
+  // The types bitmill uses still load and build.
+  for (const char* f :
+       {"Flat", "IVF4,Flat", "IVF4,PQ4", "IVF4,SQ8", "HNSW8", "OPQ4,IVF4,PQ4", "PQ8x4fs", "IDMap,Flat"}) {
+    CAPTURE(f);
+    CHECK(FaissIndex::create(f, 32).has_value());
+  }
+}
+
+}  // namespace
+}  // namespace bitmill::index
