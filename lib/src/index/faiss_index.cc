@@ -310,9 +310,7 @@ Expected<FaissIndex> FaissIndex::load(const std::string& path) {
   std::unique_ptr<std::FILE, FileCloser> f(std::fopen(path.c_str(), "rb"));
   if (!f) return errno_status(path, errno);
   // FAISS's readers crash on some forged types: check the types before it reads (index_types.h).
-  std::string head(4096, '\0');
-  head.resize(std::fread(head.data(), 1, head.size(), f.get()));
-  if (Status types = detail::check_index_types(head); !types.is_ok()) {
+  if (Status types = detail::check_index_types(f.get()); !types.is_ok()) {
     return data_error(path + ": not a valid FAISS index (" + types.message() + ")");
   }
   if (std::fseek(f.get(), 0, SEEK_SET) != 0) return errno_status(path, errno);

@@ -317,6 +317,26 @@ TEST_CASE("index: types FAISS cannot read safely are refused before it reads the
     REQUIRE_FALSE(r.has_value());
     CHECK(r.status().message().find("is not one bitmill reads") != std::string::npos);
   }
+  // An HNSW's storage sits after its graph: found by walking the graph's vectors.
+  {
+    write_npy(dir.file("h.npy"), gaussian(200, 32, 9), 200, 32);
+    auto set = EmbeddingSet::open({dir.file("h.npy")});
+    REQUIRE(set.has_value());
+    auto h = FaissIndex::create("HNSW8", 32);
+    REQUIRE(h.has_value());
+    REQUIRE(add_rows(*h, *set, {}).has_value());
+    REQUIRE(h->save(dir.file("h.faiss")).is_ok());
+    CHECK(FaissIndex::load(dir.file("h.faiss")).has_value());
+    std::string bytes = read_file(dir.file("h.faiss"));
+    const size_t storage = bytes.rfind("IxFI");
+    REQUIRE(storage != std::string::npos);
+    bytes.replace(storage, 4, "IxRq");
+    write_file(dir.file("h.faiss"), bytes);
+    auto forged = FaissIndex::load(dir.file("h.faiss"));
+    REQUIRE_FALSE(forged.has_value());
+    CHECK(forged.status().message() ==
+          dir.file("h.faiss") + ": not a valid FAISS index (index type 'IxRq' is not one bitmill reads)");
+  }
   // The types bitmill uses still load and build.
   for (const char* f :
        {"Flat", "IVF4,Flat", "IVF4,PQ4", "IVF4,SQ8", "HNSW8", "OPQ4,IVF4,PQ4", "PQ8x4fs", "IDMap,Flat"}) {

@@ -1,8 +1,11 @@
 #include "index/index_types.h"
 
+#include <sys/types.h>
+
 #include <array>
 #include <cstdint>
 #include <cstring>
+#include <limits>
 
 namespace bitmill::index::detail {
 namespace {
@@ -42,26 +45,75 @@ bool readable_index_type(std::string_view fourcc) {
   return false;
 }
 
-Status check_index_types(std::string_view bytes) {
-  size_t pos = 0;
+namespace {
+
+// Reads n bytes at `at` of the bytes or the file; false past the end.
+class Source {
+ public:
+  explicit Source(std::string_view bytes) : bytes_(bytes) {}
+  explicit Source(std::FILE* f) : file_(f) {}
+
+  bool read(uint64_t at, void* out, size_t n) const {
+    if (file_ == nullptr) {
+      if (at > bytes_.size() || bytes_.size() - at < n) return false;
+      std::memcpy(out, bytes_.data() + at, n);
+      return true;
+    }
+    if (at > static_cast<uint64_t>(std::numeric_limits<off_t>::max())) return false;
+    if (fseeko(file_, static_cast<off_t>(at), SEEK_SET) != 0) return false;
+    return std::fread(out, 1, n, file_) == n;
+  }
+
+ private:
+  std::string_view bytes_;
+  std::FILE* file_ = nullptr;
+};
+
+// Where the index after an HNSW's graph starts (its storage), given where the graph starts:
+// FAISS 1.7.3's read_HNSW reads five vectors (a uint64 count, then the elements: double, int,
+// int, size_t, int) and five ints. 0 when a count points past what a file can hold.
+uint64_t after_hnsw(const Source& src, uint64_t at) {
+  constexpr size_t kElement[] = {8, 4, 4, 8, 4};
+  for (size_t size : kElement) {
+    uint64_t count = 0;
+    if (!src.read(at, &count, sizeof count)) return 0;
+    if (count > (uint64_t{1} << 56) / size) return 0;
+    at += sizeof count + count * size;
+  }
+  return at + 5 * 4;
+}
+
+Status walk(const Source& src) {
+  uint64_t pos = 0;
   for (int depth = 0; depth < 16; ++depth) {
-    if (bytes.size() < pos + 4) return data_error("the file ends before its index type");
-    const std::string_view fourcc = bytes.substr(pos, 4);
+    char type[4];
+    if (!src.read(pos, type, sizeof type)) {
+      return depth == 0 ? data_error("the file ends before its index type") : Status::ok();
+    }
+    const std::string_view fourcc(type, sizeof type);
     if (!readable_index_type(fourcc)) {
       return data_error("index type '" + printable(fourcc) + "' is not one bitmill reads");
     }
-    // Descend into the wrapped index where it sits at a fixed place: an IDMap's right after its
-    // header, an IVF's coarse quantizer after the header, nlist and nprobe.
+    // Descend into the wrapped index where its place follows from fixed fields: an IDMap's right
+    // after its header, an IVF's coarse quantizer after the header, nlist and nprobe, an HNSW's
+    // storage after its graph.
     const bool id_map = fourcc == "IxMp";
     const bool ivf = fourcc[0] == 'I' && (fourcc[1] == 'w' || fourcc[1] == 'v');
-    if (!id_map && !ivf) return Status::ok();
-    const size_t metric_at = pos + 4 + kHeader - 4;
-    if (bytes.size() < metric_at + 4) return Status::ok();  // FAISS reports the short file
+    const bool hnsw = fourcc.substr(0, 3) == "IHN";
+    if (!id_map && !ivf && !hnsw) return Status::ok();
     int32_t metric = 0;
-    std::memcpy(&metric, bytes.data() + metric_at, sizeof metric);
-    pos += 4 + kHeader + (metric > 1 ? 4 : 0) + (ivf ? 16 : 0);
+    if (!src.read(pos + 4 + kHeader - 4, &metric, sizeof metric)) return Status::ok();
+    const uint64_t header_end = pos + 4 + kHeader + (metric > 1 ? 4 : 0);
+    pos = hnsw ? after_hnsw(src, header_end) : header_end + (ivf ? 16 : 0);
+    if (pos == 0) return Status::ok();
   }
   return data_error("index types nested more than 16 deep");
 }
+
+}  // namespace
+
+Status check_index_types(std::FILE* f) { return walk(Source(f)); }
+
+Status check_index_types(std::string_view bytes) { return walk(Source(bytes)); }
 
 }  // namespace bitmill::index::detail

@@ -5,13 +5,14 @@
 // fuzzer found a residual quantizer, "IxRq", dereferencing null, and an IDMap2, "IxM2", indexing
 // its id list past its end). bitmill builds and searches flat, IVF, PQ, SQ, HNSW, fast-scan PQ,
 // refine, pre-transform (OPQ, PCA) and IDMap indexes; a file whose top-level type, or the type
-// of an IVF's coarse quantizer or an IDMap's wrapped index, is another is refused before FAISS
-// sees it. The types nested under HNSW, pre-transform and refine indexes are not checked here
-// (finding them means parsing those structures).
+// of an IVF's coarse quantizer, an IDMap's wrapped index or an HNSW's storage, is another is
+// refused before FAISS sees it. The types nested under pre-transform and refine indexes are not
+// checked here (finding them means parsing their transforms and first index).
 //
 // Thread safety: pure functions.
 #pragma once
 
+#include <cstdio>
 #include <string>
 #include <string_view>
 
@@ -19,9 +20,13 @@
 
 namespace bitmill::index::detail {
 
-// Checks the index types at the start of `bytes` (the file's first bytes; a prefix is enough).
-// Errors (data errors): "index type 'IxRq' is not one bitmill reads", "the file ends before its
-// index type" (the caller adds the path).
+// Checks the index types of the file `f` (read from its start, by seeks; the position is left
+// anywhere). Errors (data errors): "index type 'IxRq' is not one bitmill reads", "the file ends
+// before its index type" (the caller adds the path). Counts that point past the end stop the
+// walk: FAISS then reports the short file itself.
+Status check_index_types(std::FILE* f);
+
+// The same on the bytes of a file held in memory.
 Status check_index_types(std::string_view bytes);
 
 // Whether bitmill reads index type `fourcc` (4 bytes).
