@@ -277,6 +277,16 @@ class Engine {
       if (opts_.keep_longest && info_[i].text_bytes > info_[rep[root]].text_bytes) rep[root] = i;
     }
     std::string kept_buf, removed_buf, clusters_buf, line;
+    // The kept record's id, asked for by every other record of its cluster, in a row when the
+    // cluster's records are (a repost flood): read once per run of the same kept record.
+    uint64_t id_for = UINT64_MAX;
+    std::string keep_id;
+    auto kept_id = [&](uint64_t keep) -> Status {
+      if (keep == id_for) return Status::ok();
+      BITMILL_ASSIGN_OR_RETURN(keep_id, id_of(keep));
+      id_for = keep;
+      return Status::ok();
+    };
     for (uint64_t i = 0; i < n; ++i) {
       const uint64_t root = uf.find(i);
       if (size[root] >= 2 && i == root) {
@@ -292,14 +302,14 @@ class Engine {
       } else {
         ++stats_.removed;
         if (removed_ != nullptr) {
-          BITMILL_ASSIGN_OR_RETURN(std::string dup, id_of(keep));
-          append_removed(line, dup, removed_buf);
+          BITMILL_RETURN_IF_ERROR(kept_id(keep));
+          append_removed(line, keep_id, removed_buf);
         }
       }
       if (clusters_ != nullptr && size[root] >= 2) {
         BITMILL_ASSIGN_OR_RETURN(std::string id, id_of(i));
-        BITMILL_ASSIGN_OR_RETURN(std::string cluster, id_of(keep));
-        clusters_buf += fmt::format("{}\t{}\t{}\n", id, cluster, size[root]);
+        BITMILL_RETURN_IF_ERROR(kept_id(keep));
+        clusters_buf += fmt::format("{}\t{}\t{}\n", id, keep_id, size[root]);
       }
       if (kept_buf.size() + removed_buf.size() + clusters_buf.size() > (1u << 20))
         BITMILL_RETURN_IF_ERROR(flush(kept_buf, removed_buf, clusters_buf));

@@ -56,18 +56,16 @@ bool readable(const std::filesystem::path& p) {
   return std::filesystem::is_regular_file(p, ec) && std::ifstream(p).good();
 }
 
-// UTF-8 `word` in `encoding` (iconv's name), or false when it has no such form.
-bool convert(const std::string& encoding, std::string_view word, std::string& out) {
-  iconv_t cd = iconv_open(encoding.c_str(), "UTF-8");
-  if (cd == reinterpret_cast<iconv_t>(-1)) return false;
+// UTF-8 `word` converted by `cd` (an iconv descriptor from UTF-8 to the dictionary's encoding),
+// or false when it has no such form.
+bool convert(iconv_t cd, std::string_view word, std::string& out) {
+  iconv(cd, nullptr, nullptr, nullptr, nullptr);  // back to the initial state
   out.assign(word.size() * 4 + 4, '\0');
   char* in = const_cast<char*>(word.data());
   size_t in_left = word.size();
   char* o = out.data();
   size_t out_left = out.size();
-  const size_t r = iconv(cd, &in, &in_left, &o, &out_left);
-  iconv_close(cd);
-  if (r == static_cast<size_t>(-1)) return false;
+  if (iconv(cd, &in, &in_left, &o, &out_left) == static_cast<size_t>(-1)) return false;
   out.resize(out.size() - out_left);
   return true;
 }
@@ -122,23 +120,31 @@ Expected<std::unique_ptr<Speller>> Speller::open(const std::string& dir, const s
   s->stem_ = stem;
   s->encoding_ = s->hunspell_->get_dict_encoding();
   if (s->encoding_.empty()) s->encoding_ = "ISO8859-1";  // Hunspell's default without SET
+  if (s->encoding_ != "UTF-8" && s->encoding_ != "utf-8") {
+    s->iconv_ = iconv_open(s->encoding_.c_str(), "UTF-8");
+    if (s->iconv_ == reinterpret_cast<iconv_t>(-1)) {
+      return data_error(fmt::format("{}/{}.aff: encoding {} unknown to iconv", dir, stem, s->encoding_));
+    }
+  }
   return s;
 }
 
-Speller::~Speller() = default;
+Speller::~Speller() {
+  if (iconv_ != reinterpret_cast<iconv_t>(-1)) iconv_close(iconv_);
+}
 
 double Speller::unknown_share(std::string_view text, size_t* words) const {
   const std::vector<std::string_view> ws = words_of(text);
   if (words != nullptr) *words = ws.size();
   if (ws.empty()) return -1;
-  const bool utf8 = encoding_ == "UTF-8" || encoding_ == "utf-8";
+  const bool utf8 = iconv_ == reinterpret_cast<iconv_t>(-1);
   size_t unknown = 0;
   std::string word;
   const std::lock_guard<std::mutex> lock(mu_);
   for (std::string_view w : ws) {
     if (utf8) {
       word.assign(w);
-    } else if (!convert(encoding_, w, word)) {
+    } else if (!convert(iconv_, w, word)) {
       ++unknown;  // letters the dictionary's encoding cannot write are not its language's
       continue;
     }

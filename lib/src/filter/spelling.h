@@ -8,6 +8,8 @@
 // to a close language, a small share of rows).
 #pragma once
 
+#include <iconv.h>
+
 #include <memory>
 #include <mutex>
 #include <string>
@@ -41,6 +43,7 @@ class Speller {
   std::unique_ptr<Hunspell> hunspell_;
   std::string stem_;
   std::string encoding_;  // the dictionary's SET, "UTF-8" or a legacy one words are converted to
+  iconv_t iconv_ = reinterpret_cast<iconv_t>(-1);  // UTF-8 to that legacy encoding (guarded by mu_)
   mutable std::mutex mu_;
 };
 
