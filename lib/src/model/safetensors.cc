@@ -137,7 +137,10 @@ Expected<std::vector<float>> SafeTensors::load_f32(std::string_view name, const 
   const auto n = static_cast<size_t>(t->elements());
   std::vector<float> out(n);
   switch (t->dtype) {
-    case DType::kF32: std::memcpy(out.data(), t->data, n * sizeof(float)); break;
+    case DType::kF32:
+      // A tensor with a zero dimension has no bytes: memcpy must not see the null out.data().
+      if (n > 0) std::memcpy(out.data(), t->data, n * sizeof(float));
+      break;
     case DType::kF16:
     case DType::kBF16:
       for (size_t i = 0; i < n; ++i) {
