@@ -14,20 +14,6 @@ namespace bitmill::filter {
 
 using namespace detail;
 
-namespace {
-
-// Whether exactly 3 digits (any script) start at p[i] and no digit follows them.
-bool group_follows(Bytes p, size_t n, size_t i) {
-  size_t len = 0;
-  for (int k = 0; k < 3; ++k) {
-    if (digit_at(p, n, i, len) < 0) return false;
-    i += len;
-  }
-  return digit_at(p, n, i, len) < 0;
-}
-
-}  // namespace
-
 void extract_numbers(std::string_view text, std::vector<std::string>& out) {
   const auto* p = reinterpret_cast<Bytes>(text.data());
   const size_t n = text.size();
@@ -58,7 +44,7 @@ void extract_numbers(std::string_view text, std::vector<std::string>& out) {
         } else if (i >= 3 && p[i - 3] == 0xE2 && p[i - 2] == 0x80 && (p[i - 1] == 0xAF || p[i - 1] == 0x89)) {
           sep = 3;
         }
-        if (sep != 0 && group_follows(p, n, i)) {
+        if (size_t end = 0; sep != 0 && group_at(p, n, i, end)) {
           grouped = true;
           continue;  // the next digits append to this run
         }

@@ -22,6 +22,16 @@ int digit_at(Bytes p, size_t n, size_t i, size_t& len) {
   return d >= 0 && d <= 9 ? d : -1;
 }
 
+bool group_at(Bytes p, size_t n, size_t i, size_t& end) {
+  size_t len = 0;
+  for (int k = 0; k < 3; ++k) {
+    if (digit_at(p, n, i, len) < 0) return false;
+    i += len;
+  }
+  end = i;
+  return digit_at(p, n, i, len) < 0;
+}
+
 namespace {
 
 // Length of a separator at p[i]: thousands (`decimal` false) or decimal (true), or 0.
@@ -36,17 +46,6 @@ size_t separator_at(Bytes p, size_t n, size_t i, bool decimal) {
   if (i + 1 < n && p[i] == 0xD9 && p[i + 1] == 0xAC) return 2;  // U+066C Arabic thousands separator
   if (i + 2 < n && p[i] == 0xE2 && p[i + 1] == 0x80 && (p[i + 2] == 0xAF || p[i + 2] == 0x89)) return 3;
   return 0;
-}
-
-// Whether exactly 3 digits start at p[i] and no digit follows them; `end` is where they end.
-bool group_at(Bytes p, size_t n, size_t i, size_t& end) {
-  size_t len = 0;
-  for (int k = 0; k < 3; ++k) {
-    if (digit_at(p, n, i, len) < 0) return false;
-    i += len;
-  }
-  end = i;
-  return digit_at(p, n, i, len) < 0;
 }
 
 // Appends the digits starting at p[i] to `digits` and returns where they end.

@@ -36,6 +36,10 @@ struct Quantity {
 // the length in bytes of the character at p[i] (0 at the end).
 int digit_at(const unsigned char* p, size_t n, size_t i, size_t& len);
 
+// Whether exactly 3 digits (any script) start at p[i] with no digit after them: a thousands
+// group (extract_numbers and extract_quantities share the rule); `end` is where they end.
+bool group_at(const unsigned char* p, size_t n, size_t i, size_t& end);
+
 // Replaces `out` with the quantities of `text`, in text order. A number is a run of decimal
 // digits of any one script (Nd) with its thousands groups and decimal part; what follows it is
 // read after at most one space, no-break space or hyphen (and a degree sign): a word of letters
