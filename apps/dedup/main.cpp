@@ -1,15 +1,20 @@
 // bitmill-dedup: remove duplicate lines, bitext pairs or web documents: exact duplicates, or near
 // duplicates by MinHash LSH (--mode near).
+#include <sys/stat.h>
 #include <CLI/CLI.hpp>
+
+#include <cerrno>
 
 #include "bitmill/base/log.h"
 #include "bitmill/base/progress.h"
 #include "bitmill/base/summary.h"
 #include "bitmill/cli/common.h"
+#include "bitmill/cli/stopwatch.h"
 #include "bitmill/cli/streams.h"
 #include "bitmill/cli/tool.h"
 #include "bitmill/dedup/exact.h"
 #include "bitmill/dedup/near.h"
+#include "bitmill/dedup/near_work.h"
 #include "bitmill/io/input_set.h"
 #include "bitmill/io/output_stream.h"
 #include "bitmill/util/size.h"
@@ -32,14 +37,17 @@ struct Options {
   std::string format = "lines", unit = "word", keep = "first", clusters;
   dedup::NearOptions near;
   double threshold = 0;
+  // --mode near --work
+  std::string work, phase;
+  bool force = false;
 };
 
 // Options of one mode given in the other are refused, not silently ignored.
 Status check_mode_options(const CLI::App& app, bool near) {
   const std::vector<const char*> exact_only = {"--normalize", "--fold-whitespace", "--hash-bits"};
-  const std::vector<const char*> near_only = {"--format", "--text-field", "--id-field", "--ngram",
-                                              "--unit",   "--bands",      "--rows",     "--threshold",
-                                              "--verify", "--keep",       "--clusters", "--seed"};
+  const std::vector<const char*> near_only = {"--format",   "--text-field", "--id-field",  "--ngram",  "--unit",
+                                              "--bands",    "--rows",       "--threshold", "--verify", "--keep",
+                                              "--clusters", "--seed",       "--work",      "--phase",  "--force"};
   for (const char* opt : near ? exact_only : near_only) {
     if (app.count(opt) == 0) continue;
     return invalid_argument(near ? fmt::format("{} is an option of --mode exact", opt)
@@ -61,7 +69,8 @@ std::string s_curve_text(size_t bands, size_t rows) {
   return out;
 }
 
-Status run_near_dedup(Options& o, const CLI::App& app, Log& log) {
+// Fills o.near from the command line.
+Status near_options(Options& o, const CLI::App& app, Log& log) {
   dedup::NearOptions& no = o.near;
   BITMILL_ASSIGN_OR_RETURN(no.key, dedup::parse_key_field(o.key));
   no.jsonl = o.format == "jsonl";
@@ -78,8 +87,11 @@ Status run_near_dedup(Options& o, const CLI::App& app, Log& log) {
   no.tmp_dir = o.common.tmp_dir;
   no.threads = cli::thread_count(o.common);
   log.debug("{} bands x {} rows; caught at Jaccard {}", no.bands, no.rows, s_curve_text(no.bands, no.rows));
+  return Status::ok();
+}
 
-  BITMILL_ASSIGN_OR_RETURN(InputSetOptions io, cli::input_set_options(o.common));
+// -o, --removed and --clusters must name three different outputs.
+Status check_output_clash(const Options& o) {
   const std::pair<const char*, const std::string*> outs[] = {
       {"-o", &o.output}, {"--removed", &o.removed}, {"--clusters", &o.clusters}};
   for (size_t i = 0; i < std::size(outs); ++i) {
@@ -90,6 +102,14 @@ Status run_near_dedup(Options& o, const CLI::App& app, Log& log) {
           fmt::format("{} and {} name the same output ({})", outs[i].first, outs[j].first, *outs[j].second));
     }
   }
+  return Status::ok();
+}
+
+Status run_near_dedup(Options& o, const CLI::App& app, Log& log) {
+  BITMILL_RETURN_IF_ERROR(near_options(o, app, log));
+  const dedup::NearOptions& no = o.near;
+  BITMILL_ASSIGN_OR_RETURN(InputSetOptions io, cli::input_set_options(o.common));
+  BITMILL_RETURN_IF_ERROR(check_output_clash(o));
   BITMILL_ASSIGN_OR_RETURN(cli::Streams f,
                            cli::open_streams(o.inputs, io, o.common.shard_by, o.output, o.removed, log));
   std::unique_ptr<OutputStream> clusters;
@@ -114,6 +134,102 @@ Status run_near_dedup(Options& o, const CLI::App& app, Log& log) {
                : "");
   log.debug("bucket join: {} records{}; {:.0f} bytes of state per {}", st.bucket_records,
             st.spilled ? " (spilled to disk)" : "", st.state_bytes_per_record, noun);
+  return Status::ok();
+}
+
+// The usage rules of --work: which phase takes inputs, outputs and a shard.
+Status check_work_usage(const Options& o, const CLI::App& app, dedup::NearPhase phase) {
+  using dedup::NearPhase;
+  const bool reads_inputs = phase == NearPhase::kSign || phase == NearPhase::kApply;
+  if (app.count("--shard-by") > 0) return invalid_argument("--work shards by ranges of input files: drop --shard-by");
+  if (reads_inputs && o.inputs.empty()) {
+    return invalid_argument(
+        fmt::format("--phase {} needs the input files (every task all of them, in one order)", o.phase));
+  }
+  for (const std::string& in : o.inputs) {
+    if (!reads_inputs) return invalid_argument(fmt::format("--phase {} reads the work directory, not inputs", o.phase));
+    if (in == "-") return invalid_argument("--work reads its inputs twice: give files, not stdin");
+  }
+  if (phase != NearPhase::kApply && (app.count("-o") > 0 || !o.removed.empty() || !o.clusters.empty())) {
+    return invalid_argument(fmt::format("-o, --removed and --clusters belong to --phase apply, not {}", o.phase));
+  }
+  if (phase == NearPhase::kCluster && app.count("--shard") > 0) {
+    return invalid_argument("--phase cluster is one task: drop --shard");
+  }
+  return Status::ok();
+}
+
+Status make_work_dir(const std::string& dir) {
+  if (::mkdir(dir.c_str(), 0777) == 0 || errno == EEXIST) return Status::ok();
+  return errno_status(fmt::format("cannot create the work directory {}", dir), errno);
+}
+
+// bitmill-dedup --mode near --work DIR --phase P: one task of a sharded run (dedup/near_work.h).
+Status run_near_work(Options& o, const CLI::App& app, Log& log) {
+  using dedup::NearPhase;
+  if (o.phase.empty()) return invalid_argument("--work needs --phase sign, join, cluster or apply");
+  BITMILL_ASSIGN_OR_RETURN(NearPhase phase, dedup::parse_near_phase(o.phase));
+  BITMILL_RETURN_IF_ERROR(check_work_usage(o, app, phase));
+  BITMILL_RETURN_IF_ERROR(near_options(o, app, log));
+  const dedup::NearOptions& no = o.near;
+  BITMILL_ASSIGN_OR_RETURN(InputSetOptions io, cli::input_set_options(o.common));
+  const Shard shard = phase == NearPhase::kCluster ? Shard{} : io.shard;
+  io.shard = Shard{};
+  BITMILL_RETURN_IF_ERROR(make_work_dir(o.work));
+  const char* noun = no.jsonl ? "document" : "line";
+  cli::Stopwatch clock;
+  dedup::NearPhaseStats st;
+  switch (phase) {
+    case NearPhase::kSign: {
+      Progress progress(log, std::nullopt);
+      BITMILL_ASSIGN_OR_RETURN(st, dedup::near_sign(o.inputs, io, shard, o.work, no, o.force, &progress));
+      progress.finish();
+      if (!st.skipped) {
+        log.info("sign {}: {} signed to {}{}", shard.to_string(), Progress::format_count(st.records, noun), st.file,
+                 time_rate_suffix(clock.seconds(), st.bytes));
+      }
+      break;
+    }
+    case NearPhase::kJoin: {
+      BITMILL_ASSIGN_OR_RETURN(st, dedup::near_join(o.work, shard, no, io, o.force));
+      if (!st.skipped) {
+        log.info("join {}: {} of {} linked to {}{}{}", shard.to_string(), Progress::format_count(st.edges, noun),
+                 Progress::format_count(st.records, noun), st.file,
+                 st.spilled ? " (the bucket sort spilled to disk)" : "",
+                 no.verify > 0 ? fmt::format("; {} compared, {} below --verify {} dropped",
+                                             Progress::format_count(st.compared, "pair"), st.dropped, no.verify)
+                               : "");
+      }
+      break;
+    }
+    case NearPhase::kCluster: {
+      BITMILL_ASSIGN_OR_RETURN(st, dedup::near_cluster(o.work, no, io, o.force));
+      if (!st.skipped) {
+        log.info("cluster: {} in {} of two or more, to {}", Progress::format_count(st.clustered, noun),
+                 Progress::format_count(st.clusters, "cluster"), st.file);
+      }
+      break;
+    }
+    case NearPhase::kApply: {
+      BITMILL_RETURN_IF_ERROR(check_output_clash(o));
+      BITMILL_ASSIGN_OR_RETURN(std::unique_ptr<OutputStream> kept, OutputStream::open(o.output));
+      std::unique_ptr<OutputStream> removed, clusters;
+      if (!o.removed.empty()) {
+        BITMILL_ASSIGN_OR_RETURN(removed, OutputStream::open(o.removed));
+      }
+      if (!o.clusters.empty()) {
+        BITMILL_ASSIGN_OR_RETURN(clusters, OutputStream::open(o.clusters));
+      }
+      BITMILL_ASSIGN_OR_RETURN(
+          st, dedup::near_apply(o.inputs, io, shard, o.work, *kept, removed.get(), clusters.get(), no, nullptr));
+      BITMILL_RETURN_IF_ERROR(commit_all({kept.get(), removed.get(), clusters.get()}));
+      log.info("apply {}: {}{}", shard.to_string(), in_kept_text(st.records, noun, st.kept, st.removed, "removed"),
+               time_rate_suffix(clock.seconds(), st.bytes));
+      break;
+    }
+  }
+  if (st.skipped)
+    log.info("{} is there already, made from these inputs and options: skipped (--force redoes it)", st.file);
   return Status::ok();
 }
 
@@ -185,6 +301,14 @@ void add_near_options(CLI::App& app, Options& o) {
       ->type_name("FILE")
       ->group(g);
   app.add_option("--seed", o.near.seed, "Hash seed")->default_val(1)->group(g);
+  const char* w = "Sharded near dedup (--mode near --work)";
+  app.add_option("--work", o.work, "Work directory of a sharded run (created if missing); see the man page")
+      ->type_name("DIR")
+      ->group(w);
+  cli::one_of(app.add_option("--phase", o.phase, "With --work: the phase this task runs"),
+              {"sign", "join", "cluster", "apply"})
+      ->group(w);
+  app.add_flag("--force", o.force, "With --work: redo the phase even if its file is there")->group(w);
 }
 
 }  // namespace
@@ -230,6 +354,9 @@ int main(int argc, char** argv) {
   tool.add_shared(app, cli::kUtf8 | cli::kShard | cli::kMemory | cli::kThreads | cli::kLogging);
   return tool.run(argc, argv, [&]() -> Status {
     BITMILL_RETURN_IF_ERROR(check_mode_options(app, o.mode == "near"));
-    return o.mode == "near" ? run_near_dedup(o, app, tool.log) : run_dedup(o, tool.log);
+    if (o.mode != "near") return run_dedup(o, tool.log);
+    if (!o.work.empty()) return run_near_work(o, app, tool.log);
+    if (!o.phase.empty() || o.force) return invalid_argument("--phase and --force go with --work DIR");
+    return run_near_dedup(o, app, tool.log);
   });
 }

@@ -123,6 +123,25 @@ double exact_jaccard_sets(const std::vector<uint64_t>& a, const std::vector<uint
   return static_cast<double>(common) / static_cast<double>(a.size() + b.size() - common);
 }
 
+void make_set32(const std::vector<uint64_t>& shingles, std::vector<uint32_t>& out) {
+  out.resize(shingles.size());
+  for (size_t i = 0; i < shingles.size(); ++i) out[i] = static_cast<uint32_t>(shingles[i] >> 32);
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+}
+
+double exact_jaccard_sets(const uint32_t* a, size_t na, const uint32_t* b, size_t nb) {
+  if (na == 0 && nb == 0) return 1.0;
+  size_t common = 0;
+  for (size_t i = 0, j = 0; i < na && j < nb;) {
+    const uint32_t x = a[i], y = b[j];
+    common += x == y;
+    i += x <= y;
+    j += y <= x;
+  }
+  return static_cast<double>(common) / static_cast<double>(na + nb - common);
+}
+
 double exact_jaccard(std::vector<uint64_t>& a, std::vector<uint64_t>& b) {
   make_set(a);
   make_set(b);

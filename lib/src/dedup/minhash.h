@@ -63,4 +63,12 @@ double exact_jaccard_sets(const std::vector<uint64_t>& a, const std::vector<uint
 // The same for two shingle hash lists, made sets in place.
 double exact_jaccard(std::vector<uint64_t>& a, std::vector<uint64_t>& b);
 
+// The set --verify compares: the high 32 bits of each shingle hash, sorted and deduplicated.
+// 32 bits halve what sharded runs store per shingle (near_sign_file.h); two shingles of a pair
+// of 1000-shingle documents merge with probability about 2^-12, far below any threshold's step.
+void make_set32(const std::vector<uint64_t>& shingles, std::vector<uint32_t>& out);
+
+// |A n B| / |A u B| of two make_set32 sets of na and nb values; 1 when both are empty.
+double exact_jaccard_sets(const uint32_t* a, size_t na, const uint32_t* b, size_t nb);
+
 }  // namespace bitmill::dedup::detail

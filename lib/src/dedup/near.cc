@@ -13,6 +13,7 @@
 #include "bitmill/util/ordered_pipeline.h"
 #include "bitmill/util/temp_file.h"
 #include "dedup/minhash.h"
+#include "dedup/near_link.h"
 #include "dedup/near_record.h"
 #include "dedup/shingles.h"
 #include "dedup/union_find.h"
@@ -68,7 +69,6 @@ struct Work {
   uint64_t raw_bytes = 0;
 };
 
-constexpr size_t kVerifyTries = 8;
 constexpr size_t kShingleCache = 32;
 
 class Engine {
@@ -165,50 +165,39 @@ class Engine {
     return Status::ok();
   }
 
-  // The shingle hash set (detail::make_set) of record `ordinal`, cached for the last kShingleCache
+  // The shingle set (detail::make_set32) of record `ordinal`, cached for the last kShingleCache
   // records asked; the entry of `pinned` is never the one evicted (a list keeps the other
   // entries' addresses).
-  Expected<const std::vector<uint64_t>*> shingles_of(uint64_t ordinal, uint64_t pinned) {
+  Expected<const std::vector<uint32_t>*> shingles_of(uint64_t ordinal, uint64_t pinned) {
     for (auto& [o, v] : cache_) {
       if (o == ordinal) return &v;
     }
     if (cache_.size() == kShingleCache)
       cache_.erase(cache_.front().first != pinned ? cache_.begin() : std::next(cache_.begin()));
-    cache_.emplace_back(ordinal, std::vector<uint64_t>());
+    cache_.emplace_back(ordinal, std::vector<uint32_t>());
     BITMILL_RETURN_IF_ERROR(line_of(ordinal, line_buf_));
     std::string_view text;
     const RecordInfo& r = info_[ordinal];
     BITMILL_RETURN_IF_ERROR(reader_.read(line_buf_, where(r.input, r.line_number), text));
-    shingler_.shingles(text, cache_.back().second, cache_scratch_);
-    detail::make_set(cache_.back().second);
+    shingler_.shingles(text, hashes_, cache_scratch_);
+    detail::make_set32(hashes_, cache_.back().second);
     return &cache_.back().second;
   }
 
   Expected<bool> similar(uint64_t a, uint64_t b) {
-    BITMILL_ASSIGN_OR_RETURN(const std::vector<uint64_t>* sa, shingles_of(a, b));
-    BITMILL_ASSIGN_OR_RETURN(const std::vector<uint64_t>* sb, shingles_of(b, a));
-    return detail::exact_jaccard_sets(*sa, *sb) >= opts_.verify;
+    BITMILL_ASSIGN_OR_RETURN(const std::vector<uint32_t>* sa, shingles_of(a, b));
+    BITMILL_ASSIGN_OR_RETURN(const std::vector<uint32_t>* sb, shingles_of(b, a));
+    return detail::exact_jaccard_sets(sa->data(), sa->size(), sb->data(), sb->size()) >= opts_.verify;
   }
 
-  // Links the records of one bucket (ordinals ascending).
+  // Links the records of one bucket (ordinals ascending), by the rule of near_link.h.
   Status link_bucket(const std::vector<uint64_t>& g, UnionFind& uf) {
-    for (size_t k = 1; k < g.size(); ++k) {
-      if (opts_.verify <= 0) {
-        if (uf.unite(g[0], g[k])) ++stats_.candidate_pairs;
-        continue;
-      }
-      for (size_t t = k, tries = 0; t-- > 0 && tries < kVerifyTries; ++tries) {
-        if (uf.find(g[k]) == uf.find(g[t])) break;
-        ++stats_.candidate_pairs;
-        BITMILL_ASSIGN_OR_RETURN(bool same, similar(g[t], g[k]));
-        if (same) {
-          uf.unite(g[t], g[k]);
-          break;
-        }
-        ++stats_.dropped_pairs;
-      }
-    }
-    return Status::ok();
+    return detail::link_bucket(
+        g, opts_.verify, memo_, [&](uint64_t a, uint64_t b) { return similar(a, b); },
+        [&](uint64_t a, uint64_t b) {
+          if (uf.unite(a, b) && opts_.verify <= 0) ++stats_.candidate_pairs;
+        },
+        link_counts_);
   }
 
   Status join() {
@@ -229,6 +218,10 @@ class Engine {
       group.push_back(next.ordinal());
       cur = next;
       have = true;
+    }
+    if (opts_.verify > 0) {
+      stats_.candidate_pairs = link_counts_.compared;
+      stats_.dropped_pairs = link_counts_.dropped;
     }
     stats_.state_bytes_per_record =
         static_cast<double>(sizeof(RecordInfo) + UnionFind::kBytesPerRecord + sizeof(uint32_t) * 2) +
@@ -344,7 +337,10 @@ class Engine {
   // The join's and output pass's reading of records (one thread).
   RecordReader reader_;
   ShingleScratch cache_scratch_;
-  std::list<std::pair<uint64_t, std::vector<uint64_t>>> cache_;
+  std::list<std::pair<uint64_t, std::vector<uint32_t>>> cache_;
+  std::vector<uint64_t> hashes_;
+  detail::PairMemo memo_{opts_.memory_bytes / 8};
+  detail::LinkCounts link_counts_;
   std::string line_buf_, id_line_;
 };
 
