@@ -109,6 +109,19 @@ def make_inputs(root, bin_dir, d, scale):
     for i in range(SHARDS):
         _run([f"{bin_dir}/bitmill-index", "-q", "--trained", f"{d}/trained.faiss", "--shard", f"{i}/{SHARDS}",
               "-o", f"{d}/shard.{i}.faiss", *emb], f"index shard {i}")
+    # Sharded near dedup: the documents in three files, and every phase's files for the later cases.
+    with open(f"{d}/docs.jsonl") as f:
+        lines = f.readlines()
+    for k in range(3):
+        with open(f"{d}/docs.{k}.jsonl", "w") as g:
+            g.writelines(lines[k * len(lines) // 3:(k + 1) * len(lines) // 3])
+    os.mkdir(f"{d}/nearwork")
+    near = [f"{bin_dir}/bitmill-dedup", "-q", *NEAR_OPTS, "--work", f"{d}/nearwork"]
+    for k in range(3):
+        _run([*near, "--phase", "sign", "--shard", f"{k}/3", *near_files(d)], f"near sign shard {k}")
+    for k in range(2):
+        _run([*near, "--phase", "join", "--shard", f"{k}/2"], f"near join shard {k}")
+    _run([*near, "--phase", "cluster"], "near clusters")
     # BUCC: many mined pairs (scores with ties), a gold standard holding a third of them.
     with open(f"{d}/mined.tsv", "w") as f, open(f"{d}/gold.tsv", "w") as g:
         for i in range(n["bucc"]):
@@ -116,6 +129,20 @@ def make_inputs(root, bin_dir, d, scale):
             f.write(f"{rng.randrange(90000) / 50000 + 0.5:.5g}\t{s}\t{t}\tx\ty\n")
             if i % 3 == 0:
                 g.write(f"{s}\t{t}\n")
+
+
+NEAR_OPTS = ["--mode", "near", "--format", "jsonl", "--id-field", "id", "--verify", "0.5", "--memory", "1M"]
+
+
+def near_files(d):
+    return [f"{d}/docs.{k}.jsonl" for k in range(3)]
+
+
+def _copy_near(names):
+    def setup(i, t):
+        for f in names:
+            shutil.copy(f"{i}/nearwork/{f}", f"{t}/work/{f}")
+    return setup
 
 
 def mine_files(d):
@@ -145,6 +172,9 @@ def cases(bin_dir, scale):
     b = bin_dir
     n = SCALES[scale]
     shards = [f"knn.{i}-of-{SHARDS}.bin" for i in range(SHARDS)]
+    near_signs = [f"sign.{k}-of-3.bin" for k in range(3)]
+    near_joins = [f"join.{k}-of-2.bin" for k in range(2)]
+    near_all = near_signs + near_joins + ["clusters.bin"]
     return [
         Case("dedup", "dedup",
              lambda i, t: [f"{b}/bitmill-dedup", "-q", "--memory", "1M", "--tmp-dir", f"{t}/tmp",
@@ -156,6 +186,23 @@ def cases(bin_dir, scale):
                            "--removed", f"{t}/out/near-removed.jsonl", "--clusters", f"{t}/out/clusters.tsv.gz",
                            "-o", f"{t}/out/near-kept.jsonl.zst", f"{i}/docs.jsonl"],
              ["out/near-kept.jsonl.zst", "out/near-removed.jsonl", "out/clusters.tsv.gz"]),
+        Case("dedup-near-sign", "dedup",
+             lambda i, t: [f"{b}/bitmill-dedup", "-q", *NEAR_OPTS, "--tmp-dir", f"{t}/tmp", "--work", f"{t}/work",
+                           "--phase", "sign", "--shard", "1/3", *near_files(i)],
+             ["work/sign.1-of-3.bin"]),
+        Case("dedup-near-join", "dedup",
+             lambda i, t: [f"{b}/bitmill-dedup", "-q", *NEAR_OPTS, "--tmp-dir", f"{t}/tmp", "--work", f"{t}/work",
+                           "--phase", "join", "--shard", "1/2"],
+             ["work/join.1-of-2.bin"], work_files=near_signs, setup=_copy_near(near_signs)),
+        Case("dedup-near-cluster", "dedup",
+             lambda i, t: [f"{b}/bitmill-dedup", "-q", *NEAR_OPTS, "--work", f"{t}/work", "--phase", "cluster"],
+             ["work/clusters.bin"], work_files=near_signs + near_joins, setup=_copy_near(near_signs + near_joins)),
+        Case("dedup-near-apply", "dedup",
+             lambda i, t: [f"{b}/bitmill-dedup", "-q", *NEAR_OPTS, "--work", f"{t}/work", "--phase", "apply",
+                           "--shard", "1/3", "--removed", f"{t}/out/near-removed.1.jsonl", "--clusters",
+                           f"{t}/out/clusters.1.tsv", "-o", f"{t}/out/near-kept.1.jsonl.zst", *near_files(i)],
+             ["out/near-kept.1.jsonl.zst", "out/near-removed.1.jsonl", "out/clusters.1.tsv"],
+             work_files=near_all, setup=_copy_near(near_all)),
         Case("filter", "filter",
              lambda i, t: [f"{b}/bitmill-filter", "-q", "--src-lang", "de", "--tgt-lang", "en",
                            "--rejected", f"{t}/out/rejected.tsv", "--stats", f"{t}/out/stats.json",
