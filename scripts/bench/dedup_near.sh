@@ -81,6 +81,19 @@ echo "[bench] bitmill, $threads threads" >&2
 measure bitmillT "$bin" -v -t "$threads" --mode near --format jsonl --id-field id --clusters "$work/bitmillT.tsv" \
   -o /dev/null "$docs"
 cmp -s "$work/bitmill.tsv" "$work/bitmillT.tsv" || { echo "dedup_near.sh: 1 and $threads threads differ" >&2; exit 1; }
+echo "[bench] bitmill, sharded phases (--work): 4 sign, 2 join, 1 cluster, 4 apply tasks, one after another" >&2
+rm -rf "$work/parts" "$work/near-work" && mkdir -p "$work/parts"
+split -d -n l/8 "$docs" "$work/parts/docs."
+parts=("$work"/parts/docs.0*)
+near=("$bin" -v -t "$threads" --mode near --format jsonl --id-field id --tmp-dir "$work" --work "$work/near-work")
+for i in 0 1 2 3; do measure sign$i "${near[@]}" --phase sign --shard $i/4 "${parts[@]}"; done
+for i in 0 1; do measure join$i "${near[@]}" --phase join --shard $i/2; done
+measure cluster "${near[@]}" --phase cluster
+for i in 0 1 2 3; do
+  measure apply$i "${near[@]}" --phase apply --shard $i/4 -o /dev/null --clusters "$work/sharded.$i.tsv" "${parts[@]}"
+done
+cat "$work"/sharded.[0-3].tsv > "$work/sharded.tsv"
+cmp -s "$work/sharded.tsv" "$work/bitmillT.tsv" || { echo "dedup_near.sh: sharded and one-process clusters differ" >&2; exit 1; }
 echo "[bench] peer (NumPy, one process)" >&2
 measure peer $py "$peer" run "$docs" --clusters "$work/peer.tsv"
 row() { # name label threads
@@ -106,6 +119,28 @@ awk -v a="$w1" -v b="$wp" 'BEGIN { printf "Throughput per core, bitmill against 
 echo
 grep -h "bytes of state" "$work/bitmill1.err" | sed 's/^bitmill-dedup: /- bitmill: /'
 grep -h "signatures" "$work/peer.err" | sed 's/^/- peer stages: /'
+echo
+echo "### Sharded phases (--work, $threads threads per task, tasks run one after another; clusters identical to one process)"
+echo
+echo "| phase | tasks | wall s (sum) | peak RSS MB (max) | work files MB |"
+echo "|---|--:|--:|--:|--:|"
+phase_row() { # label files-glob names...
+  local label=$1 glob=$2; shift 2
+  local n=$# sum=0 max=0 w r
+  for t in "$@"; do
+    read -r w r < "$work/$t.time"
+    sum=$(awk -v a="$sum" -v b="$w" 'BEGIN { print a + b }')
+    [ "$r" -gt "$max" ] && max=$r
+  done
+  local size
+  size=$(cat "$work"/near-work/$glob 2>/dev/null | wc -c || true)
+  awk -v l="$label" -v n="$n" -v s="$sum" -v m="$max" -v z="$size" \
+    'BEGIN { printf "| %s | %d | %.1f | %.0f | %.0f |\n", l, n, s, m / 1024, z / 1e6 }'
+}
+phase_row sign 'sign.*' sign0 sign1 sign2 sign3
+phase_row join 'join.*' join0 join1
+phase_row cluster 'clusters.bin' cluster
+phase_row apply 'none' apply0 apply1 apply2 apply3
 echo
 echo "### Agreement (different hash families: pairs near the threshold differ)"
 echo
