@@ -45,9 +45,9 @@ struct Options {
 // Options of one mode given in the other are refused, not silently ignored.
 Status check_mode_options(const CLI::App& app, bool near) {
   const std::vector<const char*> exact_only = {"--normalize", "--fold-whitespace", "--hash-bits"};
-  const std::vector<const char*> near_only = {"--format",   "--text-field", "--id-field",  "--ngram",  "--unit",
-                                              "--bands",    "--rows",       "--threshold", "--verify", "--keep",
-                                              "--clusters", "--seed",       "--work",      "--phase",  "--force"};
+  const std::vector<const char*> near_only = {
+      "--format", "--text-field", "--id-field", "--ngram", "--unit", "--bands", "--rows",  "--threshold",
+      "--verify", "--keep",       "--clusters", "--seed",  "--work", "--phase", "--force", "--index"};
   for (const char* opt : near ? exact_only : near_only) {
     if (app.count(opt) == 0) continue;
     return invalid_argument(near ? fmt::format("{} is an option of --mode exact", opt)
@@ -109,6 +109,9 @@ Status run_near_dedup(Options& o, const CLI::App& app, Log& log) {
   BITMILL_RETURN_IF_ERROR(near_options(o, app, log));
   const dedup::NearOptions& no = o.near;
   BITMILL_ASSIGN_OR_RETURN(InputSetOptions io, cli::input_set_options(o.common));
+  if (!no.index_dir.empty() && !io.shard.is_whole()) {
+    return invalid_argument("--index is for a run over the whole input: drop --shard (or the Slurm array)");
+  }
   BITMILL_RETURN_IF_ERROR(check_output_clash(o));
   BITMILL_ASSIGN_OR_RETURN(cli::Streams f,
                            cli::open_streams(o.inputs, io, o.common.shard_by, o.output, o.removed, log));
@@ -122,6 +125,14 @@ Status run_near_dedup(Options& o, const CLI::App& app, Log& log) {
   progress.finish();
   BITMILL_RETURN_IF_ERROR(commit_all({f.out.get(), f.second.get(), clusters.get()}));
   const char* noun = no.jsonl ? "document" : "line";
+  if (st.segment != nullptr) {
+    BITMILL_RETURN_IF_ERROR(st.segment->commit());
+    log.info(
+        "index {}: {} of {} earlier run{} matched against, {} removed as their duplicates; the {} kept added as {}",
+        no.index_dir, Progress::format_count(st.index_records, noun), st.index_segments,
+        st.index_segments == 1 ? "" : "s", Progress::format_count(st.index_matched, noun), st.kept,
+        st.index_segment_path);
+  }
   if (st.without_shingles > 0) {
     log.info("{} without a word: never duplicates", Progress::format_count(st.without_shingles, noun));
   }
@@ -170,6 +181,7 @@ Status run_near_work(Options& o, const CLI::App& app, Log& log) {
   if (o.phase.empty()) return invalid_argument("--work needs --phase sign, join, cluster or apply");
   BITMILL_ASSIGN_OR_RETURN(NearPhase phase, dedup::parse_near_phase(o.phase));
   BITMILL_RETURN_IF_ERROR(check_work_usage(o, app, phase));
+  if (!o.near.index_dir.empty()) return invalid_argument("--index is for one-process runs, not --work");
   BITMILL_RETURN_IF_ERROR(near_options(o, app, log));
   const dedup::NearOptions& no = o.near;
   BITMILL_ASSIGN_OR_RETURN(InputSetOptions io, cli::input_set_options(o.common));
@@ -301,6 +313,11 @@ void add_near_options(CLI::App& app, Options& o) {
       ->type_name("FILE")
       ->group(g);
   app.add_option("--seed", o.near.seed, "Hash seed")->default_val(1)->group(g);
+  app.add_option("--index", o.near.index_dir,
+                 "Also remove records like those kept by earlier runs with this --index, and add this run's kept "
+                 "records to it")
+      ->type_name("DIR")
+      ->group(g);
   const char* w = "Sharded near dedup (--mode near --work)";
   app.add_option("--work", o.work, "Work directory of a sharded run (created if missing); see the man page")
       ->type_name("DIR")

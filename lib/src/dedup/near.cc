@@ -7,12 +7,14 @@
 #include <cmath>
 #include <iterator>
 #include <list>
+#include <optional>
 
 #include "bitmill/text/json_string.h"
 #include "bitmill/util/external_sort.h"
 #include "bitmill/util/ordered_pipeline.h"
 #include "bitmill/util/temp_file.h"
 #include "dedup/minhash.h"
+#include "dedup/near_index.h"
 #include "dedup/near_link.h"
 #include "dedup/near_record.h"
 #include "dedup/shingles.h"
@@ -89,12 +91,14 @@ class Engine {
 
   Expected<NearStats> run() {
     BITMILL_ASSIGN_OR_RETURN(spool_, TempFile::create(opts_.tmp_dir));
+    if (!opts_.index_dir.empty()) BITMILL_RETURN_IF_ERROR(open_index());
     BITMILL_RETURN_IF_ERROR(run_ordered_pipeline<Work>(
         std::max<size_t>(2, opts_.threads * 2), [&](Work& w) { return read_block(w); },
         [&](Work& w) { return sign_block(w); }, [&](Work& w) { return store_block(w); }));
     BITMILL_RETURN_IF_ERROR(join());
     BITMILL_RETURN_IF_ERROR(write_outputs());
-    return stats_;
+    if (segment_ != nullptr) BITMILL_RETURN_IF_ERROR(write_segment());
+    return std::move(stats_);
   }
 
  private:
@@ -136,8 +140,9 @@ class Engine {
     const LineBlock& b = w.block;
     const uint64_t base = spool_.size();
     BITMILL_RETURN_IF_ERROR(spool_.append(b.data.data(), b.data.size()));
+    if (segment_ != nullptr) BITMILL_RETURN_IF_ERROR(keys_.append(w.keys.data(), w.keys.size() * 8));
     for (size_t i = 0; i < b.size(); ++i) {
-      const uint64_t ordinal = info_.size();
+      const uint64_t ordinal = base_ + info_.size();
       if (ordinal >= (uint64_t{1} << 56)) return invalid_argument("more than 2^56 records in one run");
       const uint64_t begin = b.begin_of(i);
       info_.push_back(RecordInfo{base + begin, b.numbers[i], static_cast<uint32_t>(b.ends[i] - begin - 1), b.input,
@@ -158,7 +163,7 @@ class Engine {
 
   // The line of record `ordinal`, read from the spool.
   Status line_of(uint64_t ordinal, std::string& out) {
-    const RecordInfo& r = info_[ordinal];
+    const RecordInfo& r = info_[ordinal - base_];
     out.resize(r.line_bytes);
     BITMILL_ASSIGN_OR_RETURN(size_t got, spool_.read_at(out.data(), out.size(), r.spool_offset));
     if (got != out.size()) return io_error("the spool file came back short");
@@ -175,9 +180,15 @@ class Engine {
     if (cache_.size() == kShingleCache)
       cache_.erase(cache_.front().first != pinned ? cache_.begin() : std::next(cache_.begin()));
     cache_.emplace_back(ordinal, std::vector<uint32_t>());
+    if (ordinal < base_) {
+      size_t n = 0;
+      const uint32_t* set = index_->shingles(ordinal, n);
+      cache_.back().second.assign(set, set + n);
+      return &cache_.back().second;
+    }
     BITMILL_RETURN_IF_ERROR(line_of(ordinal, line_buf_));
     std::string_view text;
-    const RecordInfo& r = info_[ordinal];
+    const RecordInfo& r = info_[ordinal - base_];
     BITMILL_RETURN_IF_ERROR(reader_.read(line_buf_, where(r.input, r.line_number), text));
     shingler_.shingles(text, hashes_, cache_scratch_);
     detail::make_set32(hashes_, cache_.back().second);
@@ -204,7 +215,7 @@ class Engine {
     BITMILL_RETURN_IF_ERROR(buckets_.finish());
     stats_.bucket_records = buckets_.count();
     stats_.spilled = buckets_.runs() > 0;
-    uf_ = std::make_unique<UnionFind>(info_.size());
+    uf_ = std::make_unique<UnionFind>(base_ + info_.size());
     std::vector<uint64_t> group;
     Bucket cur{}, next{};
     bool have = false;
@@ -232,7 +243,8 @@ class Engine {
 
   // A record's id: the --id-field value, or INPUT:LINE.
   Expected<std::string> id_of(uint64_t ordinal) {
-    const RecordInfo& r = info_[ordinal];
+    if (ordinal < base_) return std::string(index_->id(ordinal));
+    const RecordInfo& r = info_[ordinal - base_];
     if (opts_.id_field.empty() || !opts_.jsonl) return where(r.input, r.line_number);
     BITMILL_RETURN_IF_ERROR(line_of(ordinal, id_line_));
     std::string_view text;
@@ -241,34 +253,31 @@ class Engine {
     return id;
   }
 
-  // Appends `line` with the id of the record it duplicates: a TSV column, or a JSONL field.
-  void append_removed(std::string_view line, const std::string& dup, std::string& out) const {
-    if (!opts_.jsonl) {
-      out += line;
-      out.push_back('\t');
-      out += dup;
-      out.push_back('\n');
-      return;
+  // The kept record of each cluster root: a record of the index when the cluster has one (its
+  // root then, the least), else the first, or with keep_longest the longest (the first of equals).
+  void choose_kept(std::vector<uint32_t>& size, std::vector<uint64_t>& rep) {
+    UnionFind& uf = *uf_;
+    for (uint64_t i = 0; i < size.size(); ++i) {
+      const uint64_t root = uf.find(i);
+      if (size[root]++ == 0) rep[root] = i;
+      if (opts_.keep_longest && root >= base_ && info_[i - base_].text_bytes > info_[rep[root] - base_].text_bytes) {
+        rep[root] = i;
+      }
     }
-    const size_t close = line.rfind('}');
-    const std::string_view head = line.substr(0, close);
-    out += head;
-    const bool empty = head.find_last_not_of(" \t\r\n") == head.find('{');
-    out += empty ? "\"duplicate_of\":\"" : ",\"duplicate_of\":\"";
-    append_json_escaped(dup, out);
-    out += "\"}\n";
+    for (uint64_t i = 0; i < size.size(); ++i) {
+      if (size[i] >= 2 && uf.find(i) == i) {
+        ++stats_.clusters;
+        stats_.clustered += size[i];
+      }
+    }
   }
 
   Status write_outputs() {
-    const uint64_t n = info_.size();
+    const uint64_t n = base_ + info_.size();
     UnionFind& uf = *uf_;
     std::vector<uint32_t> size(n, 0);
     std::vector<uint64_t> rep(n);  // per root: the kept record
-    for (uint64_t i = 0; i < n; ++i) {
-      const uint64_t root = uf.find(i);
-      if (size[root]++ == 0) rep[root] = i;
-      if (opts_.keep_longest && info_[i].text_bytes > info_[rep[root]].text_bytes) rep[root] = i;
-    }
+    choose_kept(size, rep);
     std::string kept_buf, removed_buf, clusters_buf, line;
     // The kept record's id, asked for by every other record of its cluster, in a row when the
     // cluster's records are (a repost flood): read once per run of the same kept record.
@@ -280,23 +289,21 @@ class Engine {
       id_for = keep;
       return Status::ok();
     };
-    for (uint64_t i = 0; i < n; ++i) {
+    for (uint64_t i = base_; i < n; ++i) {
       const uint64_t root = uf.find(i);
-      if (size[root] >= 2 && i == root) {
-        ++stats_.clusters;
-        stats_.clustered += size[root];
-      }
       BITMILL_RETURN_IF_ERROR(line_of(i, line));
       const uint64_t keep = rep[root];
       if (keep == i) {
         ++stats_.kept;
         kept_buf += line;
         kept_buf.push_back('\n');
+        if (segment_ != nullptr) kept_records_.push_back(i);
       } else {
         ++stats_.removed;
+        stats_.index_matched += keep < base_;
         if (removed_ != nullptr) {
           BITMILL_RETURN_IF_ERROR(kept_id(keep));
-          append_removed(line, keep_id, removed_buf);
+          detail::append_removed(line, keep_id, opts_.jsonl, removed_buf);
         }
       }
       if (clusters_ != nullptr && size[root] >= 2) {
@@ -308,6 +315,59 @@ class Engine {
         BITMILL_RETURN_IF_ERROR(flush(kept_buf, removed_buf, clusters_buf));
     }
     return flush(kept_buf, removed_buf, clusters_buf);
+  }
+
+  // --index: the earlier runs' records come first, their bucket records with them.
+  Status open_index() {
+    BITMILL_ASSIGN_OR_RETURN(index_, detail::NearIndex::open(opts_.index_dir, index_options(), index_run()));
+    base_ = index_->records();
+    stats_.index_records = base_;
+    stats_.index_segments = index_->segments();
+    stats_.index_segment_path = index_->new_segment_path();
+    for (uint64_t o = 0; o < base_; ++o) {
+      size_t seg = 0;
+      uint64_t r = 0;
+      if (!index_->bucketed(o, seg, r)) continue;
+      for (size_t band = 0; band < opts_.bands; ++band) {
+        BITMILL_RETURN_IF_ERROR(buckets_.push(Bucket{index_->key(seg, r, band), uint64_t{band} << 56 | o}));
+      }
+    }
+    BITMILL_ASSIGN_OR_RETURN(keys_, TempFile::create(opts_.tmp_dir));
+    BITMILL_ASSIGN_OR_RETURN(segment_, detail::SegmentBuilder::create(opts_.tmp_dir, opts_.bands, opts_.verify > 0));
+    return Status::ok();
+  }
+  uint64_t index_options() const { return detail::options_fingerprint(opts_, InputSetOptions{}); }
+  uint64_t index_run() const { return detail::run_fingerprint(inputs_.names()); }
+
+  // The segment of the records this run kept: band keys from keys_, sets and ids recomputed.
+  Status write_segment() {
+    const size_t k = opts_.bands;
+    std::vector<uint64_t> keys(k);
+    std::vector<uint32_t> set;
+    for (uint64_t i : kept_records_) {
+      const RecordInfo& r = info_[i - base_];
+      BITMILL_ASSIGN_OR_RETURN(size_t got, keys_.read_at(keys.data(), k * 8, (i - base_) * k * 8));
+      if (got != k * 8) return io_error("the key spool came back short");
+      BITMILL_ASSIGN_OR_RETURN(std::string id, id_of(i));
+      bool bucketed = false;
+      set.clear();
+      BITMILL_RETURN_IF_ERROR(line_of(i, line_buf_));
+      std::string_view text;
+      BITMILL_RETURN_IF_ERROR(reader_.read(line_buf_, where(r.input, r.line_number), text));
+      shingler_.shingles(text, hashes_, cache_scratch_);
+      bucketed = !hashes_.empty();
+      if (opts_.verify > 0) detail::make_set32(hashes_, set);
+      BITMILL_RETURN_IF_ERROR(segment_->add(keys.data(), bucketed, set, id, r.text_bytes));
+    }
+    BITMILL_ASSIGN_OR_RETURN(std::shared_ptr<detail::WorkFileWriter> w,
+                             segment_->write(index_->new_segment_path(), index_options(), index_run()));
+    struct Pending : NearIndexSegment {
+      explicit Pending(std::shared_ptr<detail::WorkFileWriter> f) : file(std::move(f)) {}
+      Status commit() override { return file->commit(); }
+      std::shared_ptr<detail::WorkFileWriter> file;
+    };
+    stats_.segment = std::make_shared<Pending>(std::move(w));
+    return Status::ok();
   }
 
   Status flush(std::string& kept, std::string& removed, std::string& clusters) {
@@ -338,6 +398,12 @@ class Engine {
   RecordReader reader_;
   ShingleScratch cache_scratch_;
   std::list<std::pair<uint64_t, std::vector<uint32_t>>> cache_;
+  // --index
+  std::optional<detail::NearIndex> index_;
+  uint64_t base_ = 0;  // records of the index, ordinals 0..base_-1
+  TempFile keys_;      // the input records' band keys, bands per record
+  std::unique_ptr<detail::SegmentBuilder> segment_;
+  std::vector<uint64_t> kept_records_;
   std::vector<uint64_t> hashes_;
   detail::PairMemo memo_{opts_.memory_bytes / 8};
   detail::LinkCounts link_counts_;

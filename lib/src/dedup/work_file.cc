@@ -89,6 +89,13 @@ Status WorkFileWriter::copy_from(const TempFile& f) {
 }
 
 Status WorkFileWriter::commit(const WorkFields& fields) {
+  BITMILL_RETURN_IF_ERROR(finish(fields));
+  return commit();
+}
+
+Status WorkFileWriter::commit() { return impl_->out->commit(); }
+
+Status WorkFileWriter::finish(const WorkFields& fields) {
   Impl& m = *impl_;
   std::string h(kWorkHeaderBytes, '\0');
   std::memcpy(h.data(), m.magic.data(), std::min<size_t>(8, m.magic.size()));
@@ -101,7 +108,7 @@ Status WorkFileWriter::commit(const WorkFields& fields) {
   put_u64(h, kPayloadHashAt, XXH3_64bits_digest(m.hash.get()));
   put_u64(h, kHeaderHashAt, hash64(std::string_view(h).substr(0, kHeaderHashAt)));
   BITMILL_RETURN_IF_ERROR(m.out->patch(0, h));
-  return m.out->commit();
+  return m.out->finish();
 }
 
 Expected<WorkFile> WorkFile::open(const std::string& path, std::string_view magic, uint64_t version,

@@ -44,7 +44,11 @@ class WorkFileWriter {
   Status write(const void* data, size_t n);
   // Appends the whole of `f`.
   Status copy_from(const TempFile& f);
-  // Writes the header with `fields` and the checksums and renames the file into place.
+  // Writes the header with `fields` and the checksums and syncs the file, still under its
+  // temporary name; commit() then renames it into place.
+  Status finish(const WorkFields& fields);
+  Status commit();
+  // finish() and commit().
   Status commit(const WorkFields& fields);
 
  private:

@@ -24,6 +24,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 
 #include "bitmill/base/progress.h"
@@ -47,9 +48,21 @@ struct NearOptions {
   size_t bands = 14, rows = 8;  // bands 1..255, bands x rows at most 1024
   double verify = 0;            // exact Jaccard threshold for candidate pairs; 0: off
   bool keep_longest = false;
+  // --index DIR: records kept by earlier runs (their segments in DIR) count as coming before the
+  // inputs, so an input record like one of them is removed (its duplicate_of the old record's id);
+  // this run's kept records become a new segment (dedup/near_index.h).
+  std::string index_dir;
   uint64_t memory_bytes = uint64_t{1} << 30;
   std::string tmp_dir;
   size_t threads = 1;
+};
+
+// This run's new --index segment, complete under a temporary name; commit() renames it into
+// place. A tool commits it after its outputs, so that a failed run adds nothing to the index.
+class NearIndexSegment {
+ public:
+  virtual ~NearIndexSegment() = default;
+  virtual Status commit() = 0;
 };
 
 struct NearStats {
@@ -63,6 +76,12 @@ struct NearStats {
   uint64_t bucket_records = 0;        // (band, key, ordinal) records sorted
   bool spilled = false;               // the bucket sort went to disk
   double state_bytes_per_record = 0;  // memory held per record through clustering
+  // --index
+  uint64_t index_records = 0;                 // records of earlier runs matched against
+  size_t index_segments = 0;                  // their segments
+  uint64_t index_matched = 0;                 // input records removed as duplicates of them
+  std::string index_segment_path;             // where this run's kept records go
+  std::shared_ptr<NearIndexSegment> segment;  // to commit after the outputs
 };
 
 // The probability that two records of Jaccard similarity j become candidates with bands x rows:
