@@ -289,6 +289,35 @@ def mine_shards(tmp):
     seed("mine_shard", "unify", b"\x01" + open(os.path.join(unify, "knn.0-of-1.bin"), "rb").read())
 
 
+def near_work(tmp):
+    """The job of near_work_fuzz.cc, made by bitmill-dedup in the same relative paths."""
+    docs = ['{"id": "a", "text": "the cat sat on the mat by the door"}',
+            '{"id": 2, "text": "the cat sat on the mat by the window"}',
+            '{"id": "c", "text": ""}',
+            '{"id": "d", "text": "a completely different sentence here"}',
+            '{"id": "e", "text": "the cat sat on the mat by the door"}',
+            '{"id": "f", "text": "another different sentence here today"}']
+    d = os.path.join(tmp, "near")
+    os.makedirs(d)
+    for f in range(2):
+        with open(os.path.join(d, "in.%d.jsonl" % f), "w") as g:
+            g.write("".join(x + "\n" for x in docs[f * 3:f * 3 + 3]))
+    opts = ["-q", "-t", "1", "--memory", "1M", "--mode", "near", "--format", "jsonl", "--id-field", "id", "--verify",
+            "0.5", "--bands", "4", "--rows", "2", "--ngram", "2", "--work", "work"]
+    run = lambda *a: subprocess.run([os.path.join(BIN, "bitmill-dedup"), *opts, *a], check=True, cwd=d,
+                                    capture_output=True, stdin=subprocess.DEVNULL)
+    for i in range(2):
+        run("--phase", "sign", "--shard", "%d/2" % i, "in.0.jsonl", "in.1.jsonl")
+    for i in range(2):
+        run("--phase", "join", "--shard", "%d/2" % i)
+    run("--phase", "cluster")
+    for kind, name in ((0, "sign.1-of-2.bin"), (1, "join.1-of-2.bin"), (2, "clusters.bin")):
+        data = open(os.path.join(d, "work", name), "rb").read()
+        base = name.split(".")[0]
+        seed("near_work", base, bytes([kind << 1]) + data)
+        seed("near_work", base + "_fixed_sums", bytes([kind << 1 | 1]) + data)
+
+
 def option_values():
     values = [(0, "512M"), (0, "1.5GiB"), (0, "100000"), (0, "4 G"), (1, "3/8"), (1, "0/1"), (2, "3 10 1"),
               (2, "0 4"), (3, "line"), (3, "file"), (4, "pair"), (4, "src"), (5, "nfkc-casefold"), (6, "ratio\tmax"),
@@ -303,7 +332,7 @@ def option_values():
 def main():
     for target in ("npy", "raw_embeddings", "safetensors", "model_config", "tokenizer_json", "vocab",
                    "sentencepiece_model", "line_reader", "tsv", "jsonl", "filter_config_yaml", "faiss_index",
-                   "mine_shard", "option_values"):
+                   "mine_shard", "option_values", "near_work"):
         clear(target)
     embeddings()
     safetensors()
@@ -318,6 +347,7 @@ def main():
         work_files(tmp)
         faiss_indexes(tmp)
         mine_shards(tmp)
+        near_work(tmp)
 
 
 if __name__ == "__main__":

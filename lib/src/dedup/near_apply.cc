@@ -27,7 +27,8 @@ class Applier {
         n_members_(cl.section(kClMembers).size() / sizeof(ClusterMember)),
         reps_(cl.array<ClusterRep>(kClReps)),
         n_reps_(cl.section(kClReps).size() / sizeof(ClusterRep)),
-        ids_(cl.section(kClIds)) {}
+        ids_(cl.section(kClIds)),
+        path_(cl.path()) {}
 
   // Writes the records of `inputs` (the files from `first_file` on), whose first has global
   // ordinal `base`.
@@ -54,7 +55,7 @@ class Applier {
   Status record(const LineBlock& b, size_t i, size_t first_file, uint64_t ordinal, NearPhaseStats& st) {
     const std::string_view line = b.line(i);
     if (next_ < n_members_ && members_[next_].record < ordinal) {
-      return data_error("clusters.bin does not match the inputs (records out of step)");
+      return data_error(path_ + ": does not match the inputs (records out of step)");
     }
     if (next_ >= n_members_ || members_[next_].record != ordinal) {
       ++st.kept;
@@ -94,11 +95,11 @@ class Applier {
     const ClusterRep* r =
         std::lower_bound(reps_, end, rep, [](const ClusterRep& x, uint64_t v) { return x.record < v; });
     if (r == end || r->record != rep || r->input >= paths_.size() || r->id_end > ids_.size()) {
-      return data_error("clusters.bin: corrupt (a kept record without its entry)");
+      return data_error(path_ + ": corrupt (a kept record without its entry)");
     }
     if (opts_.jsonl && !opts_.id_field.empty()) {
       const uint64_t begin = r == reps_ ? 0 : (r - 1)->id_end;
-      if (begin > r->id_end) return data_error("clusters.bin: corrupt (ids)");
+      if (begin > r->id_end) return data_error(path_ + ": corrupt (ids)");
       id_.assign(ids_.substr(begin, r->id_end - begin));
     } else {
       id_ = fmt::format("{}:{}", paths_[r->input], r->line);
@@ -128,6 +129,7 @@ class Applier {
   const ClusterRep* reps_;
   size_t n_reps_;
   std::string_view ids_;
+  std::string path_;
   size_t next_ = 0;
   uint64_t id_for_ = UINT64_MAX;
   std::string id_, out_kept_, out_removed_, out_clusters_;
