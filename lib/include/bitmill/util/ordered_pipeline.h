@@ -50,7 +50,7 @@ Status run_ordered_pipeline(size_t in_flight, Read&& read, Process&& process, Wr
   // The hand-offs oneTBB makes (happens_before.h): the caller's set-up before any step; a token
   // from each step to the next, and back to read through the pool; each serial step's previous
   // call before its next; every step before the caller resumes. &failed stands for the caller's
-  // state, &owned for read's, &error for write's.
+  // state, &owned for read's, &error for write's, &pool for the pool's own memory.
   happens_before(&failed);
 
   tbb::parallel_pipeline(
@@ -77,6 +77,7 @@ Status run_ordered_pipeline(size_t in_flight, Read&& read, Process&& process, Wr
         if (!more.has_value() || !*more) {
           if (!more.has_value()) read_error = more.status();
           pool.push(t);
+          happens_before(&pool);
           fc.stop();
           return nullptr;
         }
@@ -103,8 +104,12 @@ Status run_ordered_pipeline(size_t in_flight, Read&& read, Process&& process, Wr
         happens_before(t);
         happens_before(&error);
         pool.push(t);
+        happens_before(&pool);
       }));
   happens_after(&owned);
+  // The queue's pages are allocated by the thread that first pushes into them (in oneTBB's
+  // uninstrumented allocator); the caller destroys them.
+  happens_after(&pool);
   happens_after(&error);
   for (const auto& t : owned) happens_after(t.get());
   if (!error.is_ok()) return error;
