@@ -26,7 +26,7 @@ void write_all(const std::string& path, const std::string& bytes) {
   }
 }
 
-TEST_CASE("WorkFile: sections and fields round-trip; every damage is a data error") {
+TEST_CASE("WorkFile: sections and fields round-trip, and every damage is a data error") {
   const std::string path = TempFile::default_dir() + "/bitmill_work_file_test.bin";
   auto w = WorkFileWriter::open(path, "BMTESTWF", 3);
   REQUIRE(w.has_value());
