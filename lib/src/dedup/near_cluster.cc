@@ -41,6 +41,8 @@ Expected<std::vector<std::pair<uint64_t, uint64_t>>> read_forests(const std::str
       if (e[2 * i] >= want[kJoinRecords] || e[2 * i + 1] >= e[2 * i]) return data_error(p + ": corrupt (edge)");
       edges.emplace_back(e[2 * i], e[2 * i + 1]);
     }
+    // The union of the forests so far is a forest again after this: one edge per linked record.
+    if (j + 1 < m && edges.size() > 2 * n) edges = spanning_forest(edges);
     compared += f->field(kJoinRecords + 1);
     dropped += f->field(kJoinRecords + 2);
   }

@@ -151,8 +151,9 @@ Expected<NearPhaseStats> near_join(const std::string& dir, const Shard& s, const
     const uint32_t* sb = set_of(b, nb);
     return exact_jaccard_sets(sa, na, sb, nb) >= o.verify;
   };
-  std::vector<std::pair<uint64_t, uint64_t>> edges;
-  const auto edge = [&](uint64_t a, uint64_t b) { edges.emplace_back(a, b); };
+  // A quarter of --memory for the edges (16 bytes each), reduced to a forest past it.
+  ForestBuilder edges(std::max<size_t>(1024, o.memory_bytes / 4 / 16));
+  const auto edge = [&](uint64_t a, uint64_t b) { edges.add(a, b); };
   PairMemo memo(o.memory_bytes / 8);
   LinkCounts counts;
   std::vector<uint64_t> group;
@@ -169,7 +170,7 @@ Expected<NearPhaseStats> near_join(const std::string& dir, const Shard& s, const
     cur = next;
     have = true;
   }
-  const std::vector<std::pair<uint64_t, uint64_t>> forest = spanning_forest(edges);
+  const std::vector<std::pair<uint64_t, uint64_t>> forest = edges.take();
   st.edges = forest.size();
   st.compared = counts.compared;
   st.dropped = counts.dropped;

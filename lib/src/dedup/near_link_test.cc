@@ -72,6 +72,22 @@ TEST_CASE("spanning_forest: the same components, each vertex with its component'
   }
 }
 
+TEST_CASE("ForestBuilder: reducing on the way gives the forest of all the edges") {
+  std::mt19937_64 rng(9);
+  for (size_t max_edges : {1, 3, 10, 1000}) {
+    const uint64_t n = 200;
+    std::vector<std::pair<uint64_t, uint64_t>> all;
+    ForestBuilder b(max_edges);
+    for (int e = 0; e < 400; ++e) {
+      const uint64_t x = rng() % n, y = rng() % n;
+      if (x == y) continue;
+      all.emplace_back(std::min(x, y), std::max(x, y));
+      b.add(std::min(x, y), std::max(x, y));
+    }
+    CHECK(b.take() == spanning_forest(all));
+  }
+}
+
 TEST_CASE("link_bucket: the rule depends on the bucket alone") {
   // Similar when both ordinals are even, or they differ by 1.
   const auto sim = [](uint64_t a, uint64_t b) -> Expected<bool> { return (a % 2 == 0 && b % 2 == 0) || b - a == 1; };

@@ -16,6 +16,7 @@
 // Thread safety: a SignFile is immutable once opened.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -99,6 +100,26 @@ std::vector<uint64_t> record_bases(const std::vector<SignFile>& files);
 // The spanning forest of `edges` (emptied): every vertex but its component's least, with that
 // least, ordered by vertex.
 std::vector<std::pair<uint64_t, uint64_t>> spanning_forest(std::vector<std::pair<uint64_t, uint64_t>>& edges);
+
+// Collects edges in bounded memory: past `max_edges` (and twice the last forest) they are reduced
+// to their spanning forest, which links the same components with at most one edge per vertex.
+class ForestBuilder {
+ public:
+  explicit ForestBuilder(size_t max_edges) : max_(max_edges) {}
+  void add(uint64_t a, uint64_t b) {
+    edges_.emplace_back(a, b);
+    if (edges_.size() >= std::max(max_, 2 * forest_)) {
+      edges_ = spanning_forest(edges_);
+      forest_ = edges_.size();
+    }
+  }
+  // The spanning forest of every edge added (spanning_forest's order).
+  std::vector<std::pair<uint64_t, uint64_t>> take() { return spanning_forest(edges_); }
+
+ private:
+  size_t max_, forest_ = 0;
+  std::vector<std::pair<uint64_t, uint64_t>> edges_;
+};
 
 // True when the first `n` fields of `f` are `want`'s.
 bool same_fields(const WorkFile& f, const WorkFields& want, size_t n);
