@@ -12,6 +12,7 @@
 #include "bitmill/encoder/embed_run.h"
 #include "bitmill/encoder/model_location.h"
 #include "bitmill/encoder/sentence_encoder.h"
+#include "bitmill/io/embeddings_concat.h"
 #include "bitmill/io/input_set.h"
 #include "bitmill/io/output_stream.h"
 #include "bitmill/kernels/kernels.h"
@@ -67,6 +68,17 @@ Status run(const Options& o, Log& log) {
   return Status::ok();
 }
 
+// bitmill-embed merge: the shards' rows, in order, as one matrix.
+Status run_merge(const Options& o, Log& log) {
+  if (o.output == "-") return invalid_argument("merge writes a file: give -o OUT.npy");
+  BITMILL_ASSIGN_OR_RETURN(auto out, OutputStream::open(o.output));
+  BITMILL_ASSIGN_OR_RETURN(ConcatStats st, concat_embeddings(o.inputs, *out));
+  BITMILL_RETURN_IF_ERROR(commit_all({out.get()}));
+  log.info("{} of dimension {} from {} to {}", Progress::format_count(st.rows, "row"), st.dim,
+           Progress::format_count(o.inputs.size(), "file"), o.output);
+  return Status::ok();
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -116,5 +128,12 @@ int main(int argc, char** argv) {
       ->type_name("DIR")
       ->group("Performance");
   tool.add_shared(app, cli::kThreads | cli::kLogging);
-  return tool.run(argc, argv, [&] { return run(o, tool.log); });
+
+  CLI::App* merge = app.add_subcommand(
+      "merge", "Concatenate the .npy files of an array job's pieces of one text (in the order given) into one");
+  merge->add_option("shards", o.inputs, "Embedding files, in row order")->type_name("SHARD.npy...")->required();
+  merge->add_option("-o,--output", o.output, "The whole matrix")->type_name("OUT.npy")->required();
+  tool.add_shared(*merge, cli::kLogging);
+  app.require_subcommand(0, 1);
+  return tool.run(argc, argv, [&] { return merge->parsed() ? run_merge(o, tool.log) : run(o, tool.log); });
 }
