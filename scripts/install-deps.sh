@@ -37,6 +37,7 @@ packages=(
   clang-format      # style check in the test suite
   zstd gzip         # CLI tests make and check archives
   time              # /usr/bin/time: peak memory in tests and benchmarks
+  slurm-wlm munge   # a private single-node Slurm for tests/cli/slurm_pipeline.sh (scripts/slurm/local_cluster.sh)
   # independent references for the tests (Debian's Python, /usr/bin/python3)
   python3-torch python3-numpy python3-sentencepiece
   sentencepiece     # spm_train: the tokenizer step of scripts/train (tests/cli/train_static.sh)

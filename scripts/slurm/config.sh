@@ -1,0 +1,41 @@
+# The pipeline's configuration (sourced by pipeline.sh, stage.sh and one_process.sh): defaults,
+# then the user's CONFIG file (shell variables, see example.conf), then checks.
+
+# Stages in order, with the stages each waits for.
+PIPELINE_STAGES=(split embed embmerge knn mine filter dedup nsign njoin ncluster napply collect)
+declare -A PIPELINE_AFTER=([split]="" [embed]=split [embmerge]=embed [knn]=embmerge [mine]=knn [filter]=mine
+  [dedup]=filter [nsign]=dedup [njoin]=nsign [ncluster]=njoin [napply]=ncluster [collect]=napply)
+
+load_config() {
+  local file=$1
+  [ -f "$file" ] || { echo "pipeline: no config file $file" >&2; exit 1; }
+  # Defaults (example.conf documents each).
+  SRC_LANG="" TGT_LANG="" SRC_TEXT=() TGT_TEXT=() OUT=""
+  PIECES=4 KNN_SHARDS=4 THRESHOLD=1.06 MODEL="" MINE_OPTS="" FILTER_OPTS=""
+  NEAR_PIECES=4 NEAR_JOINS=7 NEAR_OPTS="--verify 0.8" NEAR_MEMORY=2G
+  CPUS=4 MEM=8G SBATCH_OPTS="" TIME_MINUTES=""
+  BITMILL_BIN="" PAUSE_STAGE="" PAUSE_SECONDS=0
+  # shellcheck disable=SC1090
+  . "$file"
+  local root
+  root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+  BITMILL_BIN=${BITMILL_BIN:-$root/build/bin}
+  local bad=""
+  [ -n "$SRC_LANG" ] && [ -n "$TGT_LANG" ] || bad="SRC_LANG and TGT_LANG must be set"
+  [ ${#SRC_TEXT[@]} -gt 0 ] && [ ${#TGT_TEXT[@]} -gt 0 ] || bad="SRC_TEXT and TGT_TEXT must name files"
+  [ -n "$OUT" ] || bad="OUT must name the output folder"
+  local v
+  for v in PIECES KNN_SHARDS NEAR_PIECES NEAR_JOINS CPUS; do
+    [[ ${!v} =~ ^[1-9][0-9]{0,5}$ ]] || bad="$v must be a whole number from 1 to 999999, not '${!v}'"
+  done
+  for v in "${SRC_TEXT[@]}" "${TGT_TEXT[@]}"; do [ -f "$v" ] || bad="no input file $v"; done
+  [ -x "$BITMILL_BIN/bitmill-mine" ] || bad="no bitmill tools in $BITMILL_BIN (build first, or set BITMILL_BIN)"
+  if [ -n "$bad" ]; then
+    echo "pipeline: $file: $bad" >&2
+    exit 1
+  fi
+  OUT=$(realpath -m "$OUT")
+  local i
+  for i in "${!SRC_TEXT[@]}"; do SRC_TEXT[$i]=$(realpath "${SRC_TEXT[$i]}"); done
+  for i in "${!TGT_TEXT[@]}"; do TGT_TEXT[$i]=$(realpath "${TGT_TEXT[$i]}"); done
+}

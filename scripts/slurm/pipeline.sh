@@ -1,0 +1,92 @@
+#!/usr/bin/env bash
+# The bitext pipeline, from two piles of monolingual text to deduplicated mined pairs, as a chain
+# of Slurm array jobs (one per stage, each waiting for the one before with afterok):
+#
+#   scripts/slurm/pipeline.sh CONFIG            # submit what is not finished; print the job ids
+#   scripts/slurm/pipeline.sh --local CONFIG    # run every unfinished task here, one after another
+#   scripts/slurm/pipeline.sh --one-process CONFIG
+#                                               # the same pipeline without shards, into OUT/one/
+#
+# CONFIG is a file of shell variables (scripts/slurm/example.conf documents them). The stages and
+# their outputs are those of scripts/slurm/stage.sh; the result is OUT/final.tsv (source, target,
+# margin score). Every output is atomic and every task skips what is done, so after a failure, a
+# cancelled or timed-out task, or a node lost, running the driver again submits only the tasks
+# whose output is missing, and the stages after them. A stage still queued or running from an
+# earlier submission (its job id in OUT/jobs/) is waited for, not submitted twice.
+#
+# Resources: every task asks for CPUS cores and MEM memory (--cpus-per-task, --mem) and a time
+# limit of TIME_MINUTES (default: from the stage's input size and the per-core rates measured by
+# scripts/bench/, see scripts/slurm/README.md); SBATCH_OPTS adds anything else (--partition,
+# --account, --qos).
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=scripts/slurm/config.sh
+. "$here/config.sh"
+mode=slurm
+case ${1:-} in
+  --local) mode=local; shift ;;
+  --one-process) mode=one; shift ;;
+  -h | --help) sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+esac
+config=$(realpath "${1:?usage: pipeline.sh [--local|--one-process] CONFIG}")
+load_config "$config"
+stage=("$here/stage.sh" "$config")
+
+if [ "$mode" = one ]; then
+  exec "$here/one_process.sh" "$config"
+fi
+
+# The unfinished tasks of a stage, as a Slurm array list ("0,2,5"), empty when all are done.
+unfinished() {
+  local s=$1 n t list=""
+  n=$("${stage[@]}" tasks "$s")
+  for ((t = 0; t < n; t++)); do
+    "${stage[@]}" done "$s" "$t" || list+="${list:+,}$t"
+  done
+  echo "$list"
+}
+
+if [ "$mode" = local ]; then
+  for s in "${PIPELINE_STAGES[@]}"; do
+    todo=$(unfinished "$s")
+    [ -z "$todo" ] && continue
+    echo "pipeline: $s: tasks $todo" >&2
+    for t in ${todo//,/ }; do "${stage[@]}" "$s" "$t"; done
+  done
+  echo "pipeline: done: $OUT/final.tsv" >&2
+  exit 0
+fi
+
+command -v sbatch > /dev/null || { echo "pipeline: sbatch not found (or use --local)" >&2; exit 1; }
+mkdir -p "$OUT/jobs" "$OUT/logs"
+# A job id recorded for a stage that Slurm still has queued or running.
+live_job() {
+  local f="$OUT/jobs/$1" id
+  [ -f "$f" ] || return 1
+  id=$(cat "$f")
+  [ -n "$(squeue -h -j "$id" -o %i 2>/dev/null | head -1)" ] && echo "$id"
+}
+prev=""
+for s in "${PIPELINE_STAGES[@]}"; do
+  if job=$(live_job "$s"); then
+    echo "$s: job $job is queued or running; waiting for it"
+    prev=$job
+    continue
+  fi
+  todo=$(unfinished "$s")
+  if [ -z "$todo" ]; then
+    echo "$s: done"
+    continue
+  fi
+  dep=()
+  [ -n "$prev" ] && dep=(--dependency="afterok:$prev" --kill-on-invalid-dep=yes)
+  # shellcheck disable=SC2086
+  job=$(sbatch --parsable --job-name="bitmill-$s" --array="$todo" --requeue "${dep[@]}" \
+    --cpus-per-task="$CPUS" --mem="$MEM" --time="${TIME_MINUTES:-60}" \
+    --output="$OUT/logs/$s.%a.log" $SBATCH_OPTS --wrap "$(printf '%q ' "${stage[@]}" "$s")")
+  job=${job%%;*}
+  echo "$job" > "$OUT/jobs/$s"
+  echo "$s: job $job, tasks $todo$([ -n "$prev" ] && echo ", after $prev")"
+  prev=$job
+done
+echo "result: $OUT/final.tsv (logs in $OUT/logs/)"

@@ -1,0 +1,154 @@
+#!/usr/bin/env bash
+# One task of one stage of the bitext pipeline (scripts/slurm/pipeline.sh submits them; Make and
+# tests run them directly):
+#
+#   scripts/slurm/stage.sh CONFIG STAGE [TASK]
+#
+# TASK defaults to $SLURM_ARRAY_TASK_ID (0 for a stage of one task). Every output is written
+# under a temporary name and renamed when complete, and a task whose output is there does nothing,
+# so a task may be killed, requeued or rerun at any moment. `scripts/slurm/stage.sh CONFIG tasks
+# STAGE` prints the number of tasks of STAGE; `... done STAGE TASK` exits 0 when that task's output
+# is there. Stages, in order (OUT is the config's output folder):
+#
+#   split     2 tasks (source, target): OUT/text/SIDE.txt, the side's files concatenated, and
+#             OUT/pieces/SIDE/NNNN, its PIECES pieces (split -n l/PIECES)
+#   embed     2 x PIECES tasks: OUT/emb/SIDE.NNNN.npy, one piece each
+#   embmerge  2 tasks: OUT/emb/SIDE.npy (bitmill-embed merge)
+#   knn       KNN_SHARDS tasks: OUT/knn/knn.I-of-N.bin (bitmill-mine --work)
+#   mine      1 task: OUT/mined.tsv (score, source, target), then OUT/pairs.tsv (source, target,
+#             score: the columns bitmill-filter and bitmill-dedup read)
+#   filter    1 task: OUT/filtered.tsv
+#   dedup     1 task: OUT/dedup.tsv (exact, --key pair), and OUT/near-in/NNNN, its NEAR_PIECES pieces
+#   nsign     NEAR_PIECES tasks, njoin NEAR_JOINS tasks, ncluster 1 task, napply NEAR_PIECES tasks:
+#             bitmill-dedup --mode near --work OUT/near (OUT/near-out/NNNN.tsv)
+#   collect   1 task: OUT/final.tsv, the near-dedup outputs concatenated
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=scripts/slurm/config.sh
+. "$here/config.sh"
+config=${1:?usage: stage.sh CONFIG STAGE [TASK]}
+load_config "$config"
+
+# Writes stdin to $1 atomically.
+atomic_write() {
+  local tmp="$1.tmp.$$"
+  cat > "$tmp"
+  mv -f "$tmp" "$1"
+}
+piece() { printf '%04d' "$1"; }
+sides=(src tgt)
+
+# The task's output: it exists only when the task is done.
+output_of() {
+  local stage=$1 t=$2
+  case $stage in
+    split) echo "$OUT/pieces/${sides[$t]}" ;;
+    embed) echo "$OUT/emb/${sides[$((t / PIECES))]}.$(piece $((t % PIECES))).npy" ;;
+    embmerge) echo "$OUT/emb/${sides[$t]}.npy" ;;
+    knn) echo "$OUT/knn/knn.$t-of-$KNN_SHARDS.bin" ;;
+    mine) echo "$OUT/pairs.tsv" ;;
+    filter) echo "$OUT/filtered.tsv" ;;
+    dedup) echo "$OUT/near-in" ;;
+    nsign) echo "$OUT/near/sign.$t-of-$NEAR_PIECES.bin" ;;
+    njoin) echo "$OUT/near/join.$t-of-$NEAR_JOINS.bin" ;;
+    ncluster) echo "$OUT/near/clusters.bin" ;;
+    napply) echo "$OUT/near-out/$(piece "$t").tsv" ;;
+    collect) echo "$OUT/final.tsv" ;;
+    *) echo "stage.sh: no stage '$stage'" >&2; return 1 ;;
+  esac
+}
+
+tasks_of() {
+  case $1 in
+    split | embmerge) echo 2 ;;
+    embed) echo $((2 * PIECES)) ;;
+    knn) echo "$KNN_SHARDS" ;;
+    nsign | napply) echo "$NEAR_PIECES" ;;
+    njoin) echo "$NEAR_JOINS" ;;
+    mine | filter | dedup | ncluster | collect) echo 1 ;;
+    *) echo "stage.sh: no stage '$1'" >&2; return 1 ;;
+  esac
+}
+
+stage=${2:?usage: stage.sh CONFIG STAGE [TASK]}
+case $stage in
+  tasks) tasks_of "${3:?}"; exit 0 ;;
+  done) [ -e "$(output_of "${3:?}" "${4:?}")" ]; exit $? ;;
+esac
+task=${3:-${SLURM_ARRAY_TASK_ID:-0}}
+# Every tool below gets its piece by name or by an explicit --shard; left in the environment, the
+# array variables would make each tool take a shard of its piece on its own (--shard's default).
+unset SLURM_ARRAY_TASK_ID SLURM_ARRAY_TASK_COUNT SLURM_ARRAY_TASK_MIN SLURM_ARRAY_TASK_MAX SLURM_ARRAY_TASK_STEP
+[ "$task" -lt "$(tasks_of "$stage")" ] || { echo "stage.sh: $stage has no task $task" >&2; exit 1; }
+out=$(output_of "$stage" "$task")
+[ -e "$out" ] && exit 0
+# For fault-injection tests: a pause before the work, long enough to cancel or requeue the task.
+[ "$stage" = "$PAUSE_STAGE" ] && sleep "$PAUSE_SECONDS"
+B=$BITMILL_BIN
+q=(-q -t "$CPUS")
+mine_inputs=(--src "$OUT/text/src.txt" --tgt "$OUT/text/tgt.txt" --src-emb "$OUT/emb/src.npy"
+  --tgt-emb "$OUT/emb/tgt.npy")
+near=(--mode near --key pair --memory "$NEAR_MEMORY" $NEAR_OPTS --work "$OUT/near")
+near_inputs() { for ((i = 0; i < NEAR_PIECES; i++)); do echo "$OUT/near-in/$(piece $i)"; done; }
+
+case $stage in
+  split)
+    side=${sides[$task]}
+    mkdir -p "$OUT/text" "$OUT/pieces"
+    if [ "$side" = src ]; then files=("${SRC_TEXT[@]}"); else files=("${TGT_TEXT[@]}"); fi
+    [ -f "$OUT/text/$side.txt" ] || cat "${files[@]}" | atomic_write "$OUT/text/$side.txt"
+    tmp="$OUT/pieces/.$side.tmp.$$"
+    rm -rf "$tmp" && mkdir "$tmp"
+    split -d -a 4 -n "l/$PIECES" "$OUT/text/$side.txt" "$tmp/"
+    mv -T "$tmp" "$out"
+    ;;
+  embed)
+    mkdir -p "$OUT/emb"
+    side=${sides[$((task / PIECES))]}
+    "$B/bitmill-embed" "${q[@]}" ${MODEL:+--model "$MODEL"} -o "$out" "$OUT/pieces/$side/$(piece $((task % PIECES)))"
+    ;;
+  embmerge)
+    side=${sides[$task]}
+    parts=()
+    for ((i = 0; i < PIECES; i++)); do parts+=("$OUT/emb/$side.$(piece $i).npy"); done
+    "$B/bitmill-embed" merge -q -o "$out" "${parts[@]}"
+    ;;
+  knn)
+    mkdir -p "$OUT/knn"
+    "$B/bitmill-mine" "${q[@]}" "${mine_inputs[@]}" $MINE_OPTS --work "$OUT/knn" --shard "$task/$KNN_SHARDS"
+    ;;
+  mine)
+    [ -f "$OUT/mined.tsv" ] ||
+      "$B/bitmill-mine" merge -q "${mine_inputs[@]}" --work "$OUT/knn" --shards "$KNN_SHARDS" \
+        --threshold "$THRESHOLD" -o "$OUT/mined.tsv"
+    awk -F'\t' -v OFS='\t' '{ print $2, $3, $1 }' "$OUT/mined.tsv" | atomic_write "$out"
+    ;;
+  filter)
+    "$B/bitmill-filter" "${q[@]}" --src-lang "$SRC_LANG" --tgt-lang "$TGT_LANG" $FILTER_OPTS -o "$out" \
+      "$OUT/pairs.tsv"
+    ;;
+  dedup)
+    [ -f "$OUT/dedup.tsv" ] ||
+      "$B/bitmill-dedup" "${q[@]}" --key pair --memory "$NEAR_MEMORY" -o "$OUT/dedup.tsv" "$OUT/filtered.tsv"
+    tmp="$OUT/.near-in.tmp.$$"
+    rm -rf "$tmp" && mkdir "$tmp"
+    split -d -a 4 -n "l/$NEAR_PIECES" "$OUT/dedup.tsv" "$tmp/"
+    mv -T "$tmp" "$out"
+    ;;
+  nsign)
+    mapfile -t ins < <(near_inputs)
+    "$B/bitmill-dedup" "${q[@]}" "${near[@]}" --phase sign --shard "$task/$NEAR_PIECES" "${ins[@]}"
+    ;;
+  njoin) "$B/bitmill-dedup" "${q[@]}" "${near[@]}" --phase join --shard "$task/$NEAR_JOINS" ;;
+  ncluster) "$B/bitmill-dedup" "${q[@]}" "${near[@]}" --phase cluster ;;
+  napply)
+    mkdir -p "$OUT/near-out"
+    mapfile -t ins < <(near_inputs)
+    "$B/bitmill-dedup" "${q[@]}" "${near[@]}" --phase apply --shard "$task/$NEAR_PIECES" -o "$out" "${ins[@]}"
+    ;;
+  collect)
+    parts=()
+    for ((i = 0; i < NEAR_PIECES; i++)); do parts+=("$OUT/near-out/$(piece $i).tsv"); done
+    cat "${parts[@]}" | atomic_write "$out"
+    ;;
+esac
