@@ -29,9 +29,31 @@ here=$(cd "$(dirname "$0")" && pwd)
 config=${1:?usage: stage.sh CONFIG STAGE [TASK]}
 load_config "$config"
 
+# Temporary files and folders of this task: removed if it stops early (a signal, an error). Those
+# of tasks that were killed outright (SIGKILL, a node lost) are removed by the next task that
+# writes the same output (remove_stale).
+temps=()
+trap 'rm -rf "${temps[@]}"' EXIT
+trap 'exit 130' INT TERM
+remove_stale() {
+  local f pid
+  for f in "$1".tmp.*; do
+    [ -e "$f" ] || continue
+    pid=${f##*.}
+    [[ $pid =~ ^[0-9]+$ ]] && ! kill -0 "$pid" 2> /dev/null && rm -rf "$f"
+  done
+}
+# A new temporary name for output $1.
+# (Called as $(temp_for ...), a subshell: the caller adds the name to temps.)
+temp_for() {
+  remove_stale "$1"
+  echo "$1.tmp.$$"
+}
 # Writes stdin to $1 atomically.
 atomic_write() {
-  local tmp="$1.tmp.$$"
+  local tmp
+  tmp=$(temp_for "$1")
+  temps+=("$tmp")
   cat > "$tmp"
   mv -f "$tmp" "$1"
 }
@@ -97,8 +119,9 @@ case $stage in
     mkdir -p "$OUT/text" "$OUT/pieces"
     if [ "$side" = src ]; then files=("${SRC_TEXT[@]}"); else files=("${TGT_TEXT[@]}"); fi
     [ -f "$OUT/text/$side.txt" ] || cat "${files[@]}" | atomic_write "$OUT/text/$side.txt"
-    tmp="$OUT/pieces/.$side.tmp.$$"
-    rm -rf "$tmp" && mkdir "$tmp"
+    tmp=$(temp_for "$out")
+    temps+=("$tmp")
+    mkdir "$tmp"
     split -d -a 4 -n "l/$PIECES" "$OUT/text/$side.txt" "$tmp/"
     mv -T "$tmp" "$out"
     ;;
@@ -130,8 +153,9 @@ case $stage in
   dedup)
     [ -f "$OUT/dedup.tsv" ] ||
       "$B/bitmill-dedup" "${q[@]}" --key pair --memory "$NEAR_MEMORY" -o "$OUT/dedup.tsv" "$OUT/filtered.tsv"
-    tmp="$OUT/.near-in.tmp.$$"
-    rm -rf "$tmp" && mkdir "$tmp"
+    tmp=$(temp_for "$out")
+    temps+=("$tmp")
+    mkdir "$tmp"
     split -d -a 4 -n "l/$NEAR_PIECES" "$OUT/dedup.tsv" "$tmp/"
     mv -T "$tmp" "$out"
     ;;
