@@ -7,6 +7,7 @@ set -euo pipefail
 packages=(
   # toolchain
   g++ cmake ninja-build pkg-config git
+  make              # scripts/make/Makefile: the pipeline as Make targets
   clang               # the fuzz build (scripts/fuzz.sh, -DBITMILL_FUZZ=ON)
   libclang-rt-14-dev  # libFuzzer, ASan and UBSan runtimes for clang 14
   # libraries (headers + shared objects)

@@ -8,6 +8,8 @@
 #   3. bitmill-eval     precision, recall and F1 against the 600 planted pairs (gold.tsv)
 #   4. bitmill-filter   rule-based filtering of the mined pairs, with the reasons
 #   5. bitmill-dedup    duplicates of the sample bitext data/samples/deu-eng.tsv
+#   6. the same path as a sharded pipeline (scripts/make/Makefile: 4 pieces per side, 4 k-NN
+#      shards, exact and near dedup in phases), as Slurm would run it (scripts/slurm/)
 # Outputs go to build/quickstart/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -48,5 +50,11 @@ echo "== 5. duplicates in data/samples/deu-eng.tsv, up to case and white space =
   -o "$out/deu-eng.dedup.tsv.zst" --removed "$out/removed.tsv"
 
 echo
-echo "outputs in $out/: mined.tsv (all mined pairs), f1.tsv, clean.tsv and rejected.tsv, deu-eng.dedup.tsv.zst"
+echo "== 6. the whole path as a sharded pipeline (make -j; scripts/slurm/pipeline.sh submits it to Slurm) =="
+sed "s|^OUT=.*|OUT=$out/pipeline|" scripts/slurm/example.conf > "$out/pipeline.conf"
+make -s -f scripts/make/Makefile CONFIG="$out/pipeline.conf" -j "$(nproc)" check
+
+echo
+echo "outputs in $out/: mined.tsv (all mined pairs), f1.tsv, clean.tsv and rejected.tsv, deu-eng.dedup.tsv.zst,"
+echo "pipeline/final.tsv (the sharded pipeline's mined, filtered and deduplicated pairs)"
 echo "next: man build/man/bitmill-mine.1 (and embed, filter, dedup, eval)"
