@@ -13,7 +13,7 @@ load_config() {
   SRC_LANG="" TGT_LANG="" SRC_TEXT=() TGT_TEXT=() OUT=""
   PIECES=4 KNN_SHARDS=4 THRESHOLD=1.06 MODEL="" MINE_OPTS="" FILTER_OPTS=""
   NEAR_PIECES=4 NEAR_JOINS=7 NEAR_OPTS="--verify 0.8" NEAR_MEMORY=2G
-  CPUS=4 MEM=8G SBATCH_OPTS="" TIME_MINUTES=""
+  CPUS=4 MEM=8G SBATCH_OPTS="" TIME_MINUTES="" DIM=1024
   BITMILL_BIN="" PAUSE_STAGE="" PAUSE_SECONDS=0
   # shellcheck disable=SC1090
   . "$file"
@@ -25,7 +25,9 @@ load_config() {
   [ ${#SRC_TEXT[@]} -gt 0 ] && [ ${#TGT_TEXT[@]} -gt 0 ] || bad="SRC_TEXT and TGT_TEXT must name files"
   [ -n "$OUT" ] || bad="OUT must name the output folder"
   local v
-  for v in PIECES KNN_SHARDS NEAR_PIECES NEAR_JOINS CPUS; do
+  [[ $MEM =~ ^[0-9]+[MGT]?$ ]] || bad="MEM must be a size like 8G or 500M, not '$MEM'"
+  [ -z "$TIME_MINUTES" ] || [[ $TIME_MINUTES =~ ^[1-9][0-9]*$ ]] || bad="TIME_MINUTES must be minutes, not '$TIME_MINUTES'"
+  for v in PIECES KNN_SHARDS NEAR_PIECES NEAR_JOINS CPUS DIM; do
     [[ ${!v} =~ ^[1-9][0-9]{0,5}$ ]] || bad="$v must be a whole number from 1 to 999999, not '${!v}'"
   done
   for v in "${SRC_TEXT[@]}" "${TGT_TEXT[@]}"; do [ -f "$v" ] || bad="no input file $v"; done

@@ -14,10 +14,10 @@
 # whose output is missing, and the stages after them. A stage still queued or running from an
 # earlier submission (its job id in OUT/jobs/) is waited for, not submitted twice.
 #
-# Resources: every task asks for CPUS cores and MEM memory (--cpus-per-task, --mem) and a time
-# limit of TIME_MINUTES (default: from the stage's input size and the per-core rates measured by
-# scripts/bench/, see scripts/slurm/README.md); SBATCH_OPTS adds anything else (--partition,
-# --account, --qos).
+# Resources: every task asks for CPUS cores and MEM memory (--cpus-per-task, --mem; more for the
+# k-NN and mining steps when their neighbour lists need it) and a time limit of three times the
+# estimate from the input's size and the per-core rates of scripts/slurm/README.md, at least 10
+# minutes (TIME_MINUTES overrides); SBATCH_OPTS adds anything else (--partition, --account).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=scripts/slurm/config.sh
@@ -58,6 +58,34 @@ if [ "$mode" = local ]; then
 fi
 
 command -v sbatch > /dev/null || { echo "pipeline: sbatch not found (or use --local)" >&2; exit 1; }
+
+# Per-stage requests from the input's size and per-core rates measured on an AMD EPYC Zen 5
+# (scripts/slurm/README.md; plan.sh uses the same): a time limit of three times the estimate, at
+# least 10 minutes (TIME_MINUTES overrides), and for the two steps that hold neighbour lists, the
+# memory they need when it is more than MEM. DIM is an upper bound of the model's dimension.
+src_lines=$(cat "${SRC_TEXT[@]}" | wc -l)
+tgt_lines=$(cat "${TGT_TEXT[@]}" | wc -l)
+text_bytes=$(cat "${SRC_TEXT[@]}" "${TGT_TEXT[@]}" | wc -c)
+requests() { # STAGE -> "MINUTES MEM"
+  awk -v s="$1" -v ns="$src_lines" -v nt="$tgt_lines" -v b="$text_bytes" -v c="$CPUS" -v p="$PIECES" \
+    -v ks="$KNN_SHARDS" -v np="$NEAR_PIECES" -v d="${DIM:-1024}" -v mem="$MEM" -v fixed="$TIME_MINUTES" '
+    function mb(m) { return m ~ /[Gg]$/ ? m * 1024 : m ~ /[Tt]$/ ? m * 1048576 : m + 0 }
+    BEGIN {
+      pairs = (ns < nt ? ns : nt) * 2 * b / (ns + nt + 1)        # bytes of mined pairs, at most
+      if (s == "split") t = b / 2e8
+      else if (s == "embed") t = (ns > nt ? ns : nt) / p / (164000 * c)
+      else if (s == "embmerge") t = (ns > nt ? ns : nt) * d * 4 / 5e8
+      else if (s == "knn") { t = ns * nt * d / ks / (1.87e11 * c); need = (nt * 4 * 12 + ns / ks * d * 4) / 1048576 + 512 }
+      else if (s == "mine") { t = (ns + nt) * 4 * 24 / 2e8; need = (2 * (ns + nt) * 4 * 12 + b) / 1048576 + 512 }
+      else if (s == "filter") t = pairs / (20.7e6 * c)
+      else if (s == "dedup") t = pairs / 440e6
+      else if (s ~ /^n/) t = pairs / np / (141e6 * c) * 2
+      else t = b / 2e8
+      minutes = fixed != "" ? fixed : int(3 * t / 60) + 10
+      m = mb(mem); if (need > m) m = int(need) + 1
+      printf "%d %dM\n", minutes, m
+    }'
+}
 mkdir -p "$OUT/jobs" "$OUT/logs"
 # A job id recorded for a stage that Slurm still has queued or running.
 live_job() {
@@ -80,13 +108,16 @@ for s in "${PIPELINE_STAGES[@]}"; do
   fi
   dep=()
   [ -n "$prev" ] && dep=(--dependency="afterok:$prev" --kill-on-invalid-dep=yes)
+  read -r minutes mem < <(requests "$s")
   # shellcheck disable=SC2086
   job=$(sbatch --parsable --job-name="bitmill-$s" --array="$todo" --requeue "${dep[@]}" \
-    --cpus-per-task="$CPUS" --mem="$MEM" --time="${TIME_MINUTES:-60}" \
+    --cpus-per-task="$CPUS" --mem="$mem" --time="$minutes" \
     --output="$OUT/logs/$s.%a.log" $SBATCH_OPTS --wrap "$(printf '%q ' "${stage[@]}" "$s")")
   job=${job%%;*}
   echo "$job" > "$OUT/jobs/$s"
-  echo "$s: job $job, tasks $todo$([ -n "$prev" ] && echo ", after $prev")"
+  where=$("${stage[@]}" output "$s" 0)
+  echo "$s: job $job, tasks $todo ($CPUS cores, $mem, $minutes min each)$([ -n "$prev" ] && echo ", after $prev")" \
+    "-> ${where%/*}/"
   prev=$job
 done
 echo "result: $OUT/final.tsv (logs in $OUT/logs/)"

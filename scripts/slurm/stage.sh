@@ -7,8 +7,8 @@
 # TASK defaults to $SLURM_ARRAY_TASK_ID (0 for a stage of one task). Every output is written
 # under a temporary name and renamed when complete, and a task whose output is there does nothing,
 # so a task may be killed, requeued or rerun at any moment. `scripts/slurm/stage.sh CONFIG tasks
-# STAGE` prints the number of tasks of STAGE; `... done STAGE TASK` exits 0 when that task's output
-# is there. Stages, in order (OUT is the config's output folder):
+# STAGE` prints the number of tasks of STAGE, `... output STAGE TASK` the task's output, and
+# `... done STAGE TASK` exits 0 when that output is there. Stages, in order (OUT is the config's output folder):
 #
 #   split     2 tasks (source, target): OUT/text/SIDE.txt, the side's files concatenated, and
 #             OUT/pieces/SIDE/NNNN, its PIECES pieces (split -n l/PIECES)
@@ -95,6 +95,7 @@ tasks_of() {
 stage=${2:?usage: stage.sh CONFIG STAGE [TASK]}
 case $stage in
   tasks) tasks_of "${3:?}"; exit 0 ;;
+  output) output_of "${3:?}" "${4:?}"; exit 0 ;;
   done) [ -e "$(output_of "${3:?}" "${4:?}")" ]; exit $? ;;
 esac
 task=${3:-${SLURM_ARRAY_TASK_ID:-0}}
