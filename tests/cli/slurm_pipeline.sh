@@ -38,7 +38,7 @@ wait_idle() {
   return 1
 }
 # Job ids, the cancelled task's number and this folder vary from run to run.
-norm() { sed -E "s/job [0-9]+/job N/; s/after [0-9]+/after N/; s/tasks [0-9]\$/tasks I/; s|$PWD|.|g"; }
+norm() { sed -E "s/job [0-9]+/job N/; s/after [0-9]+/after N/; s/tasks [0-9] \(/tasks I (/; s|$PWD|.|g"; }
 echo "--- submit the chain"
 "$root/scripts/slurm/pipeline.sh" p.conf | norm
 echo "--- cancel one embedding task mid-run, requeue another"
