@@ -11,8 +11,8 @@
 #    (lib/src/OTHER/...) is never included. It reads build/layers.txt, written from the same
 #    declarations by bitmill_write_layers().
 #
-# Files named *_avx2.cc and *_avx512.cc are compiled for that instruction set only; a dispatcher
-# chooses among them at run time (kernels/).
+# Files named *_avx2.cc, *_avx512.cc (F, BW, VL, DQ) and *_avx512vnni.cc (the same and VNNI) are
+# compiled for that instruction set only; a dispatcher chooses among them at run time (kernels/).
 function(bitmill_area name)
   cmake_parse_arguments(A "" "" "AREAS;PUBLIC;PRIVATE" ${ARGN})
   set(dir ${PROJECT_SOURCE_DIR}/lib/src/${name})
@@ -22,6 +22,9 @@ function(bitmill_area name)
     if(src MATCHES "_avx2\\.cc$")
       set_source_files_properties(${src} PROPERTIES COMPILE_OPTIONS "-mavx2;-mfma;-mf16c")
     elseif(src MATCHES "_avx512\\.cc$")
+      set_source_files_properties(${src} PROPERTIES COMPILE_OPTIONS
+        "-mavx2;-mfma;-mf16c;-mavx512f;-mavx512bw;-mavx512vl;-mavx512dq")
+    elseif(src MATCHES "_avx512vnni\\.cc$")
       set_source_files_properties(${src} PROPERTIES COMPILE_OPTIONS
         "-mavx2;-mfma;-mf16c;-mavx512f;-mavx512bw;-mavx512vl;-mavx512dq;-mavx512vnni")
     endif()

@@ -7,6 +7,7 @@
 
 #include "bitmill/cli/checks.h"
 #include "bitmill/io/signal_cleanup.h"
+#include "bitmill/kernels/kernels.h"
 #include "bitmill/util/size.h"
 #include "bitmill/version.h"
 
@@ -141,6 +142,13 @@ int run(CLI::App& app, int argc, char** argv, Log& log, const CommonOptions& com
     return 1;
   }
   log.set_level(log_level(common));
+  // A BITMILL_ISA the kernels cannot honour stops every tool before any work, as a usage error.
+  if (const std::string isa = kernels::isa_env_error(); !isa.empty()) {
+    log.error("{}", isa);
+    return 1;
+  }
+  log.debug("kernels: {} (this CPU: {})", kernels::isa_name(kernels::active_isa()),
+            kernels::isa_name(kernels::detected_isa()));
   tbb::global_control limit(tbb::global_control::max_allowed_parallelism, thread_count(common));
   Status s = body();
   if (s.is_ok()) return 0;

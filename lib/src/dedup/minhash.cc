@@ -35,7 +35,7 @@ MinHasher::MinHasher(size_t size, uint64_t seed)
     : a_(size),
       b_(size),
       // The ISA is chosen once (kernels::active_isa(): the CPU's best, or BITMILL_ISA).
-      update_(kernels::active_isa() == kernels::Isa::kAvx512 ? avx512::minhash_update
+      update_(kernels::active_isa() >= kernels::Isa::kAvx512 ? avx512::minhash_update
               : kernels::active_isa() == kernels::Isa::kAvx2 ? avx2::minhash_update
                                                              : scalar::minhash_update) {
   uint64_t state = seed;

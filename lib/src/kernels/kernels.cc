@@ -18,7 +18,7 @@ namespace {
 // would be an illegal instruction, so a request the CPU cannot honour runs the reference. The
 // AVX-512 level runs the AVX2 code of every kernel that has no AVX-512 version of its own.
 bool use_avx2(Isa isa) { return isa >= Isa::kAvx2 && cpu_supports(Isa::kAvx2); }
-bool use_avx512(Isa isa) { return isa >= Isa::kAvx512 && cpu_supports(Isa::kAvx512); }
+bool use_vnni(Isa isa) { return isa >= Isa::kAvx512Vnni && cpu_supports(Isa::kAvx512Vnni); }
 
 // 64 bytes: a cache line, which also satisfies the 32-byte aligned loads of the AVX2 kernel.
 constexpr std::align_val_t kPackedAlignment{64};
@@ -146,10 +146,10 @@ void qgemm_packed(size_t m, const float* a, size_t lda, const PackedQ8& b, float
 
 PackedS8 pack_s8_isa(Isa isa, size_t k, size_t n, const int8_t* b, size_t ldb) {
   PackedS8 out;
-  PackedStorage& s = out.s_ = PackedStorage(use_avx512(isa) ? Isa::kAvx512 : Isa::kScalar, k, n);
-  if (s.isa == Isa::kAvx512) {
-    s.allocate_data(avx512::packed_s8_bytes(k, n));
-    avx512::pack_s8(k, n, b, ldb, s.data);
+  PackedStorage& s = out.s_ = PackedStorage(use_vnni(isa) ? Isa::kAvx512Vnni : Isa::kScalar, k, n);
+  if (s.isa == Isa::kAvx512Vnni) {
+    s.allocate_data(avx512vnni::packed_s8_bytes(k, n));
+    avx512vnni::pack_s8(k, n, b, ldb, s.data);
   } else {
     s.allocate_data(scalar::packed_s8_bytes(k, n));
     scalar::pack_s8(k, n, b, ldb, s.data);
@@ -160,10 +160,10 @@ PackedS8 pack_s8_isa(Isa isa, size_t k, size_t n, const int8_t* b, size_t ldb) {
 PackedS8 pack_s8(size_t k, size_t n, const int8_t* b, size_t ldb) { return pack_s8_isa(active_isa(), k, n, b, ldb); }
 
 void s8gemm_packed(size_t m, const int8_t* a, size_t lda, const PackedS8& b, int32_t* c, size_t ldc) {
-  // The isa is kAvx512 only if the CPU had it when b was packed.
+  // The isa is kAvx512Vnni only if the CPU had it when b was packed.
   const PackedStorage& s = b.s_;
-  if (s.isa == Isa::kAvx512) {
-    avx512::s8gemm_packed(m, s.n, s.k, a, lda, s.data, c, ldc);
+  if (s.isa == Isa::kAvx512Vnni) {
+    avx512vnni::s8gemm_packed(m, s.n, s.k, a, lda, s.data, c, ldc);
   } else {
     scalar::s8gemm_packed(m, s.n, s.k, a, lda, s.data, c, ldc);
   }
@@ -171,8 +171,8 @@ void s8gemm_packed(size_t m, const int8_t* a, size_t lda, const PackedS8& b, int
 
 size_t s8_hits_isa(Isa isa, const int32_t* c, size_t n, float row_scale, const float* col_scale, float row_cut,
                    const float* col_cut, uint32_t* hits) {
-  return use_avx512(isa) ? avx512::s8_hits(c, n, row_scale, col_scale, row_cut, col_cut, hits)
-                         : scalar::s8_hits(c, n, row_scale, col_scale, row_cut, col_cut, hits);
+  return use_vnni(isa) ? avx512vnni::s8_hits(c, n, row_scale, col_scale, row_cut, col_cut, hits)
+                       : scalar::s8_hits(c, n, row_scale, col_scale, row_cut, col_cut, hits);
 }
 
 size_t s8_hits(const int32_t* c, size_t n, float row_scale, const float* col_scale, float row_cut, const float* col_cut,

@@ -94,9 +94,9 @@ float dot_f32_scaled(const float* a, const void* b, bool b_is_half, float b_scal
 
 }  // namespace avx2
 
-namespace avx512 {
+namespace avx512vnni {
 
-// A packed AVX-512 int8 B is ceil(n / 32) strips of 32 columns; strip s holds, for each group of 4
+// A packed AVX-512 VNNI int8 B is ceil(n / 32) strips of 32 columns; strip s holds, for each group of 4
 // k indices g = 0 .. ceil(k / 4) - 1, two 64-byte vectors (columns 32s .. 32s + 15, then the next
 // 16), whose 32-bit lane c is the 4 bytes b[col][4g + t] + 128 (t = 0..3) as unsigned bytes, with
 // b = 0 past k and past n. VNNI multiplies unsigned by signed bytes: the +128 makes B unsigned, and
@@ -108,6 +108,6 @@ void s8gemm_packed(size_t m, size_t n, size_t k, const int8_t* a, size_t lda, co
 size_t s8_hits(const int32_t* c, size_t n, float row_scale, const float* col_scale, float row_cut, const float* col_cut,
                uint32_t* hits);
 
-}  // namespace avx512
+}  // namespace avx512vnni
 
 }  // namespace bitmill::kernels

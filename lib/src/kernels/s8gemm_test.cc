@@ -14,7 +14,7 @@ namespace {
 
 constexpr int32_t kSentinel = 0x5EED;  // in C's padding between rows; must survive
 
-std::vector<Isa> isas() { return test::isas_up_to(Isa::kAvx512); }
+std::vector<Isa> isas() { return test::isas_up_to(Isa::kAvx512Vnni); }
 
 // The plainest possible exact product, independent of both kernels.
 std::vector<int32_t> naive(size_t m, size_t n, size_t k, const std::vector<int8_t>& a, size_t lda,
@@ -135,7 +135,7 @@ TEST_CASE("dot_f32: the same bits on every ISA, on every tail of the 16 lanes") 
     for (size_t p = 0; p < n; ++p) exact += static_cast<double>(a[p]) * static_cast<double>(b[p]);
     CAPTURE(n);
     CHECK(std::fabs(static_cast<double>(ref) - exact) <= 1e-5 * (1 + std::sqrt(static_cast<double>(n))));
-    for (Isa isa : {Isa::kAvx2, Isa::kAvx512}) {
+    for (Isa isa : {Isa::kAvx2, Isa::kAvx512Vnni}) {
       const float got = dot_f32_isa(isa, a.data(), b.data(), n);
       CHECK(std::memcmp(&got, &ref, sizeof got) == 0);
     }
@@ -154,7 +154,7 @@ TEST_CASE("dot_f32: the same bits on every ISA, on every tail of the 16 lanes") 
     }
     const float want_f32 = dot_f32_isa(Isa::kScalar, a.data(), scaled.data(), n);
     const float want_half = dot_f32_isa(Isa::kScalar, a.data(), scaled_half.data(), n);
-    for (Isa isa : {Isa::kScalar, Isa::kAvx2, Isa::kAvx512}) {
+    for (Isa isa : {Isa::kScalar, Isa::kAvx2, Isa::kAvx512Vnni}) {
       const float g1 = dot_f32_scaled_isa(isa, a.data(), b.data(), false, scale, n);
       const float g2 = dot_f32_scaled_isa(isa, a.data(), half.data(), true, scale, n);
       CHECK(std::memcmp(&g1, &want_f32, sizeof g1) == 0);

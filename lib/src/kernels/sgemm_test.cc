@@ -360,32 +360,58 @@ TEST_CASE("sgemm_packed: PackedB moves leave the source empty") {
   sgemm_packed(false, 0, 1.0f, a.data(), 2, empty, 0.0f, c.data(), 3);  // nothing to do
 }
 
-TEST_CASE("parse_isa_env: BITMILL_ISA picks the ISA, never above the CPU's") {
+TEST_CASE("parse_isa_env: BITMILL_ISA picks a level at most the CPU's, and refuses anything else") {
   struct Row {
     const char* value;
     Isa detected, want;
+    bool ok;
   };
   const Row rows[] = {
-      {nullptr, Isa::kAvx2, Isa::kAvx2},     {nullptr, Isa::kScalar, Isa::kScalar},
-      {"scalar", Isa::kAvx2, Isa::kScalar},  {"scalar", Isa::kScalar, Isa::kScalar},
-      {"avx2", Isa::kAvx2, Isa::kAvx2},      {"avx2", Isa::kScalar, Isa::kScalar},
-      {"", Isa::kAvx2, Isa::kAvx2},          {"AVX2 ", Isa::kAvx2, Isa::kAvx2},
-      {"sse4", Isa::kScalar, Isa::kScalar},  {"avx512", Isa::kAvx512, Isa::kAvx512},
-      {"avx512", Isa::kAvx2, Isa::kAvx2},    {"avx2", Isa::kAvx512, Isa::kAvx2},
-      {nullptr, Isa::kAvx512, Isa::kAvx512},
+      {nullptr, Isa::kAvx2, Isa::kAvx2, true},
+      {nullptr, Isa::kScalar, Isa::kScalar, true},
+      {nullptr, Isa::kAmx, Isa::kAmx, true},
+      {"scalar", Isa::kAvx2, Isa::kScalar, true},
+      {"scalar", Isa::kScalar, Isa::kScalar, true},
+      {"avx2", Isa::kAvx2, Isa::kAvx2, true},
+      {"avx2", Isa::kAvx512Vnni, Isa::kAvx2, true},
+      {"avx512", Isa::kAvx512, Isa::kAvx512, true},
+      {"avx512", Isa::kAmx, Isa::kAvx512, true},
+      {"avx512vnni", Isa::kAvx512Vnni, Isa::kAvx512Vnni, true},
+      {"amx", Isa::kAmx, Isa::kAmx, true},
+      // Above the CPU: refused, the detected level kept.
+      {"avx2", Isa::kScalar, Isa::kScalar, false},
+      {"avx512", Isa::kAvx2, Isa::kAvx2, false},
+      {"avx512vnni", Isa::kAvx512, Isa::kAvx512, false},
+      {"amx", Isa::kAvx512Vnni, Isa::kAvx512Vnni, false},
+      // Not a level.
+      {"", Isa::kAvx2, Isa::kAvx2, true},  // set but empty: as unset
+      {"AVX2 ", Isa::kAvx2, Isa::kAvx2, false},
+      {"sse4", Isa::kScalar, Isa::kScalar, false},
+      {"avx512_vnni", Isa::kAmx, Isa::kAmx, false},
   };
   for (const Row& r : rows) {
     CAPTURE(r.value ? r.value : "(unset)");
     CAPTURE(std::string(isa_name(r.detected)));
-    CHECK(parse_isa_env(r.value, r.detected) == r.want);
+    const IsaRequest got = parse_isa_env(r.value, r.detected);
+    CHECK(got.isa == r.want);
+    CHECK(got.error.empty() == r.ok);
+    if (!r.ok) {
+      CHECK(got.error.rfind(std::string("BITMILL_ISA=") + r.value + ": ", 0) == 0);
+      CHECK(got.error.find('\n') == std::string::npos);
+    }
   }
   // The process's own choice follows the same rule from its environment and CPU.
-  const Isa detected = cpu_supports(Isa::kAvx512) ? Isa::kAvx512 : cpu_supports(Isa::kAvx2) ? Isa::kAvx2 : Isa::kScalar;
-  CHECK(active_isa() == parse_isa_env(std::getenv("BITMILL_ISA"), detected));
-  CHECK(cpu_supports(Isa::kScalar));
-  CHECK(std::string(isa_name(Isa::kScalar)) == "scalar");
-  CHECK(std::string(isa_name(Isa::kAvx2)) == "avx2");
-  CHECK(std::string(isa_name(Isa::kAvx512)) == "avx512");
+  CHECK(active_isa() == parse_isa_env(std::getenv("BITMILL_ISA"), detected_isa()).isa);
+  CHECK(cpu_supports(detected_isa()));
+  for (Isa l : {Isa::kScalar, Isa::kAvx2, Isa::kAvx512, Isa::kAvx512Vnni, Isa::kAmx}) {
+    // Levels are nested: a CPU with one has every one below it.
+    if (l > detected_isa()) CHECK_FALSE(cpu_supports(l));
+    if (l <= detected_isa()) CHECK(cpu_supports(l));
+    const std::string line = std::string("ISA level ") + isa_name(l) + (cpu_supports(l) ? ": present" : ": absent");
+    MESSAGE(line);
+  }
+  CHECK(std::string(isa_name(Isa::kAvx512Vnni)) == "avx512vnni");
+  CHECK(std::string(isa_name(Isa::kAmx)) == "amx");
 }
 
 }  // namespace

@@ -170,7 +170,7 @@ void knn_f32(const RowSet& x, const RowSet& y, const KnnOptions& o, const std::v
 
 KnnMethod resolve(KnnMethod m) {
   if (m != KnnMethod::kAuto) return m;
-  return kernels::active_isa() >= kernels::Isa::kAvx512 ? KnnMethod::kInt8 : KnnMethod::kF32;
+  return kernels::active_isa() >= kernels::Isa::kAvx512Vnni ? KnnMethod::kInt8 : KnnMethod::kF32;
 }
 
 KnnMethod parse_knn_method(const std::string& s) {

@@ -2,9 +2,10 @@
 //
 // Each kernel has a scalar reference implementation and an AVX2+FMA one, compiled from separate
 // files (*_scalar.cc, *_avx2.cc); the int8 product of the exact k-NN search has an AVX-512 VNNI one
-// too (*_avx512.cc), and at that level every other kernel runs its AVX2 code. active_isa() picks
-// the level at run time from the CPU, and the environment variable BITMILL_ISA=scalar|avx2|avx512
-// overrides the choice (a request above what the CPU has gets the best it has). Tests and benchmarks
+// too (*_avx512vnni.cc), and at the levels above AVX2 every other kernel runs its AVX2 code.
+// active_isa() picks the level at run time from the CPU, and the environment variable
+// BITMILL_ISA=scalar|avx2|avx512|avx512vnni|amx forces a lower one (an unknown level, or one the
+// CPU lacks, is refused). Tests and benchmarks
 // call a given ISA's code through the private header kernels/kernels_testing.h. Results of the two agree exactly on
 // integer-valued inputs (sums of small integers are exact in f32 whatever the order) and to rounding otherwise.
 //
@@ -21,17 +22,33 @@
 namespace bitmill::kernels {
 
 // Ordered by capability: each level can run everything the levels below it run.
-enum class Isa { kScalar, kAvx2, kAvx512 };
+//   kScalar     the reference
+//   kAvx2       AVX2 + FMA (+ F16C)
+//   kAvx512     AVX-512 F, BW, VL, DQ
+//   kAvx512Vnni and VNNI (vpdpbusd)
+//   kAmx        and AMX tiles (AMX-TILE, AMX-INT8, AMX-BF16), granted by the OS
+enum class Isa { kScalar, kAvx2, kAvx512, kAvx512Vnni, kAmx };
 
-// The ISA in use for this process: BITMILL_ISA if set and supported, else the best the CPU has.
+// The ISA in use for this process: BITMILL_ISA if set and valid, else detected_isa().
 Isa active_isa();
+// The best level the CPU and the OS support (for AMX, Linux's arch_prctl permission is asked).
+Isa detected_isa();
 const char* isa_name(Isa isa);
 bool cpu_supports(Isa isa);
-// What active_isa() makes of a BITMILL_ISA value (nullptr when unset), given the best ISA the CPU
-// supports: "scalar", "avx2" or "avx512" select that ISA, but never one above `detected`;
-// anything else (unset, empty, unknown) selects `detected`. Pure, so that the tests need not change
-// the environment of a process whose active_isa() is computed once.
-Isa parse_isa_env(const char* value, Isa detected);
+
+// What a BITMILL_ISA value (nullptr when unset) asks for, given the best level `detected`: a
+// level's name at most `detected` selects it; unset or empty selects `detected`. Anything else is refused:
+// `error` is one line ("BITMILL_ISA=avx9: not a level (scalar, avx2, ...)", or the level the CPU
+// lacks), and `isa` is `detected`. Pure, so that the tests need not change the environment of a
+// process whose active_isa() is computed once.
+struct IsaRequest {
+  Isa isa;
+  std::string error;  // empty when valid
+};
+IsaRequest parse_isa_env(const char* value, Isa detected);
+// The error of this process's BITMILL_ISA, empty when it is unset or valid. Every tool refuses to
+// start with it (a usage error, exit 1).
+std::string isa_env_error();
 
 // C[m x n] = alpha * op(A) * op(B) + beta * C, where op(A) is m x k and op(B) is k x n.
 // trans_a: A is stored k x m; trans_b: B is stored n x k (the PyTorch Linear weight layout).

@@ -19,7 +19,7 @@
 
 #include "kernels/kernels_impl.h"
 
-namespace bitmill::kernels::avx512 {
+namespace bitmill::kernels::avx512vnni {
 namespace {
 
 constexpr size_t kNr = 32;              // columns per strip: two 16-lane vectors
@@ -243,4 +243,4 @@ size_t s8_hits(const int32_t* c, size_t n, float row_scale, const float* col_sca
   return count;
 }
 
-}  // namespace bitmill::kernels::avx512
+}  // namespace bitmill::kernels::avx512vnni
