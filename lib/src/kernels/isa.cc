@@ -27,7 +27,8 @@ bool amx_usable() {
   unsigned a = 0, b = 0, c = 0, d = 0;
   if (__get_cpuid_count(7, 0, &a, &b, &c, &d) == 0) return false;
   const bool tiles = (d >> 24 & 1) && (d >> 25 & 1) && (d >> 22 & 1);
-  if (!tiles || !__builtin_cpu_supports("osxsave")) return false;
+  // XGETBV needs OSXSAVE (CPUID 1, ECX bit 27).
+  if (!tiles || __get_cpuid(1, &a, &b, &c, &d) == 0 || (c >> 27 & 1) == 0) return false;
   if ((xcr0() & (uint64_t{3} << 17)) != (uint64_t{3} << 17)) return false;
   constexpr long kArchReqXcompPerm = 0x1023, kXfeatureXtiledata = 18;
   return syscall(SYS_arch_prctl, kArchReqXcompPerm, kXfeatureXtiledata) == 0;
