@@ -62,13 +62,13 @@ for ((t = 1; t <= trials; t++)); do
     sleep $((RANDOM % 12))
     victim=""
     for _ in $(seq 240); do
-      victim=$(squeue -h -t R -o %i | shuf -n1 --random-source=<(yes $RANDOM) || true)
+      read -r victim stage < <(squeue -h -t R -o '%i %j' | shuf -n1 --random-source=<(yes $RANDOM) || true) || true
       [ -n "$victim" ] && break
       [ -z "$(squeue -h -o %i)" ] && break
       sleep 0.25
     done
     [ -n "$victim" ] || break
-    stage=$(squeue -h -j "$victim" -o %j 2> /dev/null | sed 's/^bitmill-//')
+    stage=${stage#bitmill-}
     if ((RANDOM % 2)); then
       scancel "$victim" && faults+="cancel $stage, " && cancels=$((cancels + 1))
     else
