@@ -17,9 +17,15 @@ q=(-q -t "$CPUS")
 cat "${SRC_TEXT[@]}" > "$o/src.txt"
 cat "${TGT_TEXT[@]}" > "$o/tgt.txt"
 for side in src tgt; do "$B/bitmill-embed" "${q[@]}" ${MODEL:+--model "$MODEL"} -o "$o/$side.npy" "$o/$side.txt"; done
+index=()
+if [ -n "$INDEX" ]; then
+  # One run per side trains and adds every row: the sharded build's index, searched the same way.
+  for side in src tgt; do "$B/bitmill-index" "${q[@]}" --factory "$INDEX" -o "$o/$side.faiss" "$o/$side.npy"; done
+  index=(--src-index "$o/src.faiss" --tgt-index "$o/tgt.faiss")
+fi
 # shellcheck disable=SC2086
 "$B/bitmill-mine" "${q[@]}" --src "$o/src.txt" --tgt "$o/tgt.txt" --src-emb "$o/src.npy" --tgt-emb "$o/tgt.npy" \
-  $MINE_OPTS --threshold "$THRESHOLD" -o "$o/mined.tsv"
+  "${index[@]}" $MINE_OPTS --threshold "$THRESHOLD" -o "$o/mined.tsv"
 awk -F'\t' -v OFS='\t' '{ print $2, $3, $1 }' "$o/mined.tsv" > "$o/pairs.tsv"
 # shellcheck disable=SC2086
 "$B/bitmill-filter" "${q[@]}" --src-lang "$SRC_LANG" --tgt-lang "$TGT_LANG" $FILTER_OPTS -o "$o/filtered.tsv" \

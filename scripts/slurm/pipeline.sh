@@ -77,6 +77,7 @@ requests() { # STAGE -> "MINUTES MEM"
       else if (s == "embmerge") t = (ns > nt ? ns : nt) * d * 4 / 5e8
       else if (s == "knn") { t = ns * nt * d / ks / (1.87e11 * c); need = (nt * 4 * 12 + ns / ks * d * 4) / 1048576 + 512 }
       else if (s == "mine") { t = (ns + nt) * 4 * 24 / 2e8; need = (2 * (ns + nt) * 4 * 12 + b) / 1048576 + 512 }
+      else if (s ~ /^i/) { t = 1200; need = (ns > nt ? ns : nt) * d * 4 / 1048576 + 512 }  # not measured: 1 h
       else if (s == "filter") t = pairs / (20.7e6 * c)
       else if (s == "dedup") t = pairs / 440e6
       else if (s ~ /^n/) t = pairs / np / (141e6 * c) * 2

@@ -17,6 +17,11 @@
 #   knn       KNN_SHARDS tasks: OUT/knn/knn.I-of-N.bin (bitmill-mine --work)
 #   mine      1 task: OUT/mined.tsv (score, source, target), then OUT/pairs.tsv (source, target,
 #             score: the columns bitmill-filter and bitmill-dedup read)
+#   With INDEX (a FAISS factory), instead of knn and mine:
+#   itrain    2 tasks: OUT/index/SIDE.trained.faiss (bitmill-index --train-only)
+#   iadd      2 x INDEX_SHARDS tasks: OUT/index/SIDE.shard.I.faiss (--trained, --shard I/INDEX_SHARDS)
+#   imerge    2 tasks: OUT/index/SIDE.faiss (bitmill-index merge)
+#   imine     1 task: OUT/mined.tsv and OUT/pairs.tsv (bitmill-mine --src-index --tgt-index)
 #   filter    1 task: OUT/filtered.tsv
 #   dedup     1 task: OUT/dedup.tsv (exact, --key pair), and OUT/near-in/NNNN, its NEAR_PIECES pieces
 #   nsign     NEAR_PIECES tasks, njoin NEAR_JOINS tasks, ncluster 1 task, napply NEAR_PIECES tasks:
@@ -68,6 +73,10 @@ output_of() {
     embed) echo "$OUT/emb/${sides[$((t / PIECES))]}.$(piece $((t % PIECES))).npy" ;;
     embmerge) echo "$OUT/emb/${sides[$t]}.npy" ;;
     knn) echo "$OUT/knn/knn.$t-of-$KNN_SHARDS.bin" ;;
+    itrain) echo "$OUT/index/${sides[$t]}.trained.faiss" ;;
+    iadd) echo "$OUT/index/${sides[$((t / INDEX_SHARDS))]}.shard.$((t % INDEX_SHARDS)).faiss" ;;
+    imerge) echo "$OUT/index/${sides[$t]}.faiss" ;;
+    imine) echo "$OUT/pairs.tsv" ;;
     mine) echo "$OUT/pairs.tsv" ;;
     filter) echo "$OUT/filtered.tsv" ;;
     dedup) echo "$OUT/near-in" ;;
@@ -82,12 +91,13 @@ output_of() {
 
 tasks_of() {
   case $1 in
-    split | embmerge) echo 2 ;;
+    split | embmerge | itrain | imerge) echo 2 ;;
+    iadd) echo $((2 * INDEX_SHARDS)) ;;
     embed) echo $((2 * PIECES)) ;;
     knn) echo "$KNN_SHARDS" ;;
     nsign | napply) echo "$NEAR_PIECES" ;;
     njoin) echo "$NEAR_JOINS" ;;
-    mine | filter | dedup | ncluster | collect) echo 1 ;;
+    mine | imine | filter | dedup | ncluster | collect) echo 1 ;;
     *) echo "stage.sh: no stage '$1'" >&2; return 1 ;;
   esac
 }
@@ -145,6 +155,28 @@ case $stage in
     [ -f "$OUT/mined.tsv" ] ||
       "$B/bitmill-mine" merge -q "${mine_inputs[@]}" --work "$OUT/knn" --shards "$KNN_SHARDS" \
         --threshold "$THRESHOLD" -o "$OUT/mined.tsv"
+    awk -F'\t' -v OFS='\t' '{ print $2, $3, $1 }' "$OUT/mined.tsv" | atomic_write "$out"
+    ;;
+  itrain)
+    mkdir -p "$OUT/index"
+    "$B/bitmill-index" "${q[@]}" --train-only --factory "$INDEX" -o "$out" "$OUT/emb/${sides[$task]}.npy"
+    ;;
+  iadd)
+    side=${sides[$((task / INDEX_SHARDS))]}
+    "$B/bitmill-index" "${q[@]}" --trained "$OUT/index/$side.trained.faiss" \
+      --shard "$((task % INDEX_SHARDS))/$INDEX_SHARDS" -o "$out" "$OUT/emb/$side.npy"
+    ;;
+  imerge)
+    side=${sides[$task]}
+    shards=()
+    for ((i = 0; i < INDEX_SHARDS; i++)); do shards+=("$OUT/index/$side.shard.$i.faiss"); done
+    "$B/bitmill-index" merge -q -o "$out" "${shards[@]}"
+    ;;
+  imine)
+    # shellcheck disable=SC2086
+    [ -f "$OUT/mined.tsv" ] ||
+      "$B/bitmill-mine" "${q[@]}" "${mine_inputs[@]}" --src-index "$OUT/index/src.faiss" \
+        --tgt-index "$OUT/index/tgt.faiss" $MINE_OPTS --threshold "$THRESHOLD" -o "$OUT/mined.tsv"
     awk -F'\t' -v OFS='\t' '{ print $2, $3, $1 }' "$OUT/mined.tsv" | atomic_write "$out"
     ;;
   filter)

@@ -34,3 +34,8 @@ echo "interrupted: make exit $?, final.tsv $([ -e out/final.tsv ] && echo exists
 echo "make exit ${PIPESTATUS[0]}"
 echo "temporary files left: $(find out -name '*.tmp*' | wc -l)"
 "${mk[@]}" && echo "a third make: nothing to do"
+echo "--- the index path (INDEX: FAISS IVF indexes trained once per side, filled in 3 shards, merged)"
+sed "s|^OUT=.*|OUT=$PWD/out-index|; /^PAUSE_/d" p.conf > pi.conf
+printf 'INDEX="IVF8,Flat"\nINDEX_SHARDS=3\n' >> pi.conf
+make -s -f "$root/scripts/make/Makefile" CONFIG=pi.conf -j 3 check 2>&1 | sed "s|$PWD|.|g"
+echo "index files: $(ls out-index/index | wc -l)"
