@@ -75,9 +75,11 @@ run_target() {
   local t=$1 dir=$work/$1 bin=build-fuzz/fuzz/$1_fuzz
   rm -rf "$dir/tmp" "$dir/log"
   mkdir -p "$dir/corpus" "$dir/artifacts" "$dir/tmp" "$dir/log"
+  # Absolute paths: a target may change its working directory while it runs an input (near_work
+  # does), and a crash there must still land in artifacts/.
   local opts=(-timeout=10 -rss_limit_mb=2048 -max_len="$(max_len "$t")"
-              -print_final_stats=1 -artifact_prefix="$dir/artifacts/")
-  [ -f "tests/fuzz/$t.dict" ] && opts+=(-dict="tests/fuzz/$t.dict")
+              -print_final_stats=1 -artifact_prefix="$PWD/$dir/artifacts/")
+  [ -f "tests/fuzz/$t.dict" ] && opts+=(-dict="$PWD/tests/fuzz/$t.dict")
   local start end left runs=0 crashed=0 crashes_before
   crashes_before=$(count_crashes "$dir")
   start=$(date +%s)
@@ -93,12 +95,13 @@ run_target() {
     # 300 KB a run on average, which over a long campaign adds up past libFuzzer's limit. So
     # faiss_index runs in processes of 5000 runs each, one after another, for its time.
     [ $smoke = 0 ] && [ "$t" = faiss_index ] && budget+=(-runs=5000)
-    TMPDIR=$PWD/$dir/tmp "$bin" "${opts[@]}" "${budget[@]}" "$dir/corpus" "tests/fuzz/corpus/$t" \
+    TMPDIR=$PWD/$dir/tmp "$bin" "${opts[@]}" "${budget[@]}" "$PWD/$dir/corpus" "$PWD/tests/fuzz/corpus/$t" \
       >"$dir/log/run$runs.log" 2>&1 || true
     [ $smoke = 1 ] && break
     # Stop at a clean end (faiss_index: go on in a fresh process); after a crash, go on for the
     # rest of the time, at most 3 times.
-    if grep -q 'Test unit written' "$dir/log/run$runs.log"; then
+    # A sanitizer report or a deadly signal is a crash even if its input could not be written.
+    if grep -q -E 'Test unit written|ERROR: [A-Za-z]+Sanitizer|deadly signal|runtime error:' "$dir/log/run$runs.log"; then
       crashed=$((crashed + 1))
     elif [ "$t" != faiss_index ]; then
       break
@@ -113,7 +116,11 @@ run_target() {
     fi
   done
   local elapsed=$(($(date +%s) - start))
-  local crashes=$(($(count_crashes "$dir") - crashes_before))
+  local crashes=$(($(count_crashes "$dir") - crashes_before)) logged
+  # Runs that reported a crash, in case its input could not be saved.
+  logged=$({ grep -l -E 'Test unit written|ERROR: [A-Za-z]+Sanitizer|deadly signal|runtime error:' "$dir"/log/run*.log ||
+    true; } | wc -l)
+  [ "$logged" -gt "$crashes" ] && crashes=$logged
   [ $elapsed -gt 0 ] || elapsed=1
   printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$t" "$elapsed" "$execs" "$((execs / elapsed))" "$cov" "$ft" "$corp" \
     "$crashes" >"$dir/summary"

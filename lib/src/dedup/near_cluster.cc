@@ -143,7 +143,10 @@ Expected<NearPhaseStats> near_cluster(const std::string& dir, const NearOptions&
 
   std::vector<ClusterRep> rep_table;
   std::string ids;
-  const bool with_ids = (signs.front().field(kSignFlags) & 2) != 0;
+  const bool with_ids = (signs.front().field(kSignFlags) & 2) != 0;  // the same in every file (check_sign_set)
+  if (with_ids != (o.jsonl && !o.id_field.empty())) {
+    return data_error(signs.front().path() + ": corrupt (ids " + (with_ids ? "held" : "missing") + ")");
+  }
   for (uint64_t r : reps) {
     const Place p = place_of(signs, bases, r);
     if (with_ids) ids += signs[p.shard].id(p.record);

@@ -113,6 +113,9 @@ Expected<NearPhaseStats> near_join(const std::string& dir, const Shard& s, const
   BITMILL_ASSIGN_OR_RETURN(std::vector<SignFile> signs, open_sign_set(dir, options_fingerprint(o, io)));
   const std::vector<uint64_t> bases = record_bases(signs);
   st.records = bases.back();
+  if (o.verify > 0 && (signs.front().field(kSignFlags) & 1) == 0) {
+    return data_error(signs.front().path() + ": corrupt (no shingle sets, which --verify needs)");
+  }
   WorkFields fields{};
   fields[kJoinShard] = s.index;
   fields[kJoinShards] = s.count;

@@ -70,6 +70,10 @@ Expected<SignFile> SignFile::open(const std::string& path) {
 }
 
 const uint32_t* SignFile::shingles(uint64_t r, size_t& n) const {
+  if ((field(kSignFlags) & 1) == 0) {  // checked by open(): the sections are there only with the flag
+    n = 0;
+    return nullptr;
+  }
   const uint64_t* ends = file_.array<uint64_t>(kShingleEnds);
   const uint64_t begin = r == 0 ? 0 : ends[r - 1];
   n = ends[r] - begin;
@@ -77,6 +81,7 @@ const uint32_t* SignFile::shingles(uint64_t r, size_t& n) const {
 }
 
 std::string_view SignFile::id(uint64_t r) const {
+  if ((field(kSignFlags) & 2) == 0) return {};
   const uint64_t* ends = file_.array<uint64_t>(kIds);
   const uint64_t begin = r == 0 ? 0 : ends[r - 1];
   return id_bytes_.substr(begin, ends[r] - begin);
@@ -98,6 +103,11 @@ Status check_sign_set(const std::vector<SignFile>& files, uint64_t want_options,
     }
     if (f.field(kSignOptions) != files[0].field(kSignOptions)) {
       return data_error(fmt::format("{}: signed with other options than {}", p, files[0].path()));
+    }
+    // What a file holds (shingle sets, ids) follows from the options, so it is the same in every
+    // file of a job; a forged flag would make a later phase read sections that are not there.
+    if (f.field(kSignFlags) != files[0].field(kSignFlags)) {
+      return data_error(fmt::format("{}: corrupt (holds other sections than {})", p, files[0].path()));
     }
     if (f.field(kSignNamesHash) != files[0].field(kSignNamesHash) ||
         f.field(kSignInputs) != files[0].field(kSignInputs)) {
