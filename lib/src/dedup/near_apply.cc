@@ -165,9 +165,9 @@ Expected<NearPhaseStats> near_apply(const std::vector<std::string>& paths, const
     return invalid_argument(
         fmt::format("{}: the job was signed in {} shards, not {}", p, cl.field(kClSignShards), s.count));
   }
-  BITMILL_RETURN_IF_ERROR(cl.expect_size(kClBases, (s.count + 1) * 8, "shard bases"));
-  BITMILL_RETURN_IF_ERROR(cl.expect_size(kClMembers, cl.field(kClClustered) * sizeof(ClusterMember), "members"));
-  BITMILL_RETURN_IF_ERROR(cl.expect_size(kClReps, cl.field(kClClusters) * sizeof(ClusterRep), "kept records"));
+  BITMILL_RETURN_IF_ERROR(cl.expect_array(kClBases, s.count + 1, 8, "shard bases"));
+  BITMILL_RETURN_IF_ERROR(cl.expect_array(kClMembers, cl.field(kClClustered), sizeof(ClusterMember), "members"));
+  BITMILL_RETURN_IF_ERROR(cl.expect_array(kClReps, cl.field(kClClusters), sizeof(ClusterRep), "kept records"));
   const uint64_t* bases = cl.array<uint64_t>(kClBases);
   const uint64_t base = bases[s.index], want = bases[s.index + 1] - base;
   const auto [begin, end] = near_shard_files(paths.size(), s);

@@ -42,20 +42,20 @@ Expected<SignFile> SignFile::open(const std::string& path) {
                   bands >= 1 && bands <= 255 && n < (uint64_t{1} << 56) && flags < 4 &&
                   f.section(kFileRecords).size() / 8 == files;
   if (!ok) return data_error(path + ": corrupt header (inconsistent fields)");
-  BITMILL_RETURN_IF_ERROR(f.expect_size(kLines, n * 8, "line numbers"));
-  BITMILL_RETURN_IF_ERROR(f.expect_size(kTextBytes, n * 4, "text lengths"));
-  BITMILL_RETURN_IF_ERROR(f.expect_size(kBucketed, n, "record flags"));
-  BITMILL_RETURN_IF_ERROR(f.expect_size(kKeys, n * bands * 8, "band keys"));
+  BITMILL_RETURN_IF_ERROR(f.expect_array(kLines, n, 8, "line numbers"));
+  BITMILL_RETURN_IF_ERROR(f.expect_array(kTextBytes, n, 4, "text lengths"));
+  BITMILL_RETURN_IF_ERROR(f.expect_array(kBucketed, n, 1, "record flags"));
+  BITMILL_RETURN_IF_ERROR(f.expect_array(kKeys, n, bands * 8, "band keys"));
   uint64_t sum = 0;
   for (uint64_t i = 0; i < files; ++i) sum += s.file_records(i);
   if (sum != n) return data_error(path + ": corrupt (records per file do not add up)");
   if (flags & 1) {
-    BITMILL_RETURN_IF_ERROR(f.expect_size(kShingleEnds, n * 8, "shingle set ends"));
+    BITMILL_RETURN_IF_ERROR(f.expect_array(kShingleEnds, n, 8, "shingle set ends"));
     const uint64_t* ends = f.array<uint64_t>(kShingleEnds);
     for (uint64_t r = 0, prev = 0; r < n; prev = ends[r++]) {
       if (ends[r] < prev) return data_error(path + ": corrupt (shingle set ends)");
     }
-    BITMILL_RETURN_IF_ERROR(f.expect_size(kShingles, (n == 0 ? 0 : ends[n - 1]) * 4, "shingle sets"));
+    BITMILL_RETURN_IF_ERROR(f.expect_array(kShingles, n == 0 ? 0 : ends[n - 1], 4, "shingle sets"));
   }
   if (flags & 2) {
     const std::string_view ids = f.section(kIds);

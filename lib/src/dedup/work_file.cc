@@ -145,10 +145,10 @@ Expected<WorkFile> WorkFile::open(const std::string& path, std::string_view magi
   return w;
 }
 
-Status WorkFile::expect_size(size_t i, uint64_t bytes, std::string_view what) const {
-  if (sections_[i].size() == bytes) return Status::ok();
-  return data_error(
-      fmt::format("{}: corrupt ({}: {} bytes, the header implies {})", path(), what, sections_[i].size(), bytes));
+Status WorkFile::expect_array(size_t i, uint64_t count, uint64_t elem_bytes, std::string_view what) const {
+  const uint64_t size = sections_[i].size();
+  if (elem_bytes > 0 && size % elem_bytes == 0 && size / elem_bytes == count) return Status::ok();
+  return data_error(fmt::format("{}: corrupt ({}: {} bytes, not {} of {})", path(), what, size, count, elem_bytes));
 }
 
 }  // namespace bitmill::dedup::detail

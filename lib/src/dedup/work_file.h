@@ -67,13 +67,14 @@ class WorkFile {
   uint64_t field(size_t i) const { return fields_[i]; }
   std::string_view section(size_t i) const { return sections_[i]; }
   // Section `i` as an array of T (its size must be a multiple of sizeof(T): checked by open()
-  // callers through expect_size()).
+  // callers through expect_array()).
   template <typename T>
   const T* array(size_t i) const {
     return reinterpret_cast<const T*>(sections_[i].data());
   }
-  // Data error naming the file unless section `i` holds exactly `bytes`.
-  Status expect_size(size_t i, uint64_t bytes, std::string_view what) const;
+  // Data error naming the file unless section `i` holds exactly `count` elements of `elem_bytes`
+  // (checked by division: a forged count cannot wrap around).
+  Status expect_array(size_t i, uint64_t count, uint64_t elem_bytes, std::string_view what) const;
   const std::string& path() const { return file_.path(); }
 
  private:
