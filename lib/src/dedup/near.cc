@@ -31,20 +31,8 @@ using detail::ShingleScratch;
 using detail::ShingleUnit;
 using detail::UnionFind;
 
-// A bucket record: band key, then the band in the top 8 bits and the ordinal below.
-struct Bucket {
-  uint64_t key;
-  uint64_t tag;
-  uint64_t band() const { return tag >> 56; }
-  uint64_t ordinal() const { return tag & ((uint64_t{1} << 56) - 1); }
-};
-struct BucketLess {
-  bool operator()(const Bucket& a, const Bucket& b) const {
-    if (a.band() != b.band()) return a.band() < b.band();
-    if (a.key != b.key) return a.key < b.key;
-    return a.ordinal() < b.ordinal();
-  }
-};
+using detail::Bucket;
+using detail::BucketLess;
 
 // What the join and the output pass need of each record.
 struct RecordInfo {

@@ -15,20 +15,8 @@ namespace {
 
 using detail::SignFile;
 
-// As near.cc's: band key, then the band in the top 8 bits and the ordinal below.
-struct Bucket {
-  uint64_t key;
-  uint64_t tag;
-  uint64_t band() const { return tag >> 56; }
-  uint64_t ordinal() const { return tag & ((uint64_t{1} << 56) - 1); }
-};
-struct BucketLess {
-  bool operator()(const Bucket& a, const Bucket& b) const {
-    if (a.band() != b.band()) return a.band() < b.band();
-    if (a.key != b.key) return a.key < b.key;
-    return a.ordinal() < b.ordinal();
-  }
-};
+using detail::Bucket;
+using detail::BucketLess;
 
 }  // namespace
 

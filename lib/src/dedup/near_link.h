@@ -23,6 +23,23 @@ namespace bitmill::dedup::detail {
 
 inline constexpr size_t kVerifyTries = 8;
 
+// A bucket record of the join (one process and sharded): the band key, then the band in the top
+// 8 bits and the record's ordinal below. Sorted by band, key, ordinal, so that a bucket's records
+// come together, in record order.
+struct Bucket {
+  uint64_t key;
+  uint64_t tag;
+  uint64_t band() const { return tag >> 56; }
+  uint64_t ordinal() const { return tag & ((uint64_t{1} << 56) - 1); }
+};
+struct BucketLess {
+  bool operator()(const Bucket& a, const Bucket& b) const {
+    if (a.band() != b.band()) return a.band() < b.band();
+    if (a.key != b.key) return a.key < b.key;
+    return a.ordinal() < b.ordinal();
+  }
+};
+
 // Results of compared pairs, in an open-addressing table of at most `max_slots`; when it would
 // pass 70% of that it is emptied and starts again.
 class PairMemo {
