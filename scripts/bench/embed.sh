@@ -21,6 +21,11 @@
 #                      and sequence), run by npm onnxruntime-node (CPU EP, intraOpNumThreads =
 #                      threads, interOpNumThreads 1, all graph optimisations) with the same
 #                      batches: scripts/bench/embed_ort.mjs
+#   ONNX Runtime int8  the same graph with every Linear's MatMul dynamically quantised as ORT's
+#                      quantize_dynamic does (int8 per-column weights, uint8 per-tensor
+#                      activations; DynamicQuantizeLinear + MatMulInteger, which ORT fuses into
+#                      its DynamicQuantizeMatMul): scripts/bench/embed_onnx_int8.py, with
+#                      Debian's python3-onnx (skipped with the reason when it is missing)
 #   bitmill fp32       bitmill-embed -t THREADS
 #   bitmill int8       bitmill-embed -t THREADS --quantize int8, when the binary accepts it (tried
 #                      on one sentence first; skipped with its error message otherwise)
@@ -29,8 +34,10 @@
 # time printed; one warm-up batch is run first). bitmill is timed as a whole process on the N
 # sentences (reading, tokenising, encoding, writing .npy) minus the wall time of the same command
 # on one sentence (start-up and model load). "cores" is CPU time / encode wall time.
-# Correctness: the cosine between each engine's rows and PyTorch's (mean must be > 0.9999), and
-# bitmill int8 against bitmill fp32.
+# Correctness: the cosine between each engine's rows and PyTorch's (fp32: mean must be > 0.9999;
+# int8: every sentence >= 0.995), and bitmill int8 against bitmill fp32. The header prints the
+# CPU's vector flags and bitmill's kernel level (its -v line); the goals printed per shape are
+# issue 19's for an AVX-512 machine.
 #
 # Text: --text FILE (first N lines), else assembled from real sentences: 3/4 longer sentences,
 # mostly WMT news (German and English sides of ../shared/data/train/deu-eng.tsv.zst, relative to
@@ -133,7 +140,8 @@ status=0
 
 # --- header -----------------------------------------------------------------------------------
 cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)
-flags=$(grep -m1 -o -w -E 'avx2|avx512f|avx512_vnni|avx_vnni' /proc/cpuinfo | sort -u | tr '\n' ' ' || true)
+flags=$(grep -m1 -o -w -E 'avx2|avx512f|avx512bw|avx512_vnni|avx_vnni|avx512_bf16|amx_tile|amx_int8|amx_bf16' /proc/cpuinfo |
+  sort -u | tr '\n' ' ' || true)
 torch_info=$($PY "$HERE/embed_torch.py" info --threads "$THREADS")
 torch_deb=$(dpkg-query -W -f '${Version}' python3-torch 2>/dev/null || echo "?")
 echo "bitmill-embed benchmark, $(date -u '+%Y-%m-%d %H:%M UTC'), $THREADS threads per engine"
@@ -223,24 +231,34 @@ run_shape() {
   $PY "$REPO_ROOT/tests/reference/encoder_reference.py" make "$d/model" "${make[@]}" >"$d/make.log" 2>&1 ||
     { echo "$shape: encoder_reference.py make failed:"; tail -n 5 "$d/make.log"; status=1; return; }
 
-  local ort_ok=0 int8_ok=0
+  local ort_ok=0 ort8_ok=0 int8_ok=0
+  ORT8_SHAPE_REASON=""
   if [[ -z $ORT_REASON ]]; then
     log "$shape: exporting to ONNX"
     if $PY -W ignore "$HERE/embed_torch.py" export "$d/model" "$d/model.onnx" >"$d/export.log" 2>&1; then
       ort_ok=1
+      if ! $PY -c 'import onnx' 2>/dev/null; then
+        ORT8_SHAPE_REASON="python3-onnx not installed (apt-get install python3-onnx)"
+      elif $PY "$HERE/embed_onnx_int8.py" "$d/model.onnx" "$d/model.int8.onnx" >"$d/int8.log" 2>&1; then
+        ort8_ok=1
+      else
+        ORT8_SHAPE_REASON="embed_onnx_int8.py failed: $(tail -n 1 "$d/int8.log")"
+      fi
     else
       ORT_SHAPE_REASON="torch.onnx.export failed: $(grep -v '^[[:space:]]' "$d/export.log" | tail -n 1)"
     fi
   else
     ORT_SHAPE_REASON=$ORT_REASON
   fi
+  [[ -n $ORT8_SHAPE_REASON ]] || ORT8_SHAPE_REASON=$ORT_SHAPE_REASON
   log "$shape: probing --quantize int8"
-  if "$BE" -q --model "$d/model" -t "$THREADS" --quantize int8 -o "$d/probe.npy" "$WORK/one.txt" \
+  if "$BE" -v --model "$d/model" -t "$THREADS" --quantize int8 -o "$d/probe.npy" "$WORK/one.txt" \
     2>"$d/int8_probe.err"; then
     int8_ok=1
   fi
+  echo "$shape: bitmill-embed -v says: $(grep -m1 -o 'kernels: .*' "$d/int8_probe.err" || echo '?')"
 
-  local r torch_runs=() torch_timed=() ort_runs=() ort_timed=() full=() one=() full8=() one8=()
+  local r torch_runs=() torch_timed=() ort_runs=() ort_timed=() ort8_runs=() ort8_timed=() full=() one=() full8=() one8=()
   for ((r = 1; r <= REPEAT; r++)); do
     log "$shape: PyTorch, run $r/$REPEAT ($n sentences)"
     if $PY "$HERE/embed_util.py" timed "$d/torch.$r.timed.json" --stdout "$d/torch.$r.json" -- \
@@ -260,6 +278,17 @@ run_shape() {
       else
         ort_ok=0
         ORT_SHAPE_REASON="onnxruntime-node failed: $(grep -v '^[[:space:]]' "$d/ort.err" | tail -n 1)"
+      fi
+    fi
+    if ((ort8_ok)) && [[ -f $d/ids.json ]]; then
+      log "$shape: ONNX Runtime int8, run $r/$REPEAT"
+      if $PY "$HERE/embed_util.py" timed "$d/ort8.$r.timed.json" --stdout "$d/ort8.$r.json" -- \
+        node "$HERE/embed_ort.mjs" "$NPM_DIR" "$d/model.int8.onnx" "$d/ids.json" "$d/ort.i8" "$THREADS" \
+        2>"$d/ort8.err"; then
+        ort8_runs+=("$d/ort8.$r.json"); ort8_timed+=("$d/ort8.$r.timed.json")
+      else
+        ort8_ok=0
+        ORT8_SHAPE_REASON="onnxruntime-node failed on the int8 graph: $(grep -v '^[[:space:]]' "$d/ort8.err" | tail -n 1)"
       fi
     fi
     for q in fp32 int8; do
@@ -299,6 +328,12 @@ run_shape() {
       --notes "same batches, opset 14"
   else
     "${U[@]}" --engine "ONNX Runtime fp32" --kind skip --notes "not measured: $ORT_SHAPE_REASON"
+  fi
+  if ((${#ort8_runs[@]})); then
+    "${U[@]}" --engine "ONNX Runtime int8" --kind ort --runs "${ort8_runs[@]}" --timed "${ort8_timed[@]}" \
+      --rows "$d/ort.i8" --notes "same batches, $(cat "$d/int8.log")"
+  else
+    "${U[@]}" --engine "ONNX Runtime int8" --kind skip --notes "not measured: $ORT8_SHAPE_REASON"
   fi
   if ((${#full[@]})); then
     "${U[@]}" --engine "bitmill fp32" --kind bitmill --runs "${full[@]}" --load-runs "${one[@]}" --n "$n" \

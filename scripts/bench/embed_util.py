@@ -202,31 +202,44 @@ def cmd_report(argv):
         print("   correctness (cosine per sentence):")
         ref = load_rows(torch_r["rows"]) if torch_r else None
         dim = ref.shape[1] if ref is not None else None
+        quantised = [r for r in rs if r.get("rows") and r["engine"].endswith(("int8", "bf16"))]
         for r in rs:
-            if r is torch_r or not r.get("rows") or r is int8 or ref is None:
+            if r is torch_r or not r.get("rows") or r in quantised or ref is None:
                 continue
             c = cosines(ref, load_rows(r["rows"], dim))
             ok = c.mean() > 0.9999
             failed |= not ok
             print(f"     {r['engine']} vs PyTorch: min {c.min():.6f}, mean {c.mean():.6f}"
                   f"  [{'ok' if ok else 'FAIL'}: mean must be > 0.9999]")
+        for r in quantised:
+            if ref is None:
+                break
+            c = cosines(ref, load_rows(r["rows"], dim))
+            # Reported, not failed: ORT's quantisation is not ours to hold to a floor.
+            ok = c.min() >= 0.995
+            if r["engine"].startswith("bitmill"):
+                failed |= not ok
+            print(f"     {r['engine']} vs PyTorch: min {c.min():.6f}, mean {c.mean():.6f}"
+                  f"  [{'ok' if ok else 'FAIL'}: every sentence must be >= 0.995]")
         if int8 and fp32:
             c = cosines(load_rows(fp32["rows"]), load_rows(int8["rows"]))
             print(f"     bitmill int8 vs bitmill fp32: min {c.min():.6f}, mean {c.mean():.6f}")
-            if ref is not None:
-                c = cosines(ref, load_rows(int8["rows"]))
-                print(f"     bitmill int8 vs PyTorch: min {c.min():.6f}, mean {c.mean():.6f}")
+        ort8 = next((r for r in rs if r["engine"] == "ONNX Runtime int8" and r.get("sps")), None)
         if ort:
+            # The goals of issue 19 for an AVX-512 machine.
             fl = []
             if fp32 and fp32.get("sps"):
                 q = fp32["sps"] / ort["sps"]
-                fl.append(f"bitmill fp32 {q:.2f}x ORT (floor 0.9x: {'met' if q >= 0.9 else 'NOT met'})")
+                fl.append(f"bitmill fp32 {q:.2f}x ORT fp32 (goal 1.2x: {'met' if q >= 1.2 else 'NOT met'})")
             if int8 and int8.get("sps"):
                 q = int8["sps"] / ort["sps"]
-                fl.append(f"bitmill int8 {q:.2f}x ORT fp32 (floor 1.8x: {'met' if q >= 1.8 else 'NOT met'})")
+                fl.append(f"bitmill int8 {q:.2f}x ORT fp32 (goal 2.5x: {'met' if q >= 2.5 else 'NOT met'})")
+                if ort8:
+                    q = int8["sps"] / ort8["sps"]
+                    fl.append(f"bitmill int8 {q:.2f}x ORT int8 (goal 1.2x: {'met' if q >= 1.2 else 'NOT met'})")
             else:
                 fl.append("bitmill int8: not measured")
-            print("   floors: " + "; ".join(fl))
+            print("   goals: " + "; ".join(fl))
     sys.exit(1 if failed else 0)
 
 

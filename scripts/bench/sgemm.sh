@@ -5,12 +5,19 @@
 #
 # Builds the bitmill_sgemm_bench target (lib/src/kernels/sgemm_bench.cc, built only when OpenBLAS's
 # development files are installed: `apt-get install libopenblas-dev`) and runs it with OpenBLAS
-# pinned to one thread. Prints GFLOP/s of each and the ratio bitmill / OpenBLAS per shape, and the
+# pinned to one thread, once per bitmill ISA level that the CPU has (avx2, avx512; the levels above
+# run avx512's SGEMM). Prints GFLOP/s of each and the ratio bitmill / OpenBLAS per shape, and the
 # geometric mean of the ratios.
+#
+# The peer is OpenBLAS at its best on this CPU: Debian's OpenBLAS 0.3.21 does not know AMD Zen 5
+# and would run its AVX2 (Haswell) kernels there, so on a CPU with AVX-512 F/BW/VL/DQ the script
+# sets OPENBLAS_CORETYPE=SkylakeX (its AVX-512 SGEMM) unless OPENBLAS_CORETYPE is already set. The
+# header line of each table names the OpenBLAS kernels that ran.
 #
 # Usage: scripts/bench/sgemm.sh [options] [-- extra arguments for the program]
 #   --build DIR      the CMake build tree (default: build/ of this checkout, configured if absent)
-#   --isa ISA        run bitmill's kernels for ISA (scalar or avx2; default: what the CPU has)
+#   --isa "ISA..."   bitmill levels to run (scalar, avx2, avx512, avx512vnni, amx; default: avx2
+#                    and avx512, those the CPU has)
 #   --tokens "M..."  token counts (M values), default "512 1024 2048"
 #   --full           every N x K combination (N in 384..3072, K in 384..3072), not just the
 #                    layers' four GEMMs
@@ -25,6 +32,7 @@ export LC_ALL=C
 REPO_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 BUILD="$REPO_ROOT/build"
 args=()
+levels=()
 
 usage() { sed -n '2,/^set -euo/{/^set -euo/d;s/^# \{0,1\}//;p}' "${BASH_SOURCE[0]}"; }
 die() { echo "sgemm.sh: $*" >&2; exit 2; }
@@ -32,7 +40,7 @@ die() { echo "sgemm.sh: $*" >&2; exit 2; }
 while [ $# -gt 0 ]; do
   case "$1" in
     --build) [ $# -ge 2 ] || die "--build needs a directory"; BUILD=$2; shift 2 ;;
-    --isa) [ $# -ge 2 ] || die "--isa needs scalar or avx2"; export BITMILL_ISA=$2; shift 2 ;;
+    --isa) [ $# -ge 2 ] || die "--isa needs a list of levels"; read -r -a levels <<<"$2"; shift 2 ;;
     --tokens)
       [ $# -ge 2 ] || die "--tokens needs a list"
       read -r -a tokens <<<"$2"
@@ -61,4 +69,20 @@ cmake --build "$BUILD" -j "${BITMILL_JOBS:-$(nproc)}" --target bitmill_sgemm_ben
 
 # One thread, whichever threading layer this OpenBLAS was built with.
 export OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 GOTO_NUM_THREADS=1
-exec "$BUILD/bench/bitmill_sgemm_bench" "${args[@]}"
+flags=$(grep -m1 '^flags' /proc/cpuinfo || true)
+has() { [[ " $flags " == *" $1 "* ]]; }
+avx512=0
+has avx512f && has avx512bw && has avx512vl && has avx512dq && avx512=1
+if [ -z "${OPENBLAS_CORETYPE:-}" ] && [ $avx512 = 1 ]; then export OPENBLAS_CORETYPE=SkylakeX; fi
+echo "CPU: $(grep -m1 '^model name' /proc/cpuinfo | sed 's/.*: //'); AVX-512 F/BW/VL/DQ: $([ $avx512 = 1 ] && echo yes || echo no)"
+if [ ${#levels[@]} -eq 0 ]; then
+  levels=()
+  has avx2 && has fma && levels+=(avx2)
+  [ $avx512 = 1 ] && levels+=(avx512)
+  [ ${#levels[@]} -gt 0 ] || levels=(scalar)
+fi
+for level in "${levels[@]}"; do
+  echo
+  # A level the CPU lacks is refused by the program, with a one-line error.
+  BITMILL_ISA=$level "$BUILD/bench/bitmill_sgemm_bench" "${args[@]}"
+done

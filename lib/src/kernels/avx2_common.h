@@ -1,4 +1,5 @@
-// Helpers shared by the AVX2 kernels (sgemm_avx2.cc, qgemm_avx2.cc, ops_avx2.cc). Include it from
+// Helpers shared by the AVX2 kernels (sgemm_avx2.cc, qgemm_avx2.cc, ops_avx2.cc); the buffers and
+// block sizes are in blocking.h. Include it from
 // *_avx2.cc files only: they alone are compiled with -mavx2 -mfma -mf16c, and these inline
 // functions must not be emitted by a file compiled for another instruction set (the linker would
 // keep one copy for all, whatever ISA it was built for).
@@ -8,34 +9,10 @@
 
 #include <algorithm>
 #include <cstddef>
-#include <memory>
-#include <new>
+
+#include "kernels/blocking.h"
 
 namespace bitmill::kernels::avx2 {
-
-// 64-byte aligned, uninitialised arrays for packed blocks.
-template <typename T>
-struct AlignedDelete {
-  void operator()(T* p) const { ::operator delete[](p, std::align_val_t{64}); }
-};
-template <typename T>
-using Buffer = std::unique_ptr<T[], AlignedDelete<T>>;
-
-template <typename T>
-Buffer<T> allocate(size_t n) {
-  return Buffer<T>(static_cast<T*>(::operator new[](std::max<size_t>(n, 1) * sizeof(T), std::align_val_t{64})));
-}
-
-inline size_t ceil_div(size_t a, size_t b) { return (a + b - 1) / b; }
-inline size_t round_up(size_t a, size_t b) { return ceil_div(a, b) * b; }
-
-// The block size for a dimension of `total` with at most `max` per block, split into equal
-// blocks (a multiple of `unit`): k = 300 with max 256 gives 150 + 150 rather than 256 + 44, whose
-// second pass would be mostly overhead.
-inline size_t block_size(size_t total, size_t max, size_t unit) {
-  const size_t blocks = ceil_div(total, max);
-  return std::min(max, round_up(ceil_div(total, blocks), unit));
-}
 
 // Lanes [0, min(n, 8)) of a mask.
 inline __m256i lane_mask(size_t n) {

@@ -1,4 +1,4 @@
-// Dispatch from the public kernel API to the per-ISA implementations.
+// Dispatch from the public kernel API to the per-ISA implementations, through kernel_table.h.
 #include "bitmill/kernels/kernels.h"
 
 #include <cmath>
@@ -8,17 +8,12 @@
 #include <utility>
 #include <vector>
 
+#include "kernels/kernel_table.h"
 #include "kernels/kernels_impl.h"
 #include "kernels/kernels_testing.h"
 
 namespace bitmill::kernels {
 namespace {
-
-// sgemm_isa and friends take any Isa from their caller; running AVX2 code on a CPU without it
-// would be an illegal instruction, so a request the CPU cannot honour runs the reference. The
-// AVX-512 level runs the AVX2 code of every kernel that has no AVX-512 version of its own.
-bool use_avx2(Isa isa) { return isa >= Isa::kAvx2 && cpu_supports(Isa::kAvx2); }
-bool use_vnni(Isa isa) { return isa >= Isa::kAvx512Vnni && cpu_supports(Isa::kAvx512Vnni); }
 
 // 64 bytes: a cache line, which also satisfies the 32-byte aligned loads of the AVX2 kernel.
 constexpr std::align_val_t kPackedAlignment{64};
@@ -72,11 +67,7 @@ void PackedStorage::allocate_scales(size_t count) {
 
 void sgemm_isa(Isa isa, bool trans_a, bool trans_b, size_t m, size_t n, size_t k, float alpha, const float* a,
                size_t lda, const float* b, size_t ldb, float beta, float* c, size_t ldc) {
-  if (use_avx2(isa)) {
-    avx2::sgemm(trans_a, trans_b, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
-  } else {
-    scalar::sgemm(trans_a, trans_b, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
-  }
+  kernel_table(isa).sgemm(trans_a, trans_b, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
 }
 
 void sgemm(bool trans_a, bool trans_b, size_t m, size_t n, size_t k, float alpha, const float* a, size_t lda,
@@ -85,16 +76,11 @@ void sgemm(bool trans_a, bool trans_b, size_t m, size_t n, size_t k, float alpha
 }
 
 PackedB pack_b_isa(Isa isa, bool trans_b, size_t k, size_t n, const float* b, size_t ldb) {
+  const KernelTable& t = kernel_table(isa);
   PackedB out;
-  PackedStorage& s = out.s_ = PackedStorage(use_avx2(isa) ? Isa::kAvx2 : Isa::kScalar, k, n);
-  const bool avx = s.isa == Isa::kAvx2;
-  s.allocate_data((avx ? avx2::packed_b_size(k, n) : scalar::packed_b_size(k, n)) * sizeof(float));
-  auto* dst = static_cast<float*>(s.data);
-  if (avx) {
-    avx2::pack_b_all(trans_b, k, n, b, ldb, dst);
-  } else {
-    scalar::pack_b_all(trans_b, k, n, b, ldb, dst);
-  }
+  PackedStorage& s = out.s_ = PackedStorage(t.isa, k, n);
+  s.allocate_data(t.packed_b_size(k, n) * sizeof(float));
+  t.pack_b_all(trans_b, k, n, b, ldb, static_cast<float*>(s.data));
   return out;
 }
 
@@ -104,75 +90,52 @@ PackedB pack_b(bool trans_b, size_t k, size_t n, const float* b, size_t ldb) {
 
 void sgemm_packed(bool trans_a, size_t m, float alpha, const float* a, size_t lda, const PackedB& b, float beta,
                   float* c, size_t ldc) {
-  // The isa is kAvx2 only if the CPU had it when b was packed.
+  // The packed B's level is one the CPU had when it was packed, and its layout is that level's.
   const PackedStorage& s = b.s_;
-  const auto* packed = static_cast<const float*>(s.data);
-  if (s.isa == Isa::kAvx2) {
-    avx2::sgemm_packed(trans_a, m, s.n, s.k, alpha, a, lda, packed, beta, c, ldc);
-  } else {
-    scalar::sgemm_packed(trans_a, m, s.n, s.k, alpha, a, lda, packed, beta, c, ldc);
-  }
+  kernel_table(s.isa).sgemm_packed(trans_a, m, s.n, s.k, alpha, a, lda, static_cast<const float*>(s.data), beta, c,
+                                   ldc);
 }
 
 PackedQ8 pack_q8_isa(Isa isa, size_t k, size_t n, const float* w, size_t ldw) {
+  const KernelTable& t = kernel_table(isa);
   PackedQ8 out;
-  PackedStorage& s = out.s_ = PackedStorage(use_avx2(isa) ? Isa::kAvx2 : Isa::kScalar, k, n);
+  PackedStorage& s = out.s_ = PackedStorage(t.isa, k, n);
   // The quantisation is the scalar reference's for every ISA; only the layout differs. The scales
-  // are padded with zeros to a whole 16-float strip, which the AVX2 kernel loads in full.
+  // are padded with zeros to a whole 64-byte line, which a vector kernel may load in full.
   s.allocate_scales((n + 15) / 16 * 16);
   std::vector<int8_t> q(n * k);
   for (size_t j = 0; j < n; ++j) scalar::quantize_row_q8(w + j * ldw, k, q.data() + j * k, s.scales + j);
-  if (s.isa == Isa::kAvx2) {
-    s.allocate_data(avx2::packed_q8_bytes(k, n));
-    avx2::pack_q8(k, n, q.data(), s.data);
-  } else {
-    s.allocate_data(scalar::packed_q8_bytes(k, n));
-    scalar::pack_q8(k, n, q.data(), s.data);
-  }
+  s.allocate_data(t.packed_q8_bytes(k, n));
+  t.pack_q8(k, n, q.data(), s.data);
   return out;
 }
 
 PackedQ8 pack_q8(size_t k, size_t n, const float* w, size_t ldw) { return pack_q8_isa(active_isa(), k, n, w, ldw); }
 
 void qgemm_packed(size_t m, const float* a, size_t lda, const PackedQ8& b, float* c, size_t ldc) {
-  // The isa is kAvx2 only if the CPU had it when b was packed.
   const PackedStorage& s = b.s_;
-  if (s.isa == Isa::kAvx2) {
-    avx2::qgemm_packed(m, s.n, s.k, a, lda, s.data, s.scales, c, ldc);
-  } else {
-    scalar::qgemm_packed(m, s.n, s.k, a, lda, s.data, s.scales, c, ldc);
-  }
+  kernel_table(s.isa).qgemm_packed(m, s.n, s.k, a, lda, s.data, s.scales, c, ldc);
 }
 
 PackedS8 pack_s8_isa(Isa isa, size_t k, size_t n, const int8_t* b, size_t ldb) {
+  const KernelTable& t = kernel_table(isa);
   PackedS8 out;
-  PackedStorage& s = out.s_ = PackedStorage(use_vnni(isa) ? Isa::kAvx512Vnni : Isa::kScalar, k, n);
-  if (s.isa == Isa::kAvx512Vnni) {
-    s.allocate_data(avx512vnni::packed_s8_bytes(k, n));
-    avx512vnni::pack_s8(k, n, b, ldb, s.data);
-  } else {
-    s.allocate_data(scalar::packed_s8_bytes(k, n));
-    scalar::pack_s8(k, n, b, ldb, s.data);
-  }
+  PackedStorage& s = out.s_ = PackedStorage(t.isa, k, n);
+  s.allocate_data(t.packed_s8_bytes(k, n));
+  t.pack_s8(k, n, b, ldb, s.data);
   return out;
 }
 
 PackedS8 pack_s8(size_t k, size_t n, const int8_t* b, size_t ldb) { return pack_s8_isa(active_isa(), k, n, b, ldb); }
 
 void s8gemm_packed(size_t m, const int8_t* a, size_t lda, const PackedS8& b, int32_t* c, size_t ldc) {
-  // The isa is kAvx512Vnni only if the CPU had it when b was packed.
   const PackedStorage& s = b.s_;
-  if (s.isa == Isa::kAvx512Vnni) {
-    avx512vnni::s8gemm_packed(m, s.n, s.k, a, lda, s.data, c, ldc);
-  } else {
-    scalar::s8gemm_packed(m, s.n, s.k, a, lda, s.data, c, ldc);
-  }
+  kernel_table(s.isa).s8gemm_packed(m, s.n, s.k, a, lda, s.data, c, ldc);
 }
 
 size_t s8_hits_isa(Isa isa, const int32_t* c, size_t n, float row_scale, const float* col_scale, float row_cut,
                    const float* col_cut, uint32_t* hits) {
-  return use_vnni(isa) ? avx512vnni::s8_hits(c, n, row_scale, col_scale, row_cut, col_cut, hits)
-                       : scalar::s8_hits(c, n, row_scale, col_scale, row_cut, col_cut, hits);
+  return kernel_table(isa).s8_hits(c, n, row_scale, col_scale, row_cut, col_cut, hits);
 }
 
 size_t s8_hits(const int32_t* c, size_t n, float row_scale, const float* col_scale, float row_cut, const float* col_cut,
@@ -193,15 +156,12 @@ float quantize_row_q8(const float* x, size_t k, int8_t* q, float* scale) {
   return static_cast<float>(std::sqrt(ss)) * (1.0f + 0x1p-20f);
 }
 
-float dot_f32_isa(Isa isa, const float* a, const float* b, size_t n) {
-  return use_avx2(isa) ? avx2::dot_f32(a, b, n) : scalar::dot_f32(a, b, n);
-}
+float dot_f32_isa(Isa isa, const float* a, const float* b, size_t n) { return kernel_table(isa).dot_f32(a, b, n); }
 
 float dot_f32(const float* a, const float* b, size_t n) { return dot_f32_isa(active_isa(), a, b, n); }
 
 float dot_f32_scaled_isa(Isa isa, const float* a, const void* b, bool b_is_half, float b_scale, size_t n) {
-  return use_avx2(isa) ? avx2::dot_f32_scaled(a, b, b_is_half, b_scale, n)
-                       : scalar::dot_f32_scaled(a, b, b_is_half, b_scale, n);
+  return kernel_table(isa).dot_f32_scaled(a, b, b_is_half, b_scale, n);
 }
 
 float dot_f32_scaled(const float* a, const void* b, bool b_is_half, float b_scale, size_t n) {
@@ -210,50 +170,30 @@ float dot_f32_scaled(const float* a, const void* b, bool b_is_half, float b_scal
 
 void layer_norm_isa(Isa isa, float* x, size_t rows, size_t cols, size_t ld, const float* gamma, const float* beta,
                     float eps) {
-  if (use_avx2(isa)) {
-    avx2::layer_norm(x, rows, cols, ld, gamma, beta, eps);
-  } else {
-    scalar::layer_norm(x, rows, cols, ld, gamma, beta, eps);
-  }
+  kernel_table(isa).layer_norm(x, rows, cols, ld, gamma, beta, eps);
 }
 
 void layer_norm(float* x, size_t rows, size_t cols, size_t ld, const float* gamma, const float* beta, float eps) {
   layer_norm_isa(active_isa(), x, rows, cols, ld, gamma, beta, eps);
 }
 
-void gelu_erf_isa(Isa isa, float* x, size_t n) {
-  if (use_avx2(isa)) {
-    avx2::gelu_erf(x, n);
-  } else {
-    scalar::gelu_erf(x, n);
-  }
-}
+void gelu_erf_isa(Isa isa, float* x, size_t n) { kernel_table(isa).gelu_erf(x, n); }
 
 void gelu_erf(float* x, size_t n) { gelu_erf_isa(active_isa(), x, n); }
 
 void softmax_rows_isa(Isa isa, float* x, size_t rows, size_t cols, size_t ld, size_t valid) {
-  if (use_avx2(isa)) {
-    avx2::softmax_rows(x, rows, cols, ld, valid);
-  } else {
-    scalar::softmax_rows(x, rows, cols, ld, valid);
-  }
+  kernel_table(isa).softmax_rows(x, rows, cols, ld, valid);
 }
 
 void softmax_rows(float* x, size_t rows, size_t cols, size_t ld, size_t valid) {
   softmax_rows_isa(active_isa(), x, rows, cols, ld, valid);
 }
 
-void f16_to_f32_isa(Isa isa, const void* in, float* out, size_t n) {
-  if (use_avx2(isa)) {
-    avx2::f16_to_f32(in, out, n);
-  } else {
-    scalar::f16_to_f32(in, out, n);
-  }
-}
+void f16_to_f32_isa(Isa isa, const void* in, float* out, size_t n) { kernel_table(isa).f16_to_f32(in, out, n); }
 
 void f16_to_f32(const void* in, float* out, size_t n) { f16_to_f32_isa(active_isa(), in, out, n); }
 
-// No AVX2 versions: add_bias is memory-bound and its loop is vectorised by the compiler for the
+// Not in the table: add_bias is memory-bound and its loop is vectorised by the compiler for the
 // baseline ISA, and tanh only runs on the pooler's one row per sequence.
 void tanh_inplace(float* x, size_t n) { scalar::tanh_inplace(x, n); }
 

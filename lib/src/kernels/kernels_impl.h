@@ -1,9 +1,10 @@
 // Per-ISA implementations behind the dispatch in kernels.cc. Contracts are those of the
 // same-named functions in bitmill/kernels/kernels.h.
 //
-// The avx2:: functions are compiled with -mavx2 -mfma (only *_avx2.cc files get those flags):
-// calling one on a CPU without AVX2 and FMA is undefined, so everything outside the kernels goes
-// through the dispatchers, which check cpu_supports() first.
+// Each namespace's functions are compiled for its instruction set only (*_avx2.cc with -mavx2
+// -mfma, *_avx512.cc with AVX-512 F/BW/VL/DQ, ...): calling one on a CPU without it is undefined,
+// so everything outside the kernels goes through the dispatch table (kernel_table.h), which never
+// picks a level above the CPU's.
 #pragma once
 
 #include <cstddef>
@@ -94,6 +95,19 @@ float dot_f32_scaled(const float* a, const void* b, bool b_is_half, float b_scal
 
 }  // namespace avx2
 
+// AVX-512 F/BW/VL/DQ (*_avx512.cc). A packed B is sgemm's KC x NC blocks in 48-wide strips, in the
+// order its loops use them (as AVX2's, with other block sizes); its size depends on k and n only.
+namespace avx512 {
+
+void sgemm(bool trans_a, bool trans_b, size_t m, size_t n, size_t k, float alpha, const float* a, size_t lda,
+           const float* b, size_t ldb, float beta, float* c, size_t ldc);
+size_t packed_b_size(size_t k, size_t n);
+void pack_b_all(bool trans_b, size_t k, size_t n, const float* b, size_t ldb, float* dst);
+void sgemm_packed(bool trans_a, size_t m, size_t n, size_t k, float alpha, const float* a, size_t lda,
+                  const float* packed, float beta, float* c, size_t ldc);
+
+}  // namespace avx512
+
 namespace avx512vnni {
 
 // A packed AVX-512 VNNI int8 B is ceil(n / 32) strips of 32 columns; strip s holds, for each group of 4
@@ -107,6 +121,13 @@ void s8gemm_packed(size_t m, size_t n, size_t k, const int8_t* a, size_t lda, co
                    size_t ldc);
 size_t s8_hits(const int32_t* c, size_t n, float row_scale, const float* col_scale, float row_cut, const float* col_cut,
                uint32_t* hits);
+// The encoder's int8 weight (q: the quantised n x k matrix, row-major) is packed as pack_s8 packs
+// B, so that qgemm_packed runs on the same micro-tile; the result is the scalar reference's bit
+// for bit.
+size_t packed_q8_bytes(size_t k, size_t n);
+void pack_q8(size_t k, size_t n, const int8_t* q, void* dst);
+void qgemm_packed(size_t m, size_t n, size_t k, const float* a, size_t lda, const void* packed, const float* w_scale,
+                  float* c, size_t ldc);
 
 }  // namespace avx512vnni
 

@@ -14,15 +14,17 @@ namespace bitmill::kernels::test {
 // The references run in double; -Wdouble-promotion wants the widening spelled out.
 inline double wide(float v) { return v; }
 
-// The ISAs to compare on this CPU: kScalar, then `top` when the CPU has it (a test of a kernel
-// whose fast version is at that level). Says so in the test log when it is skipped.
-inline std::vector<Isa> isas_up_to(Isa top) {
-  std::vector<Isa> out{Isa::kScalar};
-  if (top == Isa::kScalar) return out;
-  if (cpu_supports(top)) {
-    out.push_back(top);
-  } else {
-    MESSAGE("this CPU lacks ", isa_name(top), ": only the scalar reference is tested");
+// Every level that this CPU has, kScalar first; each level it lacks is named in the test log as
+// skipped, never silently passed. A level without its own version of a kernel runs a lower
+// level's through the dispatch table, which its test then checks too.
+inline std::vector<Isa> all_levels() {
+  std::vector<Isa> out;
+  for (Isa l : {Isa::kScalar, Isa::kAvx2, Isa::kAvx512, Isa::kAvx512Vnni, Isa::kAmx}) {
+    if (cpu_supports(l)) {
+      out.push_back(l);
+    } else {
+      MESSAGE("skipped: this CPU lacks ", isa_name(l));
+    }
   }
   return out;
 }

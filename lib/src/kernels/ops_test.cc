@@ -21,8 +21,8 @@ const float kNaN = std::numeric_limits<float>::quiet_NaN();
 
 using test::wide;
 
-std::vector<Isa> isas() { return test::isas_up_to(Isa::kAvx2); }
-bool have_avx2() { return isas().size() > 1; }
+std::vector<Isa> isas() { return test::all_levels(); }
+bool have_avx2() { return cpu_supports(Isa::kAvx2); }
 
 // Every row tail of the 8-wide vectors, and a few encoder widths.
 std::vector<size_t> widths() {

@@ -18,9 +18,11 @@ namespace {
 constexpr float kSentinel = 12345.0f;  // in the padding between rows of C; must survive
 const float kNaN = std::numeric_limits<float>::quiet_NaN();
 
-// Sizes on and around every tail of the 6 x 16 micro-kernel, the 8-wide quantisation loop and the
-// k pairs, and past one MC (144 rows) block; KC blocks (256 k pairs) are tested separately.
-const size_t kSizes[] = {1, 2, 3, 5, 7, 8, 15, 16, 17, 31, 32, 33, 63, 64, 65, 127, 128, 129, 300};
+// Sizes on and around every tail of the 6 x 16 (AVX2) and 12 x 32 (VNNI) micro-tiles, the 8- and
+// 16-wide quantisation loops, the k pairs and 4-byte groups, and past one MC block (144 rows for
+// AVX2, 192 for VNNI) and one 256-column VNNI block; KC blocks (256 k pairs) are tested separately.
+const size_t kSizes[] = {1,  2,  3,  4,  5,  7,  8,   11,  12,  13,  15,  16, 17,
+                         31, 32, 33, 63, 64, 65, 127, 128, 129, 193, 257, 300};
 constexpr size_t kNumSizes = sizeof(kSizes) / sizeof(kSizes[0]);
 
 bool same_bits(float x, float y) { return std::memcmp(&x, &y, sizeof x) == 0; }
@@ -112,7 +114,7 @@ size_t mismatches(const Problem& pr, const std::vector<float>& want, const std::
   return bad;
 }
 
-std::vector<Isa> isas() { return test::isas_up_to(Isa::kAvx2); }
+std::vector<Isa> isas() { return test::all_levels(); }
 
 // Every ISA against the naive reference, bit for bit: the sums are integers, so there is no
 // summation order to excuse a difference.
@@ -158,7 +160,7 @@ TEST_CASE("qgemm: the encoder's shapes and several KC blocks equal the reference
   // QKV, attention out, FFN in and FFN out of a hidden-384 model on a batch of 150 tokens (k =
   // 1536 is 3 KC blocks of the AVX2 kernel), and odd k across uneven KC blocks.
   for (const Shape& s : {Shape{150, 1152, 384}, Shape{150, 384, 384}, Shape{150, 1536, 384}, Shape{150, 384, 1536},
-                         Shape{37, 45, 1027}, Shape{7, 33, 513}}) {
+                         Shape{37, 45, 1027}, Shape{7, 33, 513}, Shape{400, 300, 70}}) {
     check_exact(make_problem(s.m, s.n, s.k, 1, normal(rng)));
   }
 }

@@ -18,21 +18,13 @@
 #include <vector>
 
 #include "kernels/kernels_impl.h"
+#include "kernels/s8_tile_avx512vnni.h"
 
 namespace bitmill::kernels::avx512vnni {
-namespace {
 
-constexpr size_t kNr = 32;              // columns per strip: two 16-lane vectors
-constexpr size_t kMr = 12;              // rows per micro-tile
-constexpr size_t kStripsPerBlock = 8;   // strips of B per pass over the rows of A
-constexpr size_t kGroupBytes = 2 * 64;  // one group of 4 k indices of a strip
-
-size_t groups(size_t k) { return (k + 3) / 4; }
-
-// One micro-tile: 12 rows of A (row r at a + r * lda, 4 * ng bytes each) by one strip of ng groups;
-// the raw sums go to out[12 x 32] (64-byte aligned). Written in assembly because GCC 12 does not
-// keep 24 vpdpbusd accumulators in registers: through the intrinsic it copies each one to a fresh
-// register and spills it to the stack on every group, which halves the throughput.
+// Written in assembly because GCC 12 does not keep 24 vpdpbusd accumulators in registers: through
+// the intrinsic it copies each one to a fresh register and spills it to the stack on every group,
+// which halves the throughput.
 void micro_tile(const int8_t* a, size_t lda, size_t ng, const uint8_t* strip, int32_t* out) {
   const int8_t* a0 = a;
   const int8_t* a1 = a + 3 * lda;
@@ -144,8 +136,6 @@ void micro_tile(const int8_t* a, size_t lda, size_t ng, const uint8_t* strip, in
         "xmm11", "xmm12", "xmm13", "xmm14", "xmm15", "xmm16", "xmm17", "xmm18", "xmm19", "xmm20", "xmm21", "xmm22",
         "xmm23", "xmm24", "xmm25", "xmm26", "xmm27", "xmm28", "xmm29");
 }
-
-}  // namespace
 
 size_t packed_s8_bytes(size_t k, size_t n) { return (n + kNr - 1) / kNr * groups(k) * kGroupBytes; }
 

@@ -14,7 +14,7 @@ namespace {
 
 constexpr int32_t kSentinel = 0x5EED;  // in C's padding between rows; must survive
 
-std::vector<Isa> isas() { return test::isas_up_to(Isa::kAvx512Vnni); }
+std::vector<Isa> isas() { return test::all_levels(); }
 
 // The plainest possible exact product, independent of both kernels.
 std::vector<int32_t> naive(size_t m, size_t n, size_t k, const std::vector<int8_t>& a, size_t lda,

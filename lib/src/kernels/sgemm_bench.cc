@@ -172,6 +172,10 @@ int main(int argc, char** argv) {
 
   // The environment (OPENBLAS_NUM_THREADS=1) should already say so; this makes sure.
   openblas_set_num_threads(1);
+  if (const std::string err = bitmill::kernels::isa_env_error(); !err.empty()) {
+    std::fprintf(stderr, "bitmill_sgemm_bench: %s\n", err.c_str());
+    return 1;
+  }
   const Isa isa = bitmill::kernels::active_isa();
   // OPENBLAS_VERSION is " OpenBLAS 0.3.21 ", spaces included.
   std::printf("bitmill ISA: %s;%s(kernels for %s, %d thread)\n", bitmill::kernels::isa_name(isa), OPENBLAS_VERSION,

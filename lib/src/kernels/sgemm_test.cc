@@ -146,14 +146,13 @@ std::vector<Params> all_params() {
   return out;
 }
 
-// Sizes that land on and around every tail of the 6 x 16 micro-kernel and the 8-wide packing,
-// and past one KC (256) and MC (144) block.
-const size_t kSizes[] = {0, 1, 2, 3, 5, 7, 8, 9, 15, 16, 17, 23, 24, 25, 31, 33, 64, 65, 127, 130, 257, 300};
+// Sizes that land on and around every tail of the 6 x 16 (AVX2) and 8 x 48 (AVX-512)
+// micro-kernels and the 8-wide packing, and past one KC (256, 192) and MC (144, 192) block.
+const size_t kSizes[] = {0,  1,  2,  3,  5,  7,  8,  9,  15, 16,  17,  23,  24,  25,
+                         31, 33, 47, 48, 49, 64, 65, 95, 97, 127, 130, 193, 257, 300};
 
-bool have_avx2() { return test::isas_up_to(Isa::kAvx2).size() > 1; }
-
-// Both ISAs on one integer problem: the reference is exact, so both must equal it exactly.
-void check_exact(const Problem& pr, bool avx2) {
+// Every level on one integer problem: the reference is exact, so each must equal it exactly.
+void check_exact(const Problem& pr, const std::vector<Isa>& levels) {
   CAPTURE(pr.trans_a);
   CAPTURE(pr.trans_b);
   CAPTURE(pr.m);
@@ -163,12 +162,14 @@ void check_exact(const Problem& pr, bool avx2) {
   CAPTURE(pr.beta);
   CAPTURE(pr.lda);
   const Reference ref = reference(pr);
-  CHECK(mismatches(pr, ref, run(Isa::kScalar, pr), 0.0) == 0);
-  if (avx2) CHECK(mismatches(pr, ref, run(Isa::kAvx2, pr), 0.0) == 0);
+  for (Isa isa : levels) {
+    CAPTURE(std::string(isa_name(isa)));
+    CHECK(mismatches(pr, ref, run(isa, pr), 0.0) == 0);
+  }
 }
 
 TEST_CASE("sgemm: every transpose, alpha and beta on small integer problems is exact") {
-  const bool avx2 = have_avx2();
+  const std::vector<Isa> levels = test::all_levels();
   std::mt19937 rng(1);
   const size_t sizes[] = {0, 1, 7, 16, 17, 33};
   for (const Params& p : all_params()) {
@@ -176,7 +177,8 @@ TEST_CASE("sgemm: every transpose, alpha and beta on small integer problems is e
       for (size_t n : sizes) {
         for (size_t k : sizes) {
           check_exact(
-              make_problem(p.trans_a, p.trans_b, m, n, k, p.alpha, p.beta, (m + n + k) % 2 * 3, small_ints(rng)), avx2);
+              make_problem(p.trans_a, p.trans_b, m, n, k, p.alpha, p.beta, (m + n + k) % 2 * 3, small_ints(rng)),
+              levels);
         }
       }
     }
@@ -184,7 +186,7 @@ TEST_CASE("sgemm: every transpose, alpha and beta on small integer problems is e
 }
 
 TEST_CASE("sgemm: every m, n tail pair at k = 1, 17, 300 is exact") {
-  const bool avx2 = have_avx2();
+  const std::vector<Isa> levels = test::all_levels();
   std::mt19937 rng(2);
   const std::vector<Params> params = all_params();
   size_t round = 0;
@@ -195,39 +197,39 @@ TEST_CASE("sgemm: every m, n tail pair at k = 1, 17, 300 is exact") {
         const Params& p = params[round++ % params.size()];
         check_exact(
             make_problem(p.trans_a, p.trans_b, m, n, k, p.alpha, p.beta, round % 3 == 0 ? 0 : 5, small_ints(rng)),
-            avx2);
+            levels);
       }
     }
   }
 }
 
 TEST_CASE("sgemm: random sizes from the tail set are exact") {
-  const bool avx2 = have_avx2();
+  const std::vector<Isa> levels = test::all_levels();
   std::mt19937 rng(3);
   const std::vector<Params> params = all_params();
   constexpr size_t kNumSizes = sizeof(kSizes) / sizeof(kSizes[0]);
   for (int t = 0; t < 150; ++t) {
     const size_t m = kSizes[rng() % kNumSizes], n = kSizes[rng() % kNumSizes], k = kSizes[rng() % kNumSizes];
     const Params& p = params[rng() % params.size()];
-    check_exact(make_problem(p.trans_a, p.trans_b, m, n, k, p.alpha, p.beta, rng() % 4, small_ints(rng)), avx2);
+    check_exact(make_problem(p.trans_a, p.trans_b, m, n, k, p.alpha, p.beta, rng() % 4, small_ints(rng)), levels);
   }
 }
 
 TEST_CASE("sgemm: n past one NC block and k past several KC blocks are exact") {
-  const bool avx2 = have_avx2();
+  const std::vector<Isa> levels = test::all_levels();
   std::mt19937 rng(4);
   struct Case {
     size_t m, n, k;
   };
   for (const Case& cs : {Case{7, 4113, 5}, Case{13, 8200, 3}, Case{9, 20, 1000}, Case{150, 40, 530}}) {
     for (const Params& p : {Params{false, true, 1.0f, 0.0f}, Params{true, false, 0.5f, -1.0f}}) {
-      check_exact(make_problem(p.trans_a, p.trans_b, cs.m, cs.n, cs.k, p.alpha, p.beta, 1, small_ints(rng)), avx2);
+      check_exact(make_problem(p.trans_a, p.trans_b, cs.m, cs.n, cs.k, p.alpha, p.beta, 1, small_ints(rng)), levels);
     }
   }
 }
 
 TEST_CASE("sgemm: random floats agree with a double reference to rounding") {
-  const bool avx2 = have_avx2();
+  const std::vector<Isa> levels = test::all_levels();
   std::mt19937 rng(5);
   std::uniform_real_distribution<float> unit(-1.0f, 1.0f);
   auto value = [&] { return unit(rng); };
@@ -254,15 +256,17 @@ TEST_CASE("sgemm: random floats agree with a double reference to rounding") {
     // A float sum of k terms in any order is within about k * eps of the sum of their magnitudes;
     // the merge with alpha and beta adds two more roundings.
     const double rel = static_cast<double>(cs.k + 2) * kEps;
-    CHECK(mismatches(pr, ref, run(Isa::kScalar, pr), rel) == 0);
-    if (avx2) CHECK(mismatches(pr, ref, run(Isa::kAvx2, pr), rel) == 0);
+    for (Isa isa : levels) {
+      CAPTURE(std::string(isa_name(isa)));
+      CHECK(mismatches(pr, ref, run(isa, pr), rel) == 0);
+    }
   }
 }
 
 // The encoder's attention: Q, K and V interleaved in rows of a fused QKV output, so the leading
 // dimensions are 3 * hidden while a head is only d columns wide.
 TEST_CASE("sgemm: attention on an interleaved QKV buffer agrees with a double reference") {
-  const bool avx2 = have_avx2();
+  const std::vector<Isa> levels = test::all_levels();
   std::mt19937 rng(6);
   std::uniform_real_distribution<float> unit(-1.0f, 1.0f);
   for (size_t d : {32, 64}) {
@@ -276,8 +280,7 @@ TEST_CASE("sgemm: attention on an interleaved QKV buffer agrees with a double re
       const float* k = q + hidden;
       const float* v = k + hidden;
       const float scale = 1.0f / std::sqrt(static_cast<float>(d));
-      for (Isa isa : {Isa::kScalar, Isa::kAvx2}) {
-        if (isa == Isa::kAvx2 && !avx2) continue;
+      for (Isa isa : levels) {
         std::vector<float> scores(len * len, kNaN), out(len * d, kNaN);
         sgemm_isa(isa, false, true, len, len, d, scale, q, ld, k, ld, 0.0f, scores.data(), len);
         sgemm_isa(isa, false, false, len, d, len, 1.0f, scores.data(), len, v, ld, 0.0f, out.data(), d);
@@ -310,7 +313,7 @@ TEST_CASE("sgemm_packed: a packed B gives exact products on every ISA, transpose
   // Empty operands, the m == 1 and tail shapes, several KC blocks (k = 600) and NC blocks (n = 4113).
   const Case cases[] = {{0, 5, 5},    {5, 0, 5},      {5, 5, 0},    {1, 33, 17},   {2, 1, 1},
                         {7, 17, 300}, {130, 65, 257}, {9, 4113, 5}, {25, 31, 600}, {6, 16, 8}};
-  for (Isa isa : test::isas_up_to(Isa::kAvx2)) {
+  for (Isa isa : test::all_levels()) {
     for (bool ta : {false, true}) {
       for (bool tb : {false, true}) {
         for (const Case& cs : cases) {

@@ -1,12 +1,13 @@
 // Numeric kernels for the encoder: single-precision GEMM and the row-wise ops of a transformer.
 //
-// Each kernel has a scalar reference implementation and an AVX2+FMA one, compiled from separate
-// files (*_scalar.cc, *_avx2.cc); the int8 product of the exact k-NN search has an AVX-512 VNNI one
-// too (*_avx512vnni.cc), and at the levels above AVX2 every other kernel runs its AVX2 code.
-// active_isa() picks the level at run time from the CPU, and the environment variable
+// Each kernel has a scalar reference implementation and faster ones per instruction-set level,
+// compiled from separate files (*_scalar.cc, *_avx2.cc, *_avx512.cc, *_avx512vnni.cc): AVX2 has
+// all of them, AVX-512 its own SGEMM, AVX-512 VNNI its own int8 products; a level without its own
+// version of a kernel runs the best one below it. A per-level dispatch table chosen once holds
+// the choice. active_isa() picks the level at run time from the CPU, and the environment variable
 // BITMILL_ISA=scalar|avx2|avx512|avx512vnni|amx forces a lower one (an unknown level, or one the
-// CPU lacks, is refused). Tests and benchmarks
-// call a given ISA's code through the private header kernels/kernels_testing.h. Results of the two agree exactly on
+// CPU lacks, is refused). Tests and benchmarks call a given level's code through the private
+// header kernels/kernels_testing.h. The levels' results agree exactly on
 // integer-valued inputs (sums of small integers are exact in f32 whatever the order) and to rounding otherwise.
 //
 // All matrices are row-major with explicit leading dimensions (elements between row starts).

@@ -1,0 +1,26 @@
+// The VNNI micro-tile shared by the two int8 products of AVX-512 VNNI: the exact product of the
+// k-NN search (s8gemm_avx512vnni.cc) and the encoder's quantised Linear layers
+// (qgemm_avx512vnni.cc). Both multiply rows of signed bytes by a B packed as pack_s8 lays it out
+// (kernels_impl.h: 32-column strips of 4-byte groups, each byte offset by +128 to make it
+// unsigned), and take 128 * (sum of the A row) off each raw sum afterwards.
+// For *_avx512vnni.cc files only.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+namespace bitmill::kernels::avx512vnni {
+
+constexpr size_t kNr = 32;              // columns per strip: two 16-lane vectors
+constexpr size_t kMr = 12;              // rows per micro-tile
+constexpr size_t kStripsPerBlock = 8;   // strips of B per pass over the rows of A
+constexpr size_t kGroupBytes = 2 * 64;  // one group of 4 k indices of a strip
+
+inline size_t groups(size_t k) { return (k + 3) / 4; }
+
+// One micro-tile: 12 rows of A (row r at a + r * lda, 4 * ng bytes each, all readable) by one
+// strip of ng groups; the raw sums (A times the offset B) go to out[12 x 32] (64-byte aligned).
+// The 24 accumulators stay in registers for the whole k.
+void micro_tile(const int8_t* a, size_t lda, size_t ng, const uint8_t* strip, int32_t* out);
+
+}  // namespace bitmill::kernels::avx512vnni
