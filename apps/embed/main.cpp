@@ -50,11 +50,17 @@ Status run(const Options& o, Log& log) {
 
   BITMILL_ASSIGN_OR_RETURN(InputSetOptions io, cli::input_set_options(o.common));
   BITMILL_ASSIGN_OR_RETURN(auto inputs, InputSet::open(o.inputs, io));
-  BITMILL_ASSIGN_OR_RETURN(
-      auto enc, encoder::SentenceEncoder::load(
-                    model, o.max_length, o.quantize == "int8" ? encoder::Quantize::kInt8 : encoder::Quantize::kNone));
+  const encoder::Quantize quantize = o.quantize == "int8"   ? encoder::Quantize::kInt8
+                                     : o.quantize == "bf16" ? encoder::Quantize::kBf16
+                                                            : encoder::Quantize::kNone;
+  BITMILL_ASSIGN_OR_RETURN(auto enc, encoder::SentenceEncoder::load(model, o.max_length, quantize));
+  const bool bf16_hw = kernels::bf16_native(kernels::active_isa());
   log.debug("model {}: dimension {}, max length {} tokens, kernels {}, linear layers {}", model, enc->dim(),
-            enc->max_length(), kernels::isa_name(kernels::active_isa()), o.quantize == "int8" ? "int8" : "f32");
+            enc->max_length(), kernels::isa_name(kernels::active_isa()),
+            o.quantize == "none"   ? "f32"
+            : o.quantize != "bf16" ? o.quantize
+            : bf16_hw              ? "bf16 (AVX512-BF16)"
+                                   : "bf16 (rounded, f32 products: this CPU lacks AVX512-BF16)");
   BITMILL_ASSIGN_OR_RETURN(auto out, OutputStream::open(o.output));
 
   Progress progress(log, inputs->raw_bytes_total(), "sentences");
@@ -103,8 +109,10 @@ int main(int argc, char** argv) {
       {"npy", "raw"})
       ->group("Output");
   cli::one_of(
-      app.add_option("--quantize", o.quantize, "int8: the encoder's linear layers as int8 products, quantised per row"),
-      {"none", "int8"})
+      app.add_option("--quantize", o.quantize,
+                     "int8: the encoder's linear layers as int8 products, quantised per row; bf16: as bf16 products "
+                     "summed in f32"),
+      {"none", "int8", "bf16"})
       ->default_val("none")
       ->group("Model");
   app.add_option("--batch-tokens", o.batch_tokens, "Token budget of one batch")

@@ -29,6 +29,8 @@
 #   bitmill fp32       bitmill-embed -t THREADS
 #   bitmill int8       bitmill-embed -t THREADS --quantize int8, when the binary accepts it (tried
 #                      on one sentence first; skipped with its error message otherwise)
+#   bitmill bf16       bitmill-embed -t THREADS --quantize bf16, likewise (bf16 products where the
+#                      CPU has AVX512-BF16; the f32 kernels on rounded values elsewhere)
 # Timing excludes model loading everywhere. PyTorch and ONNX Runtime time the encode loop alone
 # (padding and tensor creation included; tokenisation, done once in Python, is excluded and its
 # time printed; one warm-up batch is run first). bitmill is timed as a whole process on the N
@@ -231,7 +233,8 @@ run_shape() {
   $PY "$REPO_ROOT/tests/reference/encoder_reference.py" make "$d/model" "${make[@]}" >"$d/make.log" 2>&1 ||
     { echo "$shape: encoder_reference.py make failed:"; tail -n 5 "$d/make.log"; status=1; return; }
 
-  local ort_ok=0 ort8_ok=0 int8_ok=0
+  local ort_ok=0 ort8_ok=0 int8_ok=0 bf16_ok=0
+  ORT_SHAPE_REASON=""
   ORT8_SHAPE_REASON=""
   if [[ -z $ORT_REASON ]]; then
     log "$shape: exporting to ONNX"
@@ -257,8 +260,13 @@ run_shape() {
     int8_ok=1
   fi
   echo "$shape: bitmill-embed -v says: $(grep -m1 -o 'kernels: .*' "$d/int8_probe.err" || echo '?')"
+  if "$BE" -v --model "$d/model" -t "$THREADS" --quantize bf16 -o "$d/probe.npy" "$WORK/one.txt" \
+    2>"$d/bf16_probe.err"; then
+    bf16_ok=1
+    echo "$shape: bitmill-embed -v says: $(grep -m1 -o 'linear layers .*' "$d/bf16_probe.err" || echo '?')"
+  fi
 
-  local r torch_runs=() torch_timed=() ort_runs=() ort_timed=() ort8_runs=() ort8_timed=() full=() one=() full8=() one8=()
+  local r torch_runs=() torch_timed=() ort_runs=() ort_timed=() ort8_runs=() ort8_timed=() full=() one=() full8=() one8=() full16=() one16=()
   for ((r = 1; r <= REPEAT; r++)); do
     log "$shape: PyTorch, run $r/$REPEAT ($n sentences)"
     if $PY "$HERE/embed_util.py" timed "$d/torch.$r.timed.json" --stdout "$d/torch.$r.json" -- \
@@ -291,11 +299,14 @@ run_shape() {
         ORT8_SHAPE_REASON="onnxruntime-node failed on the int8 graph: $(grep -v '^[[:space:]]' "$d/ort8.err" | tail -n 1)"
       fi
     fi
-    for q in fp32 int8; do
+    for q in fp32 int8 bf16; do
       local qargs=()
       if [[ $q == int8 ]]; then
         ((int8_ok)) || continue
         qargs=(--quantize int8)
+      elif [[ $q == bf16 ]]; then
+        ((bf16_ok)) || continue
+        qargs=(--quantize bf16)
       fi
       log "$shape: bitmill $q, run $r/$REPEAT"
       if $PY "$HERE/embed_util.py" timed "$d/bm_$q.one.$r.json" -- "$BE" --model "$d/model" -t "$THREADS" \
@@ -304,6 +315,8 @@ run_shape() {
           "${qargs[@]}" -o "$d/bm_$q.npy" "$texts"; then
         if [[ $q == fp32 ]]; then
           one+=("$d/bm_$q.one.$r.json"); full+=("$d/bm_$q.full.$r.json")
+        elif [[ $q == bf16 ]]; then
+          one16+=("$d/bm_$q.one.$r.json"); full16+=("$d/bm_$q.full.$r.json")
         else
           one8+=("$d/bm_$q.one.$r.json"); full8+=("$d/bm_$q.full.$r.json")
         fi
@@ -348,6 +361,12 @@ run_shape() {
     local why
     why=$(tail -n 1 "$d/int8_probe.err" 2>/dev/null)
     "${U[@]}" --engine "bitmill int8" --kind skip --notes "skipped: --quantize int8 exits non-zero on one sentence (${why:-failed})"
+  fi
+  if ((bf16_ok)) && ((${#full16[@]})); then
+    "${U[@]}" --engine "bitmill bf16" --kind bitmill --runs "${full16[@]}" --load-runs "${one16[@]}" --n "$n" \
+      --rows "$d/bm_bf16.npy"
+  else
+    "${U[@]}" --engine "bitmill bf16" --kind skip --notes "skipped: --quantize bf16 exits non-zero on one sentence"
   fi
 }
 

@@ -20,27 +20,42 @@ namespace {
 
 using model::SafeTensors;
 
-// A Linear layer's weight [n x k], packed once at load for the GEMM kernel (f32, or int8 with
-// per-row scales), and its bias.
+// A Linear layer's weight [n x k], packed once at load for the GEMM kernel of its precision (f32,
+// int8 with per-row scales, or bf16), and its bias.
 struct Linear {
-  kernels::PackedB w;    // empty when quantised
-  kernels::PackedQ8 wq;  // empty unless quantised
+  Quantize mode = Quantize::kNone;
+  kernels::PackedB w;      // kNone
+  kernels::PackedQ8 wq;    // kInt8
+  kernels::PackedBf16 wb;  // kBf16
   std::vector<float> b;
-  bool int8 = false;
 
-  static Linear make(const std::vector<float>& weight, size_t n, size_t k, std::vector<float> bias) {
-    return Linear{kernels::pack_b(true, k, n, weight.data(), k), {}, std::move(bias), false};
-  }
-  static Linear make_int8(const std::vector<float>& weight, size_t n, size_t k, std::vector<float> bias) {
-    return Linear{{}, kernels::pack_q8(k, n, weight.data(), k), std::move(bias), true};
+  static Linear make(Quantize mode, const std::vector<float>& weight, size_t n, size_t k, std::vector<float> bias) {
+    Linear l;
+    l.mode = mode;
+    switch (mode) {
+      case Quantize::kNone: l.w = kernels::pack_b(true, k, n, weight.data(), k); break;
+      case Quantize::kInt8: l.wq = kernels::pack_q8(k, n, weight.data(), k); break;
+      case Quantize::kBf16: l.wb = kernels::pack_bf16(k, n, weight.data(), k); break;
+    }
+    l.b = std::move(bias);
+    return l;
   }
   // out[rows x n] = x[rows x k] * W^T + b
   void apply(const float* x, size_t rows, float* out) const {
-    const size_t n = int8 ? wq.n() : w.n();
-    if (int8) {
-      kernels::qgemm_packed(rows, x, wq.k(), wq, out, n);
-    } else {
-      kernels::sgemm_packed(false, rows, 1.0f, x, w.k(), w, 0.0f, out, n);
+    size_t n = 0;
+    switch (mode) {
+      case Quantize::kNone:
+        n = w.n();
+        kernels::sgemm_packed(false, rows, 1.0f, x, w.k(), w, 0.0f, out, n);
+        break;
+      case Quantize::kInt8:
+        n = wq.n();
+        kernels::qgemm_packed(rows, x, wq.k(), wq, out, n);
+        break;
+      case Quantize::kBf16:
+        n = wb.n();
+        kernels::bf16gemm_packed(rows, x, wb.k(), wb, out, n);
+        break;
     }
     if (!b.empty()) kernels::add_bias(out, rows, n, n, b.data());
   }
@@ -121,12 +136,9 @@ namespace {
 
 // The four weight GEMMs of each layer hold nearly all of the arithmetic, so only they are
 // quantised; the attention products, embeddings, LayerNorm and the Dense head stay f32.
-Linear make_linear(bool int8, const std::vector<float>& weight, size_t n, size_t k, std::vector<float> bias) {
-  return int8 ? Linear::make_int8(weight, n, k, std::move(bias)) : Linear::make(weight, n, k, std::move(bias));
-}
-
+//
 // Encoder layer l of the checkpoint, Q, K and V fused into one projection.
-Expected<Layer> load_layer(const SafeTensors& st, const model::TransformerConfig& c, size_t l, bool int8) {
+Expected<Layer> load_layer(const SafeTensors& st, const model::TransformerConfig& c, size_t l, Quantize mode) {
   const auto H = static_cast<int64_t>(c.hidden), I = static_cast<int64_t>(c.intermediate);
   const std::string p = "encoder.layer." + std::to_string(l) + ".";
   Layer L;
@@ -137,18 +149,18 @@ Expected<Layer> load_layer(const SafeTensors& st, const model::TransformerConfig
     wqkv.insert(wqkv.end(), wt.begin(), wt.end());
     bqkv.insert(bqkv.end(), bs.begin(), bs.end());
   }
-  L.qkv = make_linear(int8, wqkv, 3 * c.hidden, c.hidden, std::move(bqkv));
+  L.qkv = Linear::make(mode, wqkv, 3 * c.hidden, c.hidden, std::move(bqkv));
   BITMILL_ASSIGN_OR_RETURN(auto wo, st.load_f32(p + "attention.output.dense.weight", {H, H}));
   BITMILL_ASSIGN_OR_RETURN(auto bo, st.load_f32(p + "attention.output.dense.bias", {H}));
-  L.attn_out = make_linear(int8, wo, c.hidden, c.hidden, std::move(bo));
+  L.attn_out = Linear::make(mode, wo, c.hidden, c.hidden, std::move(bo));
   BITMILL_ASSIGN_OR_RETURN(L.ln1_g, st.load_f32(p + "attention.output.LayerNorm.weight", {H}));
   BITMILL_ASSIGN_OR_RETURN(L.ln1_b, st.load_f32(p + "attention.output.LayerNorm.bias", {H}));
   BITMILL_ASSIGN_OR_RETURN(auto wi, st.load_f32(p + "intermediate.dense.weight", {I, H}));
   BITMILL_ASSIGN_OR_RETURN(auto bi, st.load_f32(p + "intermediate.dense.bias", {I}));
-  L.ffn_in = make_linear(int8, wi, c.intermediate, c.hidden, std::move(bi));
+  L.ffn_in = Linear::make(mode, wi, c.intermediate, c.hidden, std::move(bi));
   BITMILL_ASSIGN_OR_RETURN(auto wo2, st.load_f32(p + "output.dense.weight", {H, I}));
   BITMILL_ASSIGN_OR_RETURN(auto bo2, st.load_f32(p + "output.dense.bias", {H}));
-  L.ffn_out = make_linear(int8, wo2, c.hidden, c.intermediate, std::move(bo2));
+  L.ffn_out = Linear::make(mode, wo2, c.hidden, c.intermediate, std::move(bo2));
   BITMILL_ASSIGN_OR_RETURN(L.ln2_g, st.load_f32(p + "output.LayerNorm.weight", {H}));
   BITMILL_ASSIGN_OR_RETURN(L.ln2_b, st.load_f32(p + "output.LayerNorm.bias", {H}));
   return L;
@@ -166,7 +178,7 @@ Expected<Dense> load_dense(const model::DenseSpec& d) {
   if (d.bias) {
     BITMILL_ASSIGN_OR_RETURN(db, dst.load_f32("linear.bias", {out}));
   }
-  D.linear = Linear::make(dw, d.out, d.in, std::move(db));
+  D.linear = Linear::make(Quantize::kNone, dw, d.out, d.in, std::move(db));
   return D;
 }
 
@@ -208,7 +220,7 @@ Expected<std::unique_ptr<TransformerEncoder>> TransformerEncoder::load(const mod
   BITMILL_ASSIGN_OR_RETURN(w->st, SafeTensors::open(spec.transformer_dir + "/model.safetensors"));
   BITMILL_RETURN_IF_ERROR(w->load_embeddings());
   for (size_t l = 0; l < c.layers; ++l) {
-    BITMILL_ASSIGN_OR_RETURN(Layer L, load_layer(w->st, c, l, int8));
+    BITMILL_ASSIGN_OR_RETURN(Layer L, load_layer(w->st, c, l, quantize));
     w->layers.push_back(std::move(L));
   }
   for (const auto& d : spec.dense) {

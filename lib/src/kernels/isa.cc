@@ -55,6 +55,12 @@ bool cpu_supports(Isa isa) {
   return false;
 }
 
+bool cpu_has_avx512_bf16() {
+  unsigned a = 0, b = 0, c = 0, d = 0;
+  // CPUID leaf 7 subleaf 1, EAX bit 5; the zmm state itself is checked by the AVX-512 level.
+  return cpu_supports(Isa::kAvx512) && __get_cpuid_count(7, 1, &a, &b, &c, &d) != 0 && (a >> 5 & 1) != 0;
+}
+
 const char* isa_name(Isa isa) {
   switch (isa) {
     case Isa::kScalar: return "scalar";

@@ -30,6 +30,7 @@ PackedStorage::~PackedStorage() { release(); }
 
 PackedStorage::PackedStorage(PackedStorage&& other) noexcept
     : isa(other.isa),
+      variant(std::exchange(other.variant, 0)),
       k(std::exchange(other.k, 0)),
       n(std::exchange(other.n, 0)),
       data(std::exchange(other.data, nullptr)),
@@ -39,6 +40,7 @@ PackedStorage& PackedStorage::operator=(PackedStorage&& other) noexcept {
   if (this != &other) {
     release();
     isa = other.isa;
+    variant = std::exchange(other.variant, 0);
     k = std::exchange(other.k, 0);
     n = std::exchange(other.n, 0);
     data = std::exchange(other.data, nullptr);
@@ -115,6 +117,48 @@ PackedQ8 pack_q8(size_t k, size_t n, const float* w, size_t ldw) { return pack_q
 void qgemm_packed(size_t m, const float* a, size_t lda, const PackedQ8& b, float* c, size_t ldc) {
   const PackedStorage& s = b.s_;
   kernel_table(s.isa).qgemm_packed(m, s.n, s.k, a, lda, s.data, s.scales, c, ldc);
+}
+
+uint16_t f32_to_bf16(float x) { return scalar::f32_to_bf16(x); }
+
+bool bf16_native(Isa isa) { return kernel_table(isa).isa >= Isa::kAvx512Vnni && cpu_has_avx512_bf16(); }
+
+PackedBf16 pack_bf16_isa(Isa isa, size_t k, size_t n, const float* w, size_t ldw) {
+  const KernelTable& t = kernel_table(isa);
+  PackedBf16 out;
+  PackedStorage& s = out.s_ = PackedStorage(t.isa, k, n);
+  if (bf16_native(t.isa)) {
+    s.variant = 1;
+    s.allocate_data(avx512vnni::packed_bf16_bytes(k, n));
+    avx512vnni::pack_bf16(k, n, w, ldw, s.data);
+    return out;
+  }
+  // Without bf16 products: the rounded weights as the level's f32 packed B.
+  std::vector<float> r(n * k);
+  for (size_t j = 0; j < n; ++j) {
+    for (size_t p = 0; p < k; ++p) r[j * k + p] = scalar::bf16_to_f32(scalar::f32_to_bf16(w[j * ldw + p]));
+  }
+  s.allocate_data(t.packed_b_size(k, n) * sizeof(float));
+  t.pack_b_all(true, k, n, r.data(), k, static_cast<float*>(s.data));
+  return out;
+}
+
+PackedBf16 pack_bf16(size_t k, size_t n, const float* w, size_t ldw) {
+  return pack_bf16_isa(active_isa(), k, n, w, ldw);
+}
+
+void bf16gemm_packed(size_t m, const float* a, size_t lda, const PackedBf16& b, float* c, size_t ldc) {
+  const PackedStorage& s = b.s_;
+  if (s.variant == 1) {
+    avx512vnni::bf16gemm_packed(m, s.n, s.k, a, lda, s.data, c, ldc);
+    return;
+  }
+  std::vector<float> r(m * s.k);
+  for (size_t i = 0; i < m; ++i) {
+    for (size_t p = 0; p < s.k; ++p) r[i * s.k + p] = scalar::bf16_to_f32(scalar::f32_to_bf16(a[i * lda + p]));
+  }
+  kernel_table(s.isa).sgemm_packed(false, m, s.n, s.k, 1.0f, r.data(), s.k, static_cast<const float*>(s.data), 0.0f, c,
+                                   ldc);
 }
 
 PackedS8 pack_s8_isa(Isa isa, size_t k, size_t n, const int8_t* b, size_t ldb) {

@@ -46,6 +46,9 @@ void tanh_inplace(float* x, size_t n);
 void softmax_rows(float* x, size_t rows, size_t cols, size_t ld, size_t valid);
 void add_bias(float* x, size_t rows, size_t cols, size_t ld, const float* bias);
 void f16_to_f32(const void* in, float* out, size_t n);
+// bf16 rounding (f32_to_bf16 of kernels.h) and its exact inverse.
+uint16_t f32_to_bf16(float x);
+float bf16_to_f32(uint16_t h);
 // A packed scalar int8 B is B itself, n x k, dense.
 size_t packed_s8_bytes(size_t k, size_t n);
 void pack_s8(size_t k, size_t n, const int8_t* b, size_t ldb, void* dst);
@@ -128,6 +131,14 @@ size_t packed_q8_bytes(size_t k, size_t n);
 void pack_q8(size_t k, size_t n, const int8_t* q, void* dst);
 void qgemm_packed(size_t m, size_t n, size_t k, const float* a, size_t lda, const void* packed, const float* w_scale,
                   float* c, size_t ldc);
+// The bf16 GEMM on AVX512-BF16 (the caller checks the CPU has it). A packed bf16 weight is ceil(n /
+// 32) strips of 32 columns; strip s holds, for each k pair g = 0 .. ceil(k / 2) - 1, two 64-byte
+// vectors (columns 32s .. 32s + 15, then the next 16) whose 32-bit lane c is (w[col][2g],
+// w[col][2g + 1]) rounded to bf16, zero past k and past n.
+size_t packed_bf16_bytes(size_t k, size_t n);
+void pack_bf16(size_t k, size_t n, const float* w, size_t ldw, void* dst);
+void bf16gemm_packed(size_t m, size_t n, size_t k, const float* a, size_t lda, const void* packed, float* c,
+                     size_t ldc);
 
 }  // namespace avx512vnni
 

@@ -16,6 +16,7 @@ void sgemm_isa(Isa isa, bool trans_a, bool trans_b, size_t m, size_t n, size_t k
                size_t lda, const float* b, size_t ldb, float beta, float* c, size_t ldc);
 PackedB pack_b_isa(Isa isa, bool trans_b, size_t k, size_t n, const float* b, size_t ldb);
 PackedQ8 pack_q8_isa(Isa isa, size_t k, size_t n, const float* w, size_t ldw);
+PackedBf16 pack_bf16_isa(Isa isa, size_t k, size_t n, const float* w, size_t ldw);
 PackedS8 pack_s8_isa(Isa isa, size_t k, size_t n, const int8_t* b, size_t ldb);
 size_t s8_hits_isa(Isa isa, const int32_t* c, size_t n, float row_scale, const float* col_scale, float row_cut,
                    const float* col_cut, uint32_t* hits);

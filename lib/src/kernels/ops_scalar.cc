@@ -68,6 +68,17 @@ void add_bias(float* x, size_t rows, size_t cols, size_t ld, const float* bias) 
   }
 }
 
+uint16_t f32_to_bf16(float x) {
+  uint32_t bits;
+  std::memcpy(&bits, &x, sizeof bits);
+  if (std::isnan(x)) return static_cast<uint16_t>((bits >> 16) | 0x40u);  // quiet, sign kept
+  // Round to nearest even on the bit pattern: add half an ulp of bf16 less one, plus the lowest
+  // kept bit, and truncate (a carry into the exponent rounds up to the next binade or infinity).
+  return static_cast<uint16_t>((bits + 0x7FFFu + ((bits >> 16) & 1u)) >> 16);
+}
+
+float bf16_to_f32(uint16_t h) { return bitmill::bf16_to_f32(h); }
+
 void f16_to_f32(const void* in, float* out, size_t n) {
   const auto* p = static_cast<const unsigned char*>(in);
   for (size_t i = 0; i < n; ++i) {

@@ -22,120 +22,147 @@
 
 namespace bitmill::kernels::avx512vnni {
 
-// Written in assembly because GCC 12 does not keep 24 vpdpbusd accumulators in registers: through
+// The tile in assembly because GCC 12 does not keep 24 vpdpbusd accumulators in registers: through
 // the intrinsic it copies each one to a fresh register and spills it to the stack on every group,
-// which halves the throughput.
-void micro_tile(const int8_t* a, size_t lda, size_t ng, const uint8_t* strip, int32_t* out) {
-  const int8_t* a0 = a;
-  const int8_t* a1 = a + 3 * lda;
-  const int8_t* a2 = a + 6 * lda;
-  const int8_t* a3 = a + 9 * lda;
-  const uint8_t* bp = strip;
-  size_t count = ng;
-  __asm__ volatile(
-      "vpxord %%zmm0, %%zmm0, %%zmm0\n\t"
-      "vpxord %%zmm1, %%zmm1, %%zmm1\n\t"
-      "vpxord %%zmm2, %%zmm2, %%zmm2\n\t"
-      "vpxord %%zmm3, %%zmm3, %%zmm3\n\t"
-      "vpxord %%zmm4, %%zmm4, %%zmm4\n\t"
-      "vpxord %%zmm5, %%zmm5, %%zmm5\n\t"
-      "vpxord %%zmm6, %%zmm6, %%zmm6\n\t"
-      "vpxord %%zmm7, %%zmm7, %%zmm7\n\t"
-      "vpxord %%zmm8, %%zmm8, %%zmm8\n\t"
-      "vpxord %%zmm9, %%zmm9, %%zmm9\n\t"
-      "vpxord %%zmm10, %%zmm10, %%zmm10\n\t"
-      "vpxord %%zmm11, %%zmm11, %%zmm11\n\t"
-      "vpxord %%zmm12, %%zmm12, %%zmm12\n\t"
-      "vpxord %%zmm13, %%zmm13, %%zmm13\n\t"
-      "vpxord %%zmm14, %%zmm14, %%zmm14\n\t"
-      "vpxord %%zmm15, %%zmm15, %%zmm15\n\t"
-      "vpxord %%zmm16, %%zmm16, %%zmm16\n\t"
-      "vpxord %%zmm17, %%zmm17, %%zmm17\n\t"
-      "vpxord %%zmm18, %%zmm18, %%zmm18\n\t"
-      "vpxord %%zmm19, %%zmm19, %%zmm19\n\t"
-      "vpxord %%zmm20, %%zmm20, %%zmm20\n\t"
-      "vpxord %%zmm21, %%zmm21, %%zmm21\n\t"
-      "vpxord %%zmm22, %%zmm22, %%zmm22\n\t"
-      "vpxord %%zmm23, %%zmm23, %%zmm23\n\t"
-      "test %[n], %[n]\n\t"
-      "jz 2f\n\t"
-      "1:\n\t"
-      "vmovdqa64 (%[b]), %%zmm24\n\t"
-      "vmovdqa64 64(%[b]), %%zmm25\n\t"
-      "vpbroadcastd (%[a0]), %%zmm26\n\t"
-      "vpdpbusd %%zmm26, %%zmm24, %%zmm0\n\t"
-      "vpdpbusd %%zmm26, %%zmm25, %%zmm1\n\t"
-      "vpbroadcastd (%[a0],%[ld],1), %%zmm27\n\t"
-      "vpdpbusd %%zmm27, %%zmm24, %%zmm2\n\t"
-      "vpdpbusd %%zmm27, %%zmm25, %%zmm3\n\t"
-      "vpbroadcastd (%[a0],%[ld],2), %%zmm28\n\t"
-      "vpdpbusd %%zmm28, %%zmm24, %%zmm4\n\t"
-      "vpdpbusd %%zmm28, %%zmm25, %%zmm5\n\t"
-      "vpbroadcastd (%[a1]), %%zmm29\n\t"
-      "vpdpbusd %%zmm29, %%zmm24, %%zmm6\n\t"
-      "vpdpbusd %%zmm29, %%zmm25, %%zmm7\n\t"
-      "vpbroadcastd (%[a1],%[ld],1), %%zmm26\n\t"
-      "vpdpbusd %%zmm26, %%zmm24, %%zmm8\n\t"
-      "vpdpbusd %%zmm26, %%zmm25, %%zmm9\n\t"
-      "vpbroadcastd (%[a1],%[ld],2), %%zmm27\n\t"
-      "vpdpbusd %%zmm27, %%zmm24, %%zmm10\n\t"
-      "vpdpbusd %%zmm27, %%zmm25, %%zmm11\n\t"
-      "vpbroadcastd (%[a2]), %%zmm28\n\t"
-      "vpdpbusd %%zmm28, %%zmm24, %%zmm12\n\t"
-      "vpdpbusd %%zmm28, %%zmm25, %%zmm13\n\t"
-      "vpbroadcastd (%[a2],%[ld],1), %%zmm29\n\t"
-      "vpdpbusd %%zmm29, %%zmm24, %%zmm14\n\t"
-      "vpdpbusd %%zmm29, %%zmm25, %%zmm15\n\t"
-      "vpbroadcastd (%[a2],%[ld],2), %%zmm26\n\t"
-      "vpdpbusd %%zmm26, %%zmm24, %%zmm16\n\t"
-      "vpdpbusd %%zmm26, %%zmm25, %%zmm17\n\t"
-      "vpbroadcastd (%[a3]), %%zmm27\n\t"
-      "vpdpbusd %%zmm27, %%zmm24, %%zmm18\n\t"
-      "vpdpbusd %%zmm27, %%zmm25, %%zmm19\n\t"
-      "vpbroadcastd (%[a3],%[ld],1), %%zmm28\n\t"
-      "vpdpbusd %%zmm28, %%zmm24, %%zmm20\n\t"
-      "vpdpbusd %%zmm28, %%zmm25, %%zmm21\n\t"
-      "vpbroadcastd (%[a3],%[ld],2), %%zmm29\n\t"
-      "vpdpbusd %%zmm29, %%zmm24, %%zmm22\n\t"
-      "vpdpbusd %%zmm29, %%zmm25, %%zmm23\n\t"
-      "add $4, %[a0]\n\t"
-      "add $4, %[a1]\n\t"
-      "add $4, %[a2]\n\t"
-      "add $4, %[a3]\n\t"
-      "add $128, %[b]\n\t"
-      "dec %[n]\n\t"
-      "jnz 1b\n\t"
-      "2:\n\t"
-      "vmovdqa64 %%zmm0, 0(%[out])\n\t"
-      "vmovdqa64 %%zmm1, 64(%[out])\n\t"
-      "vmovdqa64 %%zmm2, 128(%[out])\n\t"
-      "vmovdqa64 %%zmm3, 192(%[out])\n\t"
-      "vmovdqa64 %%zmm4, 256(%[out])\n\t"
-      "vmovdqa64 %%zmm5, 320(%[out])\n\t"
-      "vmovdqa64 %%zmm6, 384(%[out])\n\t"
-      "vmovdqa64 %%zmm7, 448(%[out])\n\t"
-      "vmovdqa64 %%zmm8, 512(%[out])\n\t"
-      "vmovdqa64 %%zmm9, 576(%[out])\n\t"
-      "vmovdqa64 %%zmm10, 640(%[out])\n\t"
-      "vmovdqa64 %%zmm11, 704(%[out])\n\t"
-      "vmovdqa64 %%zmm12, 768(%[out])\n\t"
-      "vmovdqa64 %%zmm13, 832(%[out])\n\t"
-      "vmovdqa64 %%zmm14, 896(%[out])\n\t"
-      "vmovdqa64 %%zmm15, 960(%[out])\n\t"
-      "vmovdqa64 %%zmm16, 1024(%[out])\n\t"
-      "vmovdqa64 %%zmm17, 1088(%[out])\n\t"
-      "vmovdqa64 %%zmm18, 1152(%[out])\n\t"
-      "vmovdqa64 %%zmm19, 1216(%[out])\n\t"
-      "vmovdqa64 %%zmm20, 1280(%[out])\n\t"
-      "vmovdqa64 %%zmm21, 1344(%[out])\n\t"
-      "vmovdqa64 %%zmm22, 1408(%[out])\n\t"
-      "vmovdqa64 %%zmm23, 1472(%[out])\n\t"
-      : [a0] "+r"(a0), [a1] "+r"(a1), [a2] "+r"(a2), [a3] "+r"(a3), [b] "+r"(bp), [n] "+r"(count)
-      : [ld] "r"(lda), [out] "r"(out)
-      : "memory", "cc", "xmm0", "xmm1", "xmm2", "xmm3", "xmm4", "xmm5", "xmm6", "xmm7", "xmm8", "xmm9", "xmm10",
-        "xmm11", "xmm12", "xmm13", "xmm14", "xmm15", "xmm16", "xmm17", "xmm18", "xmm19", "xmm20", "xmm21", "xmm22",
+// which halves the throughput. The same loop serves two instructions with the same operand shapes
+// (OP: vpdpbusd, u8 x s8 in groups of 4 into int32; vdpbf16ps, bf16 x bf16 in pairs into f32), so
+// it is written once, as a macro over the mnemonic. The assembler takes vdpbf16ps whatever the
+// compiler's -m flags; only CPUs with AVX512-BF16 may run it (bf16_tiles_usable()).
+// clang-format off
+#define BITMILL_VNNI_TILE_ASM(OP) \
+  __asm__ volatile( \
+      "vpxord %%zmm0, %%zmm0, %%zmm0\n\t" \
+      "vpxord %%zmm1, %%zmm1, %%zmm1\n\t" \
+      "vpxord %%zmm2, %%zmm2, %%zmm2\n\t" \
+      "vpxord %%zmm3, %%zmm3, %%zmm3\n\t" \
+      "vpxord %%zmm4, %%zmm4, %%zmm4\n\t" \
+      "vpxord %%zmm5, %%zmm5, %%zmm5\n\t" \
+      "vpxord %%zmm6, %%zmm6, %%zmm6\n\t" \
+      "vpxord %%zmm7, %%zmm7, %%zmm7\n\t" \
+      "vpxord %%zmm8, %%zmm8, %%zmm8\n\t" \
+      "vpxord %%zmm9, %%zmm9, %%zmm9\n\t" \
+      "vpxord %%zmm10, %%zmm10, %%zmm10\n\t" \
+      "vpxord %%zmm11, %%zmm11, %%zmm11\n\t" \
+      "vpxord %%zmm12, %%zmm12, %%zmm12\n\t" \
+      "vpxord %%zmm13, %%zmm13, %%zmm13\n\t" \
+      "vpxord %%zmm14, %%zmm14, %%zmm14\n\t" \
+      "vpxord %%zmm15, %%zmm15, %%zmm15\n\t" \
+      "vpxord %%zmm16, %%zmm16, %%zmm16\n\t" \
+      "vpxord %%zmm17, %%zmm17, %%zmm17\n\t" \
+      "vpxord %%zmm18, %%zmm18, %%zmm18\n\t" \
+      "vpxord %%zmm19, %%zmm19, %%zmm19\n\t" \
+      "vpxord %%zmm20, %%zmm20, %%zmm20\n\t" \
+      "vpxord %%zmm21, %%zmm21, %%zmm21\n\t" \
+      "vpxord %%zmm22, %%zmm22, %%zmm22\n\t" \
+      "vpxord %%zmm23, %%zmm23, %%zmm23\n\t" \
+      "test %[n], %[n]\n\t" \
+      "jz 2f\n\t" \
+      "1:\n\t" \
+      "vmovdqa64 (%[b]), %%zmm24\n\t" \
+      "vmovdqa64 64(%[b]), %%zmm25\n\t" \
+      "vpbroadcastd (%[a0]), %%zmm26\n\t" \
+      OP " %%zmm26, %%zmm24, %%zmm0\n\t" \
+      OP " %%zmm26, %%zmm25, %%zmm1\n\t" \
+      "vpbroadcastd (%[a0],%[ld],1), %%zmm27\n\t" \
+      OP " %%zmm27, %%zmm24, %%zmm2\n\t" \
+      OP " %%zmm27, %%zmm25, %%zmm3\n\t" \
+      "vpbroadcastd (%[a0],%[ld],2), %%zmm28\n\t" \
+      OP " %%zmm28, %%zmm24, %%zmm4\n\t" \
+      OP " %%zmm28, %%zmm25, %%zmm5\n\t" \
+      "vpbroadcastd (%[a1]), %%zmm29\n\t" \
+      OP " %%zmm29, %%zmm24, %%zmm6\n\t" \
+      OP " %%zmm29, %%zmm25, %%zmm7\n\t" \
+      "vpbroadcastd (%[a1],%[ld],1), %%zmm26\n\t" \
+      OP " %%zmm26, %%zmm24, %%zmm8\n\t" \
+      OP " %%zmm26, %%zmm25, %%zmm9\n\t" \
+      "vpbroadcastd (%[a1],%[ld],2), %%zmm27\n\t" \
+      OP " %%zmm27, %%zmm24, %%zmm10\n\t" \
+      OP " %%zmm27, %%zmm25, %%zmm11\n\t" \
+      "vpbroadcastd (%[a2]), %%zmm28\n\t" \
+      OP " %%zmm28, %%zmm24, %%zmm12\n\t" \
+      OP " %%zmm28, %%zmm25, %%zmm13\n\t" \
+      "vpbroadcastd (%[a2],%[ld],1), %%zmm29\n\t" \
+      OP " %%zmm29, %%zmm24, %%zmm14\n\t" \
+      OP " %%zmm29, %%zmm25, %%zmm15\n\t" \
+      "vpbroadcastd (%[a2],%[ld],2), %%zmm26\n\t" \
+      OP " %%zmm26, %%zmm24, %%zmm16\n\t" \
+      OP " %%zmm26, %%zmm25, %%zmm17\n\t" \
+      "vpbroadcastd (%[a3]), %%zmm27\n\t" \
+      OP " %%zmm27, %%zmm24, %%zmm18\n\t" \
+      OP " %%zmm27, %%zmm25, %%zmm19\n\t" \
+      "vpbroadcastd (%[a3],%[ld],1), %%zmm28\n\t" \
+      OP " %%zmm28, %%zmm24, %%zmm20\n\t" \
+      OP " %%zmm28, %%zmm25, %%zmm21\n\t" \
+      "vpbroadcastd (%[a3],%[ld],2), %%zmm29\n\t" \
+      OP " %%zmm29, %%zmm24, %%zmm22\n\t" \
+      OP " %%zmm29, %%zmm25, %%zmm23\n\t" \
+      "add $4, %[a0]\n\t" \
+      "add $4, %[a1]\n\t" \
+      "add $4, %[a2]\n\t" \
+      "add $4, %[a3]\n\t" \
+      "add $128, %[b]\n\t" \
+      "dec %[n]\n\t" \
+      "jnz 1b\n\t" \
+      "2:\n\t" \
+      "vmovdqa64 %%zmm0, 0(%[out])\n\t" \
+      "vmovdqa64 %%zmm1, 64(%[out])\n\t" \
+      "vmovdqa64 %%zmm2, 128(%[out])\n\t" \
+      "vmovdqa64 %%zmm3, 192(%[out])\n\t" \
+      "vmovdqa64 %%zmm4, 256(%[out])\n\t" \
+      "vmovdqa64 %%zmm5, 320(%[out])\n\t" \
+      "vmovdqa64 %%zmm6, 384(%[out])\n\t" \
+      "vmovdqa64 %%zmm7, 448(%[out])\n\t" \
+      "vmovdqa64 %%zmm8, 512(%[out])\n\t" \
+      "vmovdqa64 %%zmm9, 576(%[out])\n\t" \
+      "vmovdqa64 %%zmm10, 640(%[out])\n\t" \
+      "vmovdqa64 %%zmm11, 704(%[out])\n\t" \
+      "vmovdqa64 %%zmm12, 768(%[out])\n\t" \
+      "vmovdqa64 %%zmm13, 832(%[out])\n\t" \
+      "vmovdqa64 %%zmm14, 896(%[out])\n\t" \
+      "vmovdqa64 %%zmm15, 960(%[out])\n\t" \
+      "vmovdqa64 %%zmm16, 1024(%[out])\n\t" \
+      "vmovdqa64 %%zmm17, 1088(%[out])\n\t" \
+      "vmovdqa64 %%zmm18, 1152(%[out])\n\t" \
+      "vmovdqa64 %%zmm19, 1216(%[out])\n\t" \
+      "vmovdqa64 %%zmm20, 1280(%[out])\n\t" \
+      "vmovdqa64 %%zmm21, 1344(%[out])\n\t" \
+      "vmovdqa64 %%zmm22, 1408(%[out])\n\t" \
+      "vmovdqa64 %%zmm23, 1472(%[out])\n\t" \
+      : [a0] "+r"(a0), [a1] "+r"(a1), [a2] "+r"(a2), [a3] "+r"(a3), [b] "+r"(bp), [n] "+r"(count) \
+      : [ld] "r"(lda), [out] "r"(out) \
+      : "memory", "cc", "xmm0", "xmm1", "xmm2", "xmm3", "xmm4", "xmm5", "xmm6", "xmm7", "xmm8", "xmm9", "xmm10", \
+        "xmm11", "xmm12", "xmm13", "xmm14", "xmm15", "xmm16", "xmm17", "xmm18", "xmm19", "xmm20", "xmm21", "xmm22", \
         "xmm23", "xmm24", "xmm25", "xmm26", "xmm27", "xmm28", "xmm29");
+// clang-format on
+
+namespace {
+
+template <bool Bf16>
+void tile(const void* a, size_t lda, size_t ng, const void* strip, void* out) {
+  const auto* a0 = static_cast<const uint8_t*>(a);
+  const uint8_t* a1 = a0 + 3 * lda;
+  const uint8_t* a2 = a0 + 6 * lda;
+  const uint8_t* a3 = a0 + 9 * lda;
+  const auto* bp = static_cast<const uint8_t*>(strip);
+  size_t count = ng;
+  if constexpr (Bf16) {
+    BITMILL_VNNI_TILE_ASM("vdpbf16ps");
+  } else {
+    BITMILL_VNNI_TILE_ASM("vpdpbusd");
+  }
 }
+
+}  // namespace
+
+void micro_tile(const int8_t* a, size_t lda, size_t ng, const uint8_t* strip, int32_t* out) {
+  tile<false>(a, lda, ng, strip, out);
+}
+
+void micro_tile_bf16(const uint16_t* a, size_t lda, size_t ng, const uint16_t* strip, float* out) {
+  tile<true>(a, lda, ng, strip, out);
+}
+
+#undef BITMILL_VNNI_TILE_ASM
 
 size_t packed_s8_bytes(size_t k, size_t n) { return (n + kNr - 1) / kNr * groups(k) * kGroupBytes; }
 

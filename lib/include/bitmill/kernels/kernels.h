@@ -36,6 +36,9 @@ Isa active_isa();
 Isa detected_isa();
 const char* isa_name(Isa isa);
 bool cpu_supports(Isa isa);
+// AVX512-BF16 (vdpbf16ps), which is not a level of its own: some AVX-512 VNNI CPUs have it (AMD
+// Zen 4 and 5, Intel Cooper Lake and Sapphire Rapids), others lack it (Cascade Lake, Ice Lake).
+bool cpu_has_avx512_bf16();
 
 // What a BITMILL_ISA value (nullptr when unset) asks for, given the best level `detected`: a
 // level's name at most `detected` selects it; unset or empty selects `detected`. Anything else is refused:
@@ -74,6 +77,7 @@ class PackedStorage {
   void allocate_scales(size_t count);
 
   Isa isa = Isa::kScalar;
+  int variant = 0;  // a kernel's choice of layout within the level (PackedBf16: 1 = AVX512-BF16 tiles)
   size_t k = 0, n = 0;
   void* data = nullptr;
   float* scales = nullptr;
@@ -152,6 +156,42 @@ PackedQ8 pack_q8(size_t k, size_t n, const float* w, size_t ldw);
 // C[m x b.n()] = quantised A[m x b.k()] times the quantised W^T, dequantised as above; C is only
 // written. Runs on the packed weight's ISA.
 void qgemm_packed(size_t m, const float* a, size_t lda, const PackedQ8& b, float* c, size_t ldc);
+
+// bf16 Linear layers (bitmill-embed --quantize bf16). The weight W [n x k] is rounded to bfloat16
+// once, at pack time, and the activations A [m x k] on every call (f32_to_bf16: round to nearest
+// even, NaN kept); a product of two bf16 values is exact in f32, and the products are summed in
+// f32:
+//   C[i][j] = sum_p float(bf16(a[i][p])) * float(bf16(w[j][p]))
+// in an order each kernel chooses, so the ISAs agree to the rounding of an f32 sum of k terms,
+// not bit for bit. Each ISA still gives the same bits for any thread count. Where the CPU has
+// AVX512-BF16 (at the avx512vnni level and above) vdpbf16ps sums pairs of products, reading bf16
+// subnormals as 0 and flushing subnormal sums to 0 (magnitudes below 1.2e-38, far below what an
+// encoder computes); elsewhere the rounded values go through the f32 SGEMM, at its speed.
+class PackedBf16 {
+ public:
+  size_t k() const { return s_.k; }  // 0 when empty (default-constructed or moved from)
+  size_t n() const { return s_.n; }
+  Isa isa() const { return s_.isa; }
+  // Whether it multiplies on AVX512-BF16 hardware.
+  bool native() const { return s_.variant == 1; }
+
+ private:
+  friend PackedBf16 pack_bf16_isa(Isa isa, size_t k, size_t n, const float* w, size_t ldw);
+  friend void bf16gemm_packed(size_t m, const float* a, size_t lda, const PackedBf16& b, float* c, size_t ldc);
+  PackedStorage s_;
+};
+
+// The bf16 value nearest to x (ties to even), as its bit pattern; NaN stays a (quiet) NaN.
+uint16_t f32_to_bf16(float x);
+
+// Rounds and packs W, stored n x k with leading dimension ldw, for the active ISA.
+PackedBf16 pack_bf16(size_t k, size_t n, const float* w, size_t ldw);
+
+// C[m x b.n()] = bf16(A[m x b.k()]) times bf16(W)^T, summed in f32 as above; C is only written.
+void bf16gemm_packed(size_t m, const float* a, size_t lda, const PackedBf16& b, float* c, size_t ldc);
+
+// Whether this CPU multiplies bf16 in hardware (AVX512-BF16) at the given level.
+bool bf16_native(Isa isa);
 
 // Exact int8 products, the pre-filter of the exact k-NN search (bitmill-mine): there, rows are
 // quantised with quantize_row_q8, every product is bounded from the quantisation errors, and only
