@@ -1,6 +1,6 @@
 // The five tables. A level without its own version of a kernel names the level below's: AVX-512
-// has its own SGEMM and runs the AVX2 row ops, AVX-512 VNNI adds the int8 products, and AMX has no
-// kernels of its own yet and runs AVX-512 VNNI's.
+// has its own SGEMM, GELU, softmax and LayerNorm and runs the AVX2 dot products and conversions, AVX-512 VNNI adds the
+// int8 products, and AMX has no kernels of its own yet and runs AVX-512 VNNI's.
 #include "kernels/kernel_table.h"
 
 #include <algorithm>
@@ -40,6 +40,9 @@ constexpr KernelTable avx512_table() {
   t.packed_b_size = avx512::packed_b_size;
   t.pack_b_all = avx512::pack_b_all;
   t.sgemm_packed = avx512::sgemm_packed;
+  t.layer_norm = avx512::layer_norm;
+  t.gelu_erf = avx512::gelu_erf;
+  t.softmax_rows = avx512::softmax_rows;
   return t;
 }
 

@@ -108,6 +108,12 @@ size_t packed_b_size(size_t k, size_t n);
 void pack_b_all(bool trans_b, size_t k, size_t n, const float* b, size_t ldb, float* dst);
 void sgemm_packed(bool trans_a, size_t m, size_t n, size_t k, float alpha, const float* a, size_t lda,
                   const float* packed, float beta, float* c, size_t ldc);
+void layer_norm(float* x, size_t rows, size_t cols, size_t ld, const float* gamma, const float* beta, float eps);
+// gelu_erf, erf_inplace and exp_inplace give AVX2's bits (the same lane-wise operations).
+void gelu_erf(float* x, size_t n);
+void softmax_rows(float* x, size_t rows, size_t cols, size_t ld, size_t valid);
+void erf_inplace(float* x, size_t n);
+void exp_inplace(float* x, size_t n);
 
 }  // namespace avx512
 

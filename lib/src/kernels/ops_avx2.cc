@@ -1,5 +1,4 @@
-// AVX2 + FMA versions of the row-wise ops, with vectorised exp and erf (libm has none that GCC
-// will call on vectors without -ffast-math).
+// AVX2 + FMA versions of the row-wise ops, with the vectorised exp and erf of vec_math.h.
 //
 // Row tails are done with masked loads and stores rather than a scalar loop, so that every
 // element goes through the same instructions (a scalar tail here could be contracted into FMAs
@@ -13,82 +12,42 @@
 
 #include "kernels/avx2_common.h"
 #include "kernels/kernels_impl.h"
+#include "kernels/vec_math.h"
 
 namespace bitmill::kernels::avx2 {
 namespace {
 
-// exp(x), as in Cephes' expf: x = n ln2 + r with |r| <= ln2 / 2, exp(r) by a degree-7
-// polynomial, times 2^n. 2^n is applied as two factors 2^(n/2) so that results in the subnormal
-// range (x < -87.3) and the top binade (n = 128) come out right instead of flushing to 0 or inf.
-// Relative error about 1 ulp; NaN propagates.
-inline __m256 exp8(__m256 x) {
-  // Past these every result is 0 or inf, and clamping keeps 2^n within the two factors' range.
-  const __m256 xc = _mm256_min_ps(_mm256_max_ps(x, _mm256_set1_ps(-104.0f)), _mm256_set1_ps(88.8f));
-  const __m256 n = _mm256_round_ps(_mm256_mul_ps(xc, _mm256_set1_ps(1.44269504088896341f)),
-                                   _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
-  // ln 2 in two parts: n * ln2_hi is exact (ln2_hi has 16 significant bits, |n| <= 150), so the
-  // reduction loses nothing to cancellation.
-  __m256 r = _mm256_fnmadd_ps(n, _mm256_set1_ps(0.693145751953125f), xc);
-  r = _mm256_fnmadd_ps(n, _mm256_set1_ps(1.428606820309417232e-6f), r);
-  __m256 p = _mm256_set1_ps(1.9875691500e-4f);
-  p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(1.3981999507e-3f));
-  p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(8.3334519073e-3f));
-  p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(4.1665795894e-2f));
-  p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(1.6666665459e-1f));
-  p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(5.0000001201e-1f));
-  p = _mm256_add_ps(_mm256_fmadd_ps(p, _mm256_mul_ps(r, r), r), _mm256_set1_ps(1.0f));
-  const __m256i ni = _mm256_cvtps_epi32(n);
-  const __m256i n1 = _mm256_srai_epi32(ni, 1);
-  const __m256i n2 = _mm256_sub_epi32(ni, n1);
-  const __m256 s1 = _mm256_castsi256_ps(_mm256_slli_epi32(_mm256_add_epi32(n1, _mm256_set1_epi32(127)), 23));
-  const __m256 s2 = _mm256_castsi256_ps(_mm256_slli_epi32(_mm256_add_epi32(n2, _mm256_set1_epi32(127)), 23));
-  const __m256 y = _mm256_mul_ps(_mm256_mul_ps(p, s1), s2);
-  return _mm256_blendv_ps(y, x, _mm256_cmp_ps(x, x, _CMP_UNORD_Q));
-}
+// The vector type of vec_math.h: 8 lanes.
+struct V8 {
+  using F = __m256;
+  using I = __m256i;
+  using M = __m256;  // a comparison's all-ones lanes
+  static F set1(float v) { return _mm256_set1_ps(v); }
+  static F min(F a, F b) { return _mm256_min_ps(a, b); }
+  static F max(F a, F b) { return _mm256_max_ps(a, b); }
+  static F add(F a, F b) { return _mm256_add_ps(a, b); }
+  static F mul(F a, F b) { return _mm256_mul_ps(a, b); }
+  static F fmadd(F a, F b, F c) { return _mm256_fmadd_ps(a, b, c); }
+  static F fnmadd(F a, F b, F c) { return _mm256_fnmadd_ps(a, b, c); }
+  static F round(F a) { return _mm256_round_ps(a, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC); }
+  static I cvt(F a) { return _mm256_cvtps_epi32(a); }
+  static I srai1(I a) { return _mm256_srai_epi32(a, 1); }
+  static I slli23(I a) { return _mm256_slli_epi32(a, 23); }
+  static I isub(I a, I b) { return _mm256_sub_epi32(a, b); }
+  static I iadd(I a, I b) { return _mm256_add_epi32(a, b); }
+  static I iset1(int v) { return _mm256_set1_epi32(v); }
+  static F as_float(I a) { return _mm256_castsi256_ps(a); }
+  static F and_(F a, F b) { return _mm256_and_ps(a, b); }
+  static F or_(F a, F b) { return _mm256_or_ps(a, b); }
+  static F xor_(F a, F b) { return _mm256_xor_ps(a, b); }
+  static F andnot(F a, F b) { return _mm256_andnot_ps(a, b); }
+  static M is_nan(F a) { return _mm256_cmp_ps(a, a, _CMP_UNORD_Q); }
+  static M lt(F a, F b) { return _mm256_cmp_ps(a, b, _CMP_LT_OQ); }
+  static F select(M m, F a, F b) { return _mm256_blendv_ps(b, a, m); }
+};
 
-// erf(x), absolute error below 1e-7 (against the 1e-6 the encoder needs), in three pieces:
-//   |x| < 1:      x * P(x^2), P of degree 6, a Chebyshev fit of erf(x)/x (error 1.2e-9);
-//   1 <= |x| < 4: 1 - exp(-x^2) * Q(u), u = (|x| - 2.5) / 1.5 in [-1, 1], Q of degree 11, a
-//                 Chebyshev fit of erfcx(x) = exp(x^2) erfc(x) (error 1e-8 relative);
-//   |x| >= 4:     +-1 (erfc(4) = 1.5e-8).
-// Both pieces are evaluated on every lane and blended: branches would cost more than they save
-// on the mixed-magnitude inputs of a GELU. The coefficients came from mpmath.chebyfit.
-inline __m256 erf8(__m256 x) {
-  const __m256 sign_mask = _mm256_set1_ps(-0.0f);
-  const __m256 ax = _mm256_andnot_ps(sign_mask, x);
-
-  const __m256 s = _mm256_mul_ps(x, x);
-  __m256 p = _mm256_set1_ps(7.87587506269e-5f);
-  p = _mm256_fmadd_ps(p, s, _mm256_set1_ps(-8.01686428717e-4f));
-  p = _mm256_fmadd_ps(p, s, _mm256_set1_ps(5.18908742343e-3f));
-  p = _mm256_fmadd_ps(p, s, _mm256_set1_ps(-2.68542120106e-2f));
-  p = _mm256_fmadd_ps(p, s, _mm256_set1_ps(1.12835947152e-1f));
-  p = _mm256_fmadd_ps(p, s, _mm256_set1_ps(-3.76126266667e-1f));
-  // The constant term 1.128... is applied as x + 0.128... x, so that the final rounding is the
-  // only one at full weight: this halves the error next to |x| = 1.
-  p = _mm256_fmadd_ps(p, s, _mm256_set1_ps(0.12837916585f));
-  const __m256 small = _mm256_fmadd_ps(x, p, x);
-
-  // min(4, ax) and not min(ax, 4): minps returns its second operand on NaN, so NaN propagates.
-  const __m256 a = _mm256_min_ps(_mm256_set1_ps(4.0f), ax);
-  const __m256 u = _mm256_fmadd_ps(a, _mm256_set1_ps(1.0f / 1.5f), _mm256_set1_ps(-2.5f / 1.5f));
-  __m256 q = _mm256_set1_ps(-3.5664178769e-5f);
-  q = _mm256_fmadd_ps(q, u, _mm256_set1_ps(9.62912019546e-5f));
-  q = _mm256_fmadd_ps(q, u, _mm256_set1_ps(-1.47416142935e-4f));
-  q = _mm256_fmadd_ps(q, u, _mm256_set1_ps(3.68151097857e-4f));
-  q = _mm256_fmadd_ps(q, u, _mm256_set1_ps(-1.01366259813e-3f));
-  q = _mm256_fmadd_ps(q, u, _mm256_set1_ps(2.42563893796e-3f));
-  q = _mm256_fmadd_ps(q, u, _mm256_set1_ps(-5.56883764557e-3f));
-  q = _mm256_fmadd_ps(q, u, _mm256_set1_ps(1.24841231485e-2f));
-  q = _mm256_fmadd_ps(q, u, _mm256_set1_ps(-2.70054582128e-2f));
-  q = _mm256_fmadd_ps(q, u, _mm256_set1_ps(5.61109475570e-2f));
-  q = _mm256_fmadd_ps(q, u, _mm256_set1_ps(-1.11521017937e-1f));
-  q = _mm256_fmadd_ps(q, u, _mm256_set1_ps(2.10806357743e-1f));
-  const __m256 e = exp8(_mm256_xor_ps(_mm256_mul_ps(a, a), sign_mask));
-  const __m256 large = _mm256_or_ps(_mm256_fnmadd_ps(e, q, _mm256_set1_ps(1.0f)), _mm256_and_ps(x, sign_mask));
-
-  return _mm256_blendv_ps(large, small, _mm256_cmp_ps(ax, _mm256_set1_ps(1.0f), _CMP_LT_OQ));
-}
+inline __m256 exp8(__m256 x) { return vexp<V8>(x); }
+inline __m256 erf8(__m256 x) { return verf<V8>(x); }
 
 // Applies f to x[0, n) eight lanes at a time, the tail through a masked load and store.
 template <typename F>
@@ -106,13 +65,7 @@ void map_inplace(float* x, size_t n, F f) {
 void erf_inplace(float* x, size_t n) { map_inplace(x, n, erf8); }
 void exp_inplace(float* x, size_t n) { map_inplace(x, n, exp8); }
 
-void gelu_erf(float* x, size_t n) {
-  map_inplace(x, n, [](__m256 v) {
-    const __m256 e = erf8(_mm256_mul_ps(v, _mm256_set1_ps(0.707106781186547524f)));
-    // The reference's order: (x * 0.5) * (1 + erf).
-    return _mm256_mul_ps(_mm256_mul_ps(v, _mm256_set1_ps(0.5f)), _mm256_add_ps(_mm256_set1_ps(1.0f), e));
-  });
-}
+void gelu_erf(float* x, size_t n) { map_inplace(x, n, vgelu<V8>); }
 
 void layer_norm(float* x, size_t rows, size_t cols, size_t ld, const float* gamma, const float* beta, float eps) {
   if (cols == 0) return;

@@ -6,6 +6,7 @@
 #include <limits>
 #include <random>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "bitmill/util/half.h"
@@ -289,6 +290,32 @@ TEST_CASE("avx2 exp is within 2e-7 relative of exp, subnormals and overflow incl
   std::vector<float> nan{kNaN};
   avx2::exp_inplace(nan.data(), 1);
   CHECK(std::isnan(nan[0]));
+}
+
+// The AVX-512 exp, erf and GELU are the same lane-wise operations as AVX2's (vec_math.h), held to
+// std::erf and std::exp above: they must give AVX2's bits, at every tail of the 16 lanes.
+TEST_CASE("avx512 erf, exp and gelu give the AVX2 bits on the sweeps and at every tail") {
+  if (!cpu_supports(Isa::kAvx512)) {
+    MESSAGE("skipped: this CPU lacks avx512");
+    return;
+  }
+  std::vector<float> xs = sweep(-110, 90, 1024, 16, 100000, std::uniform_real_distribution<float>(-120.0f, 100.0f),
+                                {0.0f, -0.0f, 1e-40f, 1.0f, 4.0f, kInf, -kInf, kNaN});
+  using Fn = void (*)(float*, size_t);
+  const std::pair<Fn, Fn> pairs[] = {{avx2::erf_inplace, avx512::erf_inplace},
+                                     {avx2::exp_inplace, avx512::exp_inplace},
+                                     {avx2::gelu_erf, avx512::gelu_erf}};
+  for (const auto& [f2, f5] : pairs) {
+    for (size_t n : {xs.size(), size_t{1}, size_t{15}, size_t{17}, size_t{33}}) {
+      std::vector<float> a(xs.begin(), xs.begin() + static_cast<std::ptrdiff_t>(n)), b = a;
+      a.push_back(kSentinel);
+      b.push_back(kSentinel);
+      f2(a.data(), n);
+      f5(b.data(), n);
+      CAPTURE(n);
+      CHECK(std::memcmp(a.data(), b.data(), a.size() * sizeof(float)) == 0);
+    }
+  }
 }
 
 TEST_CASE("softmax_rows: every width and valid prefix agrees with a double reference") {
