@@ -254,25 +254,37 @@ struct TokenRows {
   std::vector<uint32_t> seq_of;
 };
 
-// Self-attention of every sequence, all heads, each with its own score matrix: qkv (rows x 3H,
-// the fused projection) into ctx (rows x H). One task per sequence.
+// Query rows per block of attention: a block's scores (at most 64 x 512 floats, 128 KiB) stay in
+// L2 from QK^T through softmax to the product with V, where a whole head's score matrix at the
+// longest inputs (512 x 512, 1 MiB) would not.
+constexpr size_t kQueryBlock = 64;
+
+// Self-attention of every sequence, all heads: qkv (rows x 3H, the fused projection) into ctx
+// (rows x H). One task per sequence; each head's queries in blocks of about kQueryBlock rows,
+// split evenly so that no block has a single row (which the SGEMM would take down its
+// matrix-vector path, summing in another order): a row's result does not depend on the
+// blocking, so it is the one a whole-matrix product would give.
 void attention(const TokenRows& t, size_t H, size_t heads, const std::vector<float>& qkv, std::vector<float>& ctx) {
-  const size_t dh = H / heads;
+  const size_t dh = H / heads, ld = 3 * H;
   const float scale = 1.0f / std::sqrt(static_cast<float>(dh));
   parallel_loop(tbb::blocked_range<size_t>(0, t.offset.size() - 1, 1), [&](const tbb::blocked_range<size_t>& r) {
     std::vector<float> scores;
     for (size_t s = r.begin(); s != r.end(); ++s) {
       const size_t len = t.length(s);
-      scores.resize(len * len);
-      const float* base = &qkv[t.offset[s] * 3 * H];
+      const size_t blocks = (len + kQueryBlock - 1) / kQueryBlock;
+      const size_t block = blocks == 0 ? 0 : (len + blocks - 1) / blocks;
+      scores.resize(block * len);
+      const float* base = &qkv[t.offset[s] * ld];
       for (size_t h = 0; h < heads; ++h) {
-        const float* q = base + h * dh;
         const float* k = base + H + h * dh;
         const float* v = base + 2 * H + h * dh;
-        kernels::sgemm(false, true, len, len, dh, scale, q, 3 * H, k, 3 * H, 0.0f, scores.data(), len);
-        kernels::softmax_rows(scores.data(), len, len, len, len);
-        kernels::sgemm(false, false, len, dh, len, 1.0f, scores.data(), len, v, 3 * H, 0.0f,
-                       &ctx[t.offset[s] * H + h * dh], H);
+        for (size_t q0 = 0; q0 < len; q0 += block) {
+          const size_t m = std::min(block, len - q0);
+          kernels::sgemm(false, true, m, len, dh, scale, base + q0 * ld + h * dh, ld, k, ld, 0.0f, scores.data(), len);
+          kernels::softmax_rows(scores.data(), m, len, len, len);
+          kernels::sgemm(false, false, m, dh, len, 1.0f, scores.data(), len, v, ld, 0.0f,
+                         &ctx[(t.offset[s] + q0) * H + h * dh], H);
+        }
       }
     }
   });
