@@ -10,8 +10,9 @@
 # geometric mean of the ratios.
 #
 # The peer is OpenBLAS at its best on this CPU: Debian's OpenBLAS 0.3.21 does not know AMD Zen 5
-# and would run its AVX2 (Haswell) kernels there, so on a CPU with AVX-512 F/BW/VL/DQ the script
-# sets OPENBLAS_CORETYPE=SkylakeX (its AVX-512 SGEMM) unless OPENBLAS_CORETYPE is already set. The
+# and would run its AVX2 (Haswell) kernels there, and some environments pin OPENBLAS_CORETYPE to
+# Haswell. So on a CPU with AVX-512 F/BW/VL/DQ the script runs OpenBLAS's SkylakeX kernels (its
+# AVX-512 SGEMM) by default, whatever the environment says; --openblas-core chooses otherwise. The
 # header line of each table names the OpenBLAS kernels that ran.
 #
 # Usage: scripts/bench/sgemm.sh [options] [-- extra arguments for the program]
@@ -19,6 +20,8 @@
 #   --isa "ISA..."   bitmill levels to run (scalar, avx2, avx512, avx512vnni, amx; default: avx2
 #                    and avx512, those the CPU has)
 #   --tokens "M..."  token counts (M values), default "512 1024 2048"
+#   --openblas-core C  OpenBLAS kernels to run (OPENBLAS_CORETYPE: SkylakeX, Haswell, ...), or
+#                    "env" for the environment's choice (default: SkylakeX on AVX-512 CPUs, else env)
 #   --full           every N x K combination (N in 384..3072, K in 384..3072), not just the
 #                    layers' four GEMMs
 #   --min-time S     seconds per shape and library (default 0.3; at least 3 runs each)
@@ -33,6 +36,7 @@ REPO_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 BUILD="$REPO_ROOT/build"
 args=()
 levels=()
+core=""
 
 usage() { sed -n '2,/^set -euo/{/^set -euo/d;s/^# \{0,1\}//;p}' "${BASH_SOURCE[0]}"; }
 die() { echo "sgemm.sh: $*" >&2; exit 2; }
@@ -46,6 +50,7 @@ while [ $# -gt 0 ]; do
       read -r -a tokens <<<"$2"
       args+=(--tokens "${tokens[@]}")
       shift 2 ;;
+    --openblas-core) [ $# -ge 2 ] || die "--openblas-core needs a name or env"; core=$2; shift 2 ;;
     --full) args+=(--full); shift ;;
     --min-time) [ $# -ge 2 ] || die "--min-time needs seconds"; args+=(--min-time "$2"); shift 2 ;;
     -h|--help) usage; exit 0 ;;
@@ -73,7 +78,12 @@ flags=$(grep -m1 '^flags' /proc/cpuinfo || true)
 has() { [[ " $flags " == *" $1 "* ]]; }
 avx512=0
 has avx512f && has avx512bw && has avx512vl && has avx512dq && avx512=1
-if [ -z "${OPENBLAS_CORETYPE:-}" ] && [ $avx512 = 1 ]; then export OPENBLAS_CORETYPE=SkylakeX; fi
+if [ -z "$core" ] && [ $avx512 = 1 ]; then core=SkylakeX; fi
+if [ -n "$core" ] && [ "$core" != env ]; then
+  [ -n "${OPENBLAS_CORETYPE:-}" ] && [ "$OPENBLAS_CORETYPE" != "$core" ] &&
+    echo "OpenBLAS: OPENBLAS_CORETYPE=$OPENBLAS_CORETYPE in the environment, $core used instead (--openblas-core env keeps it)"
+  export OPENBLAS_CORETYPE=$core
+fi
 echo "CPU: $(grep -m1 '^model name' /proc/cpuinfo | sed 's/.*: //'); AVX-512 F/BW/VL/DQ: $([ $avx512 = 1 ] && echo yes || echo no)"
 if [ ${#levels[@]} -eq 0 ]; then
   levels=()

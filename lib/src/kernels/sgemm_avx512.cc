@@ -18,11 +18,14 @@ namespace {
 // broadcasts) within the 32 zmm registers; per k step 24 FMAs against 3 loads and 8 broadcasts.
 constexpr size_t kMr = 8;
 constexpr size_t kNr = 48;
-// KC: a B strip (KC x 48 floats = 36 KiB) stays in a 48 KiB L1 beside the A strip (6 KiB).
-constexpr size_t kKc = 192;
-// MC: the packed A block (MC x KC floats = 144 KiB) stays in L2 while all B strips pass by.
+// KC: a B strip is KC x 48 floats (48 KiB), about the L1 of Zen 5 or Sapphire Rapids; with a
+// 1.7 MiB C (144 x 3072) that lives in L3, fewer KC passes over C matter more than a B strip
+// wholly in L1: at M = 144 on Zen 5, KC 192 / 256 / 384 gave 236-254 / 254-257 / 257-258 GFLOP/s
+// on the 768-wide layers' packed GEMMs (scripts/bench/sgemm.sh), the same on the 384-wide ones.
+constexpr size_t kKc = 256;
+// MC: the packed A block (MC x KC floats = 192 KiB) stays in L2 while all B strips pass by.
 constexpr size_t kMc = 192;
-// NC: the packed B block (KC x NC floats = 2.25 MiB) is meant for L3. A multiple of 48 that
+// NC: the packed B block (KC x NC floats = 3 MiB) is meant for L3. A multiple of 48 that
 // covers the widest encoder GEMM (3072 columns) in one block.
 constexpr size_t kNc = 3072;
 
