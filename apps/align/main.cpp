@@ -1,0 +1,99 @@
+// bitmill-align: sentence alignment of parallel documents (Vecalign's method).
+#include <cstdlib>
+#include <string>
+
+#include "bitmill/align/align_run.h"
+#include "bitmill/base/progress.h"
+#include "bitmill/base/summary.h"
+#include "bitmill/cli/checks.h"
+#include "bitmill/cli/common.h"
+#include "bitmill/cli/tool.h"
+#include "bitmill/encoder/model_location.h"
+#include "bitmill/encoder/sentence_encoder.h"
+#include "bitmill/io/output_stream.h"
+
+using namespace bitmill;  // NOLINT(google-build-using-namespace): a tool's main
+
+namespace {
+
+struct Options {
+  cli::CommonOptions common;
+  std::string src, tgt, model, output = "-";
+  size_t max_size = 4;
+  double del_percentile = 0.2;
+  size_t search_buffer = 5;
+  size_t max_full_dp = 300;
+};
+
+Status run(const Options& o, Log& log) {
+  BITMILL_ASSIGN_OR_RETURN(const std::string model,
+                           encoder::find_model_dir(o.model, [](const char* name) { return std::getenv(name); }));
+  align::AlignRunOptions ao;
+  ao.params.max_size = o.max_size;
+  ao.params.del_percentile = o.del_percentile;
+  ao.params.search_buffer = o.search_buffer;
+  ao.params.max_full_dp = o.max_full_dp;
+  BITMILL_ASSIGN_OR_RETURN(ao.shard, cli::shard(o.common));
+  BITMILL_ASSIGN_OR_RETURN(ao.utf8, cli::parse_invalid_utf8(o.common.invalid_utf8));
+  BITMILL_ASSIGN_OR_RETURN(auto enc, encoder::SentenceEncoder::load(model));
+  log.debug("model {}: dimension {}", model, enc->dim());
+  BITMILL_ASSIGN_OR_RETURN(auto out, OutputStream::open(o.output));
+  Progress progress(log, std::nullopt, "documents");
+  BITMILL_ASSIGN_OR_RETURN(const align::AlignStats st, align::run_align(o.src, o.tgt, *enc, *out, ao, &progress));
+  progress.finish();
+  BITMILL_RETURN_IF_ERROR(commit_all({out.get()}));
+  const double secs = progress.elapsed_seconds();
+  log.info("{} aligned ({} and {} sentences): {}, {} deletions, {} insertions, {:.1f} documents/s",
+           Progress::format_count(st.documents, "document pair"), st.src_sentences, st.tgt_sentences,
+           Progress::format_count(st.beads, "bead"), st.deletions, st.insertions, per_second(st.documents, secs));
+  return Status::ok();
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  Options o;
+  cli::Tool tool("bitmill-align",
+                 "Align the sentences of parallel documents (Vecalign's method): SRC and TGT hold one sentence per\n"
+                 "line, documents separated by an empty line, the k-th document of SRC a translation of the k-th\n"
+                 "of TGT. Writes one line per alignment bead: doc, src_lines, tgt_lines, score, src_text, tgt_text.",
+                 o.common);
+  CLI::App& app = tool.app;
+  app.add_option("--src", o.src, "Source documents (plain, .gz, .zst; '-' for stdin)")->type_name("SRC")->required();
+  app.add_option("--tgt", o.tgt, "Target documents, in the same order")->type_name("TGT")->required();
+  app.add_option("-o,--output", o.output, "Beads, TSV (default: stdout)")->type_name("OUT");
+  app.add_option("--model", o.model,
+                 "Model directory (as bitmill-embed's); default: $BITMILL_MODEL, else the bundled default model")
+      ->type_name("DIR")
+      ->group("Model");
+  app.add_option("--max-size", o.max_size, "Largest bead, in source + target sentences")
+      ->type_name("N")
+      ->default_val(4)
+      ->check(cli::count_in(2, 16))
+      ->group("Alignment");
+  app.add_option("--del-percentile", o.del_percentile,
+                 "Deletion penalty: this quantile of the costs of random sentence pairs (higher: fewer deletions)")
+      ->type_name("Q")
+      ->default_val(0.2)
+      ->check(cli::a_number())
+      ->check(CLI::Range(0.0, 1.0))
+      ->group("Alignment");
+  app.add_option("--search-buffer", o.search_buffer, "Margin of the coarse-to-fine search band, in sentences")
+      ->type_name("N")
+      ->default_val(5)
+      ->check(cli::count_in(1, 100000))
+      ->group("Alignment");
+  app.add_option("--max-full-dp", o.max_full_dp,
+                 "Align exactly (quadratic) while sentences(src) x sentences(tgt) <= N^2; coarse-to-fine above")
+      ->type_name("N")
+      ->default_val(300)
+      ->check(cli::count_in(2, 100000))
+      ->group("Alignment");
+  tool.add_shared(app, cli::kUtf8);
+  app.add_option("--shard", o.common.shard,
+                 "Align only document pairs k with k mod N = I (default: all, or the Slurm array task)")
+      ->type_name("I/N")
+      ->group("Input");
+  tool.add_shared(app, cli::kThreads | cli::kLogging);
+  return tool.run(argc, argv, [&] { return run(o, tool.log); });
+}
