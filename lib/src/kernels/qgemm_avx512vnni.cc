@@ -14,7 +14,9 @@
 
 // GCC 12 flags the _mm512_undefined_* placeholders inside its own AVX-512 intrinsics as
 // maybe-uninitialized: a false positive in the header (as in s8gemm_avx512vnni.cc).
+#if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#endif
 
 #include <algorithm>
 #include <cstring>

@@ -11,7 +11,9 @@
 
 // GCC 12 flags the _mm512_undefined_* placeholders inside its own AVX-512 intrinsics (unmasked
 // cvt, min) as maybe-uninitialized: a false positive in the header, not in this code.
+#if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#endif
 
 #include <algorithm>
 #include <cstring>
