@@ -1,5 +1,6 @@
 // bitmill-align: sentence alignment of parallel documents (Vecalign's method).
 #include <cstdlib>
+#include <memory>
 #include <string>
 
 #include "bitmill/align/align_run.h"
@@ -18,7 +19,7 @@ namespace {
 
 struct Options {
   cli::CommonOptions common;
-  std::string src, tgt, model, output = "-";
+  std::string src, tgt, model, output = "-", src_emb, tgt_emb;
   size_t max_size = 4;
   double del_percentile = 0.2;
   size_t search_buffer = 5;
@@ -26,26 +27,41 @@ struct Options {
 };
 
 Status run(const Options& o, Log& log) {
-  BITMILL_ASSIGN_OR_RETURN(const std::string model,
-                           encoder::find_model_dir(o.model, [](const char* name) { return std::getenv(name); }));
   align::AlignRunOptions ao;
+  ao.src_emb = o.src_emb;
+  ao.tgt_emb = o.tgt_emb;
   ao.params.max_size = o.max_size;
   ao.params.del_percentile = o.del_percentile;
   ao.params.search_buffer = o.search_buffer;
   ao.params.max_full_dp = o.max_full_dp;
   BITMILL_ASSIGN_OR_RETURN(ao.shard, cli::shard(o.common));
   BITMILL_ASSIGN_OR_RETURN(ao.utf8, cli::parse_invalid_utf8(o.common.invalid_utf8));
-  BITMILL_ASSIGN_OR_RETURN(auto enc, encoder::SentenceEncoder::load(model));
-  log.debug("model {}: dimension {}", model, enc->dim());
+  std::unique_ptr<encoder::SentenceEncoder> enc;
+  if (o.src_emb.empty()) {
+    BITMILL_ASSIGN_OR_RETURN(const std::string model,
+                             encoder::find_model_dir(o.model, [](const char* name) { return std::getenv(name); }));
+    BITMILL_ASSIGN_OR_RETURN(enc, encoder::SentenceEncoder::load(model));
+    log.debug("model {}: dimension {}", model, enc->dim());
+  }
   BITMILL_ASSIGN_OR_RETURN(auto out, OutputStream::open(o.output));
   Progress progress(log, std::nullopt, "documents");
-  BITMILL_ASSIGN_OR_RETURN(const align::AlignStats st, align::run_align(o.src, o.tgt, *enc, *out, ao, &progress));
+  BITMILL_ASSIGN_OR_RETURN(const align::AlignStats st, align::run_align(o.src, o.tgt, enc.get(), *out, ao, &progress));
   progress.finish();
   BITMILL_RETURN_IF_ERROR(commit_all({out.get()}));
   const double secs = progress.elapsed_seconds();
   log.info("{} aligned ({} and {} sentences): {}, {} deletions, {} insertions, {:.1f} documents/s",
            Progress::format_count(st.documents, "document pair"), st.src_sentences, st.tgt_sentences,
            Progress::format_count(st.beads, "bead"), st.deletions, st.insertions, per_second(st.documents, secs));
+  return Status::ok();
+}
+
+// bitmill-align overlaps: the texts to embed for --src-emb / --tgt-emb.
+Status run_overlaps(const Options& o, Log& log) {
+  BITMILL_ASSIGN_OR_RETURN(const InvalidUtf8Policy utf8, cli::parse_invalid_utf8(o.common.invalid_utf8));
+  BITMILL_ASSIGN_OR_RETURN(auto out, OutputStream::open(o.output));
+  BITMILL_ASSIGN_OR_RETURN(const uint64_t n, align::write_overlaps(o.src, o.max_size, utf8, *out));
+  BITMILL_RETURN_IF_ERROR(commit_all({out.get()}));
+  log.info("{} of {}", Progress::format_count(n, "overlap"), o.src);
   return Status::ok();
 }
 
@@ -59,13 +75,23 @@ int main(int argc, char** argv) {
                  "of TGT. Writes one line per alignment bead: doc, src_lines, tgt_lines, score, src_text, tgt_text.",
                  o.common);
   CLI::App& app = tool.app;
-  app.add_option("--src", o.src, "Source documents (plain, .gz, .zst; '-' for stdin)")->type_name("SRC")->required();
-  app.add_option("--tgt", o.tgt, "Target documents, in the same order")->type_name("TGT")->required();
+  CLI::Option* src_opt =
+      app.add_option("--src", o.src, "Source documents (plain, .gz, .zst; '-' for stdin)")->type_name("SRC");
+  CLI::Option* tgt_opt = app.add_option("--tgt", o.tgt, "Target documents, in the same order")->type_name("TGT");
   app.add_option("-o,--output", o.output, "Beads, TSV (default: stdout)")->type_name("OUT");
   app.add_option("--model", o.model,
                  "Model directory (as bitmill-embed's); default: $BITMILL_MODEL, else the bundled default model")
       ->type_name("DIR")
       ->group("Model");
+  CLI::Option* src_emb = app.add_option("--src-emb", o.src_emb,
+                                        "Embeddings of SRC's overlaps (.npy or raw f32, rows as 'overlaps' writes "
+                                        "them) instead of the model's")
+                             ->type_name("FILE")
+                             ->group("Model");
+  CLI::Option* tgt_emb =
+      app.add_option("--tgt-emb", o.tgt_emb, "Embeddings of TGT's overlaps")->type_name("FILE")->group("Model");
+  src_emb->needs(tgt_emb);
+  tgt_emb->needs(src_emb);
   app.add_option("--max-size", o.max_size, "Largest bead, in source + target sentences")
       ->type_name("N")
       ->default_val(4)
@@ -95,5 +121,21 @@ int main(int argc, char** argv) {
       ->type_name("I/N")
       ->group("Input");
   tool.add_shared(app, cli::kThreads | cli::kLogging);
-  return tool.run(argc, argv, [&] { return run(o, tool.log); });
+  CLI::App* overlaps = app.add_subcommand(
+      "overlaps",
+      "Write the overlaps of a file's documents (runs of 1 to max-size - 1 sentences), one per line, to\n"
+      "embed with bitmill-embed for --src-emb / --tgt-emb");
+  overlaps->add_option("--src", o.src, "Documents")->type_name("FILE")->required();
+  overlaps->add_option("--max-size", o.max_size, "Largest bead, as for the alignment")
+      ->type_name("N")
+      ->default_val(4)
+      ->check(cli::count_in(2, 16));
+  overlaps->add_option("-o,--output", o.output, "Overlap texts (default: stdout)")->type_name("OUT");
+  tool.add_shared(*overlaps, cli::kUtf8 | cli::kLogging);
+  app.require_subcommand(0, 1);
+  return tool.run(argc, argv, [&]() -> Status {
+    if (overlaps->parsed()) return run_overlaps(o, tool.log);
+    if (src_opt->count() == 0 || tgt_opt->count() == 0) return invalid_argument("--src and --tgt are required");
+    return run(o, tool.log);
+  });
 }
