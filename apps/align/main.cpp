@@ -2,8 +2,10 @@
 #include <cstdlib>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "bitmill/align/align_run.h"
+#include "bitmill/align/pair_run.h"
 #include "bitmill/base/progress.h"
 #include "bitmill/base/summary.h"
 #include "bitmill/cli/checks.h"
@@ -19,7 +21,8 @@ namespace {
 
 struct Options {
   cli::CommonOptions common;
-  std::string src, tgt, model, output = "-", src_emb, tgt_emb;
+  std::string src, tgt, model, output = "-", src_emb, tgt_emb, beads;
+  double threshold = 0.35;
   size_t max_size = 4;
   double del_percentile = 0.2;
   size_t search_buffer = 5;
@@ -62,6 +65,33 @@ Status run_overlaps(const Options& o, Log& log) {
   BITMILL_ASSIGN_OR_RETURN(const uint64_t n, align::write_overlaps(o.src, o.max_size, utf8, *out));
   BITMILL_RETURN_IF_ERROR(commit_all({out.get()}));
   log.info("{} of {}", Progress::format_count(n, "overlap"), o.src);
+  return Status::ok();
+}
+
+// bitmill-align pair: which documents are translations of which (and their alignment).
+Status run_pair(const Options& o, Log& log) {
+  align::PairRunOptions po;
+  po.threshold = static_cast<float>(o.threshold);
+  po.params.max_size = o.max_size;
+  BITMILL_ASSIGN_OR_RETURN(po.utf8, cli::parse_invalid_utf8(o.common.invalid_utf8));
+  BITMILL_ASSIGN_OR_RETURN(const std::string model,
+                           encoder::find_model_dir(o.model, [](const char* name) { return std::getenv(name); }));
+  BITMILL_ASSIGN_OR_RETURN(auto enc, encoder::SentenceEncoder::load(model));
+  BITMILL_ASSIGN_OR_RETURN(auto out, OutputStream::open(o.output));
+  std::unique_ptr<OutputStream> beads;
+  if (!o.beads.empty()) {
+    if (o.beads == o.output) return invalid_argument("--beads and -o name the same output: " + o.beads);
+    BITMILL_ASSIGN_OR_RETURN(beads, OutputStream::open(o.beads));
+  }
+  Progress progress(log, std::nullopt, "documents");
+  BITMILL_ASSIGN_OR_RETURN(const align::PairStats st, align::run_pair(o.src, o.tgt, *enc, *out, beads.get(), po));
+  progress.finish();
+  std::vector<OutputStream*> all{out.get()};
+  if (beads) all.push_back(beads.get());
+  BITMILL_RETURN_IF_ERROR(commit_all(all));
+  log.info("{} and {}: {} at score >= {}{}", Progress::format_count(st.src_docs, "source document"),
+           Progress::format_count(st.tgt_docs, "target document"), Progress::format_count(st.pairs, "pair"),
+           o.threshold, beads ? ", " + Progress::format_count(st.beads, "bead") : std::string());
   return Status::ok();
 }
 
@@ -132,9 +162,29 @@ int main(int argc, char** argv) {
       ->check(cli::count_in(2, 16));
   overlaps->add_option("-o,--output", o.output, "Overlap texts (default: stdout)")->type_name("OUT");
   tool.add_shared(*overlaps, cli::kUtf8 | cli::kLogging);
+  CLI::App* pair = app.add_subcommand(
+      "pair",
+      "Find which documents of SRC are translations of which documents of TGT (any order, any counts),\n"
+      "one-to-one, and optionally align each pair; writes src_doc, tgt_doc, score");
+  pair->add_option("--src", o.src, "Source documents")->type_name("SRC")->required();
+  pair->add_option("--tgt", o.tgt, "Target documents")->type_name("TGT")->required();
+  pair->add_option("-o,--output", o.output, "Pairs, TSV (default: stdout)")->type_name("OUT");
+  pair->add_option("--beads", o.beads, "Also align each pair and write its beads here")->type_name("FILE");
+  pair->add_option("--model", o.model, "Model directory (as bitmill-embed's)")->type_name("DIR");
+  pair->add_option("--threshold", o.threshold, "Least document score (cosine) of a pair")
+      ->type_name("T")
+      ->default_val(0.35)
+      ->check(cli::a_number())
+      ->check(CLI::Range(-1.0, 1.0));
+  pair->add_option("--max-size", o.max_size, "Largest bead of the alignments")
+      ->type_name("N")
+      ->default_val(4)
+      ->check(cli::count_in(2, 16));
+  tool.add_shared(*pair, cli::kUtf8 | cli::kThreads | cli::kLogging);
   app.require_subcommand(0, 1);
   return tool.run(argc, argv, [&]() -> Status {
     if (overlaps->parsed()) return run_overlaps(o, tool.log);
+    if (pair->parsed()) return run_pair(o, tool.log);
     if (src_opt->count() == 0 || tgt_opt->count() == 0) return invalid_argument("--src and --tgt are required");
     return run(o, tool.log);
   });

@@ -3,7 +3,8 @@
 # alignment (tests/reference/align_reference.py), on test sets built from ordered parallel news
 # text with realistic damage (scripts/bench/align_util.py make: merges, splits, 5% deletions, 2%
 # insertions, gold beads kept), with the same overlap embeddings for both (bitmill-embed), and on
-# one long document pair (bounded memory: peak RSS and time).
+# one long document pair (bounded memory: peak RSS and time), and document pairing (bitmill-align
+# pair) on 1,000 documents per side of which 80% have a translation on the other side.
 #
 # Prints, per language pair: the test set's shape, strict and lax precision/recall/F1 of both
 # (vecalign's score.py definitions) and the alignment time of both (embedding not counted; it is
@@ -91,6 +92,17 @@ for pair in $PAIRS; do
     "$(n tgt_sentences)" "$(f "$sb")" "$(f "$sr")" "$tb" "$tr" "$(echo "$tr / $tb" | bc -l)"
   cmp -s <(cut -f1-3 "$d/got.tsv") <(cut -f1-3 "$d/ref.tsv") && same="the same beads" || same="DIFFERENT beads"
   echo "  $pair: gold beads $(n gold_beads); bitmill and the reference: $same"
+done
+
+for pair in $PAIRS; do
+  d="$WORK/pairing-$pair"
+  mkdir -p "$d"
+  log "$pair: document pairing"
+  shape=$($PY "$REPO_ROOT/scripts/bench/align_util.py" pairs "$DATA/$pair.tsv.zst" "$d") || { echo "  $pair pairing: $shape"; continue; }
+  t0=$(date +%s.%N)
+  "$B/bitmill-align" pair -q "${MODEL[@]}" --src "$d/src.txt" --tgt "$d/tgt.txt" -o "$d/found.tsv"
+  secs=$(seconds "$t0")
+  echo "pairing $pair ($shape): $($PY "$REPO_ROOT/scripts/bench/align_util.py" pair-score "$d/gold_pairs.tsv" "$d/found.tsv") in ${secs}s (embedding included)"
 done
 
 if [ "$LONG" -gt 0 ]; then

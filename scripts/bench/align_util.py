@@ -12,6 +12,13 @@
       OUTDIR/tgt.txt (documents separated by empty lines), OUTDIR/gold.tsv (doc, src_lines,
       tgt_lines: 0-based line numbers, comma-separated) and prints one JSON line of counts.
       --long N: one document of N consecutive pairs instead (the damage is the same).
+  align_util.py pairs PAIR.tsv[.zst] OUTDIR [--docs 1000] [--shared 0.8] [--seed S]
+      a document-pairing test: documents of 5 to 30 consecutive news pairs; --docs per side, of
+      which the --shared fraction have their translation on the other side (target documents
+      shuffled) and the rest have none (drawn from other documents). Writes OUTDIR/src.txt,
+      OUTDIR/tgt.txt and OUTDIR/gold_pairs.tsv (src_doc, tgt_doc).
+  align_util.py pair-score GOLD_PAIRS.tsv FOUND.tsv
+      precision and recall of the found document pairs (first two columns); one JSON line.
   align_util.py score GOLD.tsv TEST.tsv
       strict and lax precision, recall and F1 of TEST's beads (the first three columns of
       bitmill-align's output) against GOLD, as Sennrich & Volk (2011) and vecalign's score.py
@@ -137,6 +144,49 @@ def cmd_make(argv):
                       "tgt_sentences": sum(1 for x in tgt_lines if x), "gold_beads": shapes}))
 
 
+def cmd_pairs(argv):
+    import argparse
+    ap = argparse.ArgumentParser(prog="align_util.py pairs")
+    ap.add_argument("pairs")
+    ap.add_argument("out")
+    ap.add_argument("--docs", type=int, default=1000)
+    ap.add_argument("--shared", type=float, default=0.8)
+    ap.add_argument("--seed", type=int, default=1)
+    a = ap.parse_args(argv)
+    rng = random.Random(a.seed)
+    docs = []
+    for r in runs(read_pairs(a.pairs), 5):
+        k = 0
+        while len(r) - k >= 5:
+            n = min(len(r) - k, rng.randint(5, 30))
+            docs.append(r[k:k + n])
+            k += n
+    shared = int(a.docs * a.shared)
+    need = shared + 2 * (a.docs - shared)
+    if len(docs) < need:
+        sys.exit(f"only {len(docs)} documents in {a.pairs}, {need} needed")
+    rng.shuffle(docs)
+    both, src_only, tgt_only = docs[:shared], docs[shared:a.docs], docs[a.docs:need]
+    src_docs = [[p[0] for p in d] for d in both + src_only]
+    tgt_all = [([p[1] for p in d], i) for i, d in enumerate(both)] + [([p[1] for p in d], None) for d in tgt_only]
+    rng.shuffle(tgt_all)
+    gold = sorted((i, j) for j, (_, i) in enumerate(tgt_all) if i is not None)
+    for name, ds in (("src.txt", src_docs), ("tgt.txt", [t for t, _ in tgt_all])):
+        with open(f"{a.out}/{name}", "w", encoding="utf-8") as f:
+            f.write("".join("\n".join(d) + "\n\n" for d in ds))
+    with open(f"{a.out}/gold_pairs.tsv", "w") as f:
+        f.write("".join(f"{i}\t{j}\n" for i, j in gold))
+    print(json.dumps({"src_docs": len(src_docs), "tgt_docs": len(tgt_all), "gold_pairs": len(gold)}))
+
+
+def cmd_pair_score(argv):
+    gold = {tuple(l.rstrip("\n").split("\t")[:2]) for l in open(argv[0]) if l.strip()}
+    found = [tuple(l.rstrip("\n").split("\t")[:2]) for l in open(argv[1]) if l.strip()]
+    tp = sum(p in gold for p in found)
+    print(json.dumps({"found": len(found), "gold": len(gold), "precision": round(tp / len(found), 4) if found else 0.0,
+                      "recall": round(tp / len(gold), 4) if gold else 0.0}))
+
+
 def read_beads(path):
     out = []
     for line in open(path):
@@ -190,4 +240,4 @@ if __name__ == "__main__":
     if len(sys.argv) < 2 or sys.argv[1] in ("-h", "--help"):
         print(__doc__)
         sys.exit(0)
-    {"make": cmd_make, "score": cmd_score}[sys.argv[1]](sys.argv[2:])
+    {"make": cmd_make, "score": cmd_score, "pairs": cmd_pairs, "pair-score": cmd_pair_score}[sys.argv[1]](sys.argv[2:])
