@@ -21,7 +21,7 @@ namespace {
 
 struct Options {
   cli::CommonOptions common;
-  std::string src, tgt, model, output = "-", src_emb, tgt_emb, beads;
+  std::string src, tgt, model, output = "-", src_emb, tgt_emb, beads, src_docs, tgt_docs;
   double threshold = 0.35;
   size_t max_size = 4;
   double del_percentile = 0.2;
@@ -31,6 +31,7 @@ struct Options {
 
 Status run(const Options& o, Log& log) {
   align::AlignRunOptions ao;
+  ao.lists = !o.src_docs.empty();
   ao.src_emb = o.src_emb;
   ao.tgt_emb = o.tgt_emb;
   ao.params.max_size = o.max_size;
@@ -48,7 +49,9 @@ Status run(const Options& o, Log& log) {
   }
   BITMILL_ASSIGN_OR_RETURN(auto out, OutputStream::open(o.output));
   Progress progress(log, std::nullopt, "documents");
-  BITMILL_ASSIGN_OR_RETURN(const align::AlignStats st, align::run_align(o.src, o.tgt, enc.get(), *out, ao, &progress));
+  BITMILL_ASSIGN_OR_RETURN(
+      const align::AlignStats st,
+      align::run_align(ao.lists ? o.src_docs : o.src, ao.lists ? o.tgt_docs : o.tgt, enc.get(), *out, ao, &progress));
   progress.finish();
   BITMILL_RETURN_IF_ERROR(commit_all({out.get()}));
   const double secs = progress.elapsed_seconds();
@@ -62,9 +65,12 @@ Status run(const Options& o, Log& log) {
 Status run_overlaps(const Options& o, Log& log) {
   BITMILL_ASSIGN_OR_RETURN(const InvalidUtf8Policy utf8, cli::parse_invalid_utf8(o.common.invalid_utf8));
   BITMILL_ASSIGN_OR_RETURN(auto out, OutputStream::open(o.output));
-  BITMILL_ASSIGN_OR_RETURN(const uint64_t n, align::write_overlaps(o.src, o.max_size, utf8, *out));
+  const bool list = !o.src_docs.empty();
+  if (list == !o.src.empty()) return invalid_argument("overlaps needs --src or --src-docs");
+  const std::string& path = list ? o.src_docs : o.src;
+  BITMILL_ASSIGN_OR_RETURN(const uint64_t n, align::write_overlaps(path, list, o.max_size, utf8, *out));
   BITMILL_RETURN_IF_ERROR(commit_all({out.get()}));
-  log.info("{} of {}", Progress::format_count(n, "overlap"), o.src);
+  log.info("{} of {}", Progress::format_count(n, "overlap"), path);
   return Status::ok();
 }
 
@@ -108,6 +114,14 @@ int main(int argc, char** argv) {
   CLI::Option* src_opt =
       app.add_option("--src", o.src, "Source documents (plain, .gz, .zst; '-' for stdin)")->type_name("SRC");
   CLI::Option* tgt_opt = app.add_option("--tgt", o.tgt, "Target documents, in the same order")->type_name("TGT");
+  CLI::Option* src_docs =
+      app.add_option("--src-docs", o.src_docs, "Instead of --src: a list of document files, one path per line")
+          ->type_name("LIST");
+  CLI::Option* tgt_docs =
+      app.add_option("--tgt-docs", o.tgt_docs, "Instead of --tgt: the list of their translations, line by line")
+          ->type_name("LIST");
+  src_docs->needs(tgt_docs)->excludes(src_opt)->excludes(tgt_opt);
+  tgt_docs->needs(src_docs)->excludes(src_opt)->excludes(tgt_opt);
   app.add_option("-o,--output", o.output, "Beads, TSV (default: stdout)")->type_name("OUT");
   app.add_option("--model", o.model,
                  "Model directory (as bitmill-embed's); default: $BITMILL_MODEL, else the bundled default model")
@@ -155,7 +169,8 @@ int main(int argc, char** argv) {
       "overlaps",
       "Write the overlaps of a file's documents (runs of 1 to max-size - 1 sentences), one per line, to\n"
       "embed with bitmill-embed for --src-emb / --tgt-emb");
-  overlaps->add_option("--src", o.src, "Documents")->type_name("FILE")->required();
+  overlaps->add_option("--src", o.src, "Documents")->type_name("FILE");
+  overlaps->add_option("--src-docs", o.src_docs, "Instead: a list of document files")->type_name("LIST");
   overlaps->add_option("--max-size", o.max_size, "Largest bead, as for the alignment")
       ->type_name("N")
       ->default_val(4)
@@ -185,7 +200,9 @@ int main(int argc, char** argv) {
   return tool.run(argc, argv, [&]() -> Status {
     if (overlaps->parsed()) return run_overlaps(o, tool.log);
     if (pair->parsed()) return run_pair(o, tool.log);
-    if (src_opt->count() == 0 || tgt_opt->count() == 0) return invalid_argument("--src and --tgt are required");
+    if (src_docs->count() == 0 && (src_opt->count() == 0 || tgt_opt->count() == 0)) {
+      return invalid_argument("--src and --tgt (or --src-docs and --tgt-docs) are required");
+    }
     return run(o, tool.log);
   });
 }

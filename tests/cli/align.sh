@@ -35,6 +35,17 @@ printf 'Hallo.\n\n\nEin Satz.\n' > e_src.txt
 printf 'Hello.\n\nNothing here.\n\nOne sentence.\n' > e_tgt.txt
 bitmill-align -q --src e_src.txt --tgt e_tgt.txt | cut -f1-3
 
+echo "--- the two documents as lists of files (--src-docs, --tgt-docs): the same beads, line numbers per file"
+mkdir -p d
+sed -n 1,10p src.txt > d/s0.txt; sed -n 12,31p src.txt > d/s1.txt
+sed -n 1,10p tgt.txt > d/t0.txt; sed -n 12,30p tgt.txt > d/t1.txt
+printf 'd/s0.txt\nd/s1.txt\n' > s.list; printf 'd/t0.txt\nd/t1.txt\n' > t.list
+bitmill-align -q --src-docs s.list --tgt-docs t.list -o lists.tsv
+awk -F'\t' -v OFS='\t' '$1 == 1 {n = split($2, a, ","); $2 = ""; for (k = 1; k <= n; k++) $2 = $2 (k > 1 ? "," : "") a[k] - 11;
+  n = split($3, b, ","); $3 = ""; for (k = 1; k <= n; k++) $3 = $3 (k > 1 ? "," : "") b[k] - 11} {print}' out.tsv |
+  cmp -s - lists.tsv && echo "lists: same" || echo "lists: DIFFER"
+bitmill-align overlaps -q --src-docs s.list | wc -l | tr -d ' '
+
 rm -f out.tsv
 echo "--- different numbers of documents"
 printf 'a\n\nb\n' > two.txt; printf 'a\n' > one.txt

@@ -55,8 +55,9 @@ Status check_rows(const EmbeddingMatrix* m, const std::string& name, const std::
 
 }  // namespace
 
-Expected<uint64_t> write_overlaps(const std::string& path, size_t max_size, InvalidUtf8Policy utf8, OutputStream& out) {
-  BITMILL_ASSIGN_OR_RETURN(auto docs, DocumentReader::open(path, utf8));
+Expected<uint64_t> write_overlaps(const std::string& path, bool list, size_t max_size, InvalidUtf8Policy utf8,
+                                  OutputStream& out) {
+  BITMILL_ASSIGN_OR_RETURN(auto docs, list ? DocumentReader::open_list(path, utf8) : DocumentReader::open(path, utf8));
   Document doc;
   uint64_t n = 0;
   std::vector<std::string> texts;
@@ -94,8 +95,11 @@ Expected<AlignStats> run_align(const std::string& src_path, const std::string& t
   } else if (enc == nullptr) {
     return invalid_argument("no model and no embeddings to align with");
   }
-  BITMILL_ASSIGN_OR_RETURN(auto src, DocumentReader::open(src_path, opts.utf8));
-  BITMILL_ASSIGN_OR_RETURN(auto tgt, DocumentReader::open(tgt_path, opts.utf8));
+  auto open = [&](const std::string& path) {
+    return opts.lists ? DocumentReader::open_list(path, opts.utf8) : DocumentReader::open(path, opts.utf8);
+  };
+  BITMILL_ASSIGN_OR_RETURN(auto src, open(src_path));
+  BITMILL_ASSIGN_OR_RETURN(auto tgt, open(tgt_path));
   const size_t layers = opts.params.max_size - 1;
   uint64_t src_row = 0, tgt_row = 0;
   AlignStats total;

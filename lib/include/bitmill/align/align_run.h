@@ -37,6 +37,7 @@ struct AlignRunOptions {
   InvalidUtf8Policy utf8 = InvalidUtf8Policy::kFail;
   size_t batch_sentences = 4096;
   std::string src_emb, tgt_emb;  // both or neither
+  bool lists = false;            // the paths are lists of document files (documents.h)
 };
 
 struct AlignStats {
@@ -51,6 +52,8 @@ Expected<AlignStats> run_align(const std::string& src_path, const std::string& t
 // The overlaps of every document of `path`, one per line, in the order the embedding matrices
 // hold them: for each document, for n = 1 .. max_size - 1, for each sentence j from the n-th on,
 // sentences j - n + 1 .. j joined by spaces (tabs become spaces). Returns how many.
-Expected<uint64_t> write_overlaps(const std::string& path, size_t max_size, InvalidUtf8Policy utf8, OutputStream& out);
+// With `list`, path is a list of document files (documents.h).
+Expected<uint64_t> write_overlaps(const std::string& path, bool list, size_t max_size, InvalidUtf8Policy utf8,
+                                  OutputStream& out);
 
 }  // namespace bitmill::align
