@@ -25,8 +25,8 @@ constexpr size_t kNr = 48;
 constexpr size_t kKc = 256;
 // MC: the packed A block (MC x KC floats = 192 KiB) stays in L2 while all B strips pass by.
 constexpr size_t kMc = 192;
-// NC: the packed B block (KC x NC floats = 3 MiB) is meant for L3. A multiple of 48 that
-// covers the widest encoder GEMM (3072 columns) in one block.
+// NC: the packed B block (KC x NC floats = 3 MiB) is meant for L3. A multiple of 48 (and of 32,
+// for the narrow kernel) that covers the widest encoder GEMM (3072 columns) in one block.
 constexpr size_t kNc = 3072;
 
 // How a micro-tile's sum is merged into C: C = alpha * sum + beta * C, where beta is the caller's
@@ -48,53 +48,64 @@ inline __mmask16 lanes(size_t n) {
   return n >= 16 ? static_cast<__mmask16>(0xFFFF) : static_cast<__mmask16>((1u << n) - 1u);
 }
 
-// C[mr x nr] (mr <= 8, nr <= 48) merged with the 8 x 48 product of a packed A strip and a packed B
-// strip over kc steps. Only the first mr rows and nr columns of C are touched. Not inlined, as in
-// the AVX2 kernel: the loop needs 27 of the 32 registers.
+// C[mr x nr] (mr <= 8, nr <= 16 NV) merged with the 8 x 16 NV product of a packed A strip and a
+// packed B strip (16 NV wide) over kc steps. Only the first mr rows and nr columns of C are
+// touched. Not inlined, as in the AVX2 kernel: with NV = 3 the loop needs 27 of the 32 registers.
+template <size_t NV>
 __attribute__((noinline)) void micro_kernel(size_t kc, const float* __restrict a, const float* __restrict b, float* c,
                                             size_t ldc, const Merge& mg, size_t mr, size_t nr) {
-  __m512 acc[kMr][3];
+  constexpr size_t kWidth = 16 * NV;
+  __m512 acc[kMr][NV];
 #pragma GCC unroll 8
-  for (size_t r = 0; r < kMr; ++r) acc[r][0] = acc[r][1] = acc[r][2] = _mm512_setzero_ps();
+  for (size_t r = 0; r < kMr; ++r) {
+#pragma GCC unroll 3
+    for (size_t v = 0; v < NV; ++v) acc[r][v] = _mm512_setzero_ps();
+  }
   for (size_t r = 0; r < mr; ++r) {
     _mm_prefetch(reinterpret_cast<const char*>(c + r * ldc), _MM_HINT_T0);
-    _mm_prefetch(reinterpret_cast<const char*>(c + r * ldc + 16), _MM_HINT_T0);
-    _mm_prefetch(reinterpret_cast<const char*>(c + r * ldc + 47), _MM_HINT_T0);
+    _mm_prefetch(reinterpret_cast<const char*>(c + r * ldc + kWidth - 1), _MM_HINT_T0);
   }
 #pragma GCC unroll 2
   for (size_t p = 0; p < kc; ++p) {
-    const __m512 b0 = _mm512_load_ps(b), b1 = _mm512_load_ps(b + 16), b2 = _mm512_load_ps(b + 32);
+    __m512 bv[NV];
+#pragma GCC unroll 3
+    for (size_t v = 0; v < NV; ++v) bv[v] = _mm512_load_ps(b + 16 * v);
 #pragma GCC unroll 8
     for (size_t r = 0; r < kMr; ++r) {
       const __m512 av = _mm512_set1_ps(a[r]);
-      acc[r][0] = _mm512_fmadd_ps(av, b0, acc[r][0]);
-      acc[r][1] = _mm512_fmadd_ps(av, b1, acc[r][1]);
-      acc[r][2] = _mm512_fmadd_ps(av, b2, acc[r][2]);
+#pragma GCC unroll 3
+      for (size_t v = 0; v < NV; ++v) acc[r][v] = _mm512_fmadd_ps(av, bv[v], acc[r][v]);
     }
     a += kMr;
-    b += kNr;
+    b += kWidth;
   }
-  const __mmask16 m0 = lanes(nr), m1 = lanes(nr > 16 ? nr - 16 : 0), m2 = lanes(nr > 32 ? nr - 32 : 0);
   for (size_t r = 0; r < mr; ++r) {
     float* row = c + r * ldc;
-    _mm512_mask_storeu_ps(row, m0, merge(mg, acc[r][0], row, m0));
-    if (nr > 16) _mm512_mask_storeu_ps(row + 16, m1, merge(mg, acc[r][1], row + 16, m1));
-    if (nr > 32) _mm512_mask_storeu_ps(row + 32, m2, merge(mg, acc[r][2], row + 32, m2));
+#pragma GCC unroll 3
+    for (size_t v = 0; v < NV; ++v) {
+      if (nr <= 16 * v) break;
+      const __mmask16 m = lanes(nr - 16 * v);
+      _mm512_mask_storeu_ps(row + 16 * v, m, merge(mg, acc[r][v], row + 16 * v, m));
+    }
   }
 }
 
-// The driver's view of this file's micro-kernel.
+// The driver's view of a micro-kernel 16 NV wide: 48 (24 accumulators) for the weights' GEMMs,
+// 32 (16 accumulators) where n is a multiple of 32 and not of 48, as attention's product with V
+// at a head size of 32 or 64, which a 48-wide strip would fill to two thirds.
+template <size_t NV>
 struct Kernel {
-  static constexpr size_t kMr = avx512::kMr, kNr = avx512::kNr, kKc = avx512::kKc, kMc = avx512::kMc, kNc = avx512::kNc;
+  static constexpr size_t kMr = avx512::kMr, kNr = 16 * NV, kKc = avx512::kKc, kMc = avx512::kMc, kNc = avx512::kNc;
   static constexpr size_t kASlack = 0;  // 8-tall strips are whole 8-lane stores
   using Merge = avx512::Merge;
   static Merge make_merge(float alpha, float beta) { return Merge{_mm512_set1_ps(alpha), _mm512_set1_ps(beta), beta}; }
   static void micro_kernel(size_t kc, const float* a, const float* b, float* c, size_t ldc, const Merge& mg, size_t mr,
                            size_t nr) {
-    avx512::micro_kernel(kc, a, b, c, ldc, mg, mr, nr);
+    avx512::micro_kernel<NV>(kc, a, b, c, ldc, mg, mr, nr);
   }
 };
-using Driver = SgemmDriver<Kernel>;
+using Driver = SgemmDriver<Kernel<3>>;
+using NarrowDriver = SgemmDriver<Kernel<2>>;
 
 }  // namespace
 
@@ -106,7 +117,13 @@ void sgemm(bool trans_a, bool trans_b, size_t m, size_t n, size_t k, float alpha
     avx2::sgemm(trans_a, trans_b, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
     return;
   }
-  Driver::gemm(trans_a, m, n, k, alpha, a, lda, BSource{nullptr, trans_b, b, ldb}, beta, c, ldc);
+  // The strip width that pads n least (48 on a tie): a packed B is always 48 wide.
+  const BSource src{nullptr, trans_b, b, ldb};
+  if (round_up(n, 32) - n < round_up(n, kNr) - n) {
+    NarrowDriver::gemm(trans_a, m, n, k, alpha, a, lda, src, beta, c, ldc);
+  } else {
+    Driver::gemm(trans_a, m, n, k, alpha, a, lda, src, beta, c, ldc);
+  }
 }
 
 size_t packed_b_size(size_t k, size_t n) { return Driver::packed_b_size(k, n); }
