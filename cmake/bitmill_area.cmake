@@ -11,7 +11,8 @@
 #    (lib/src/OTHER/...) is never included. It reads build/layers.txt, written from the same
 #    declarations by bitmill_write_layers().
 #
-# Files named *_avx2.cc, *_avx512.cc (F, BW, VL, DQ) and *_avx512vnni.cc (the same and VNNI) are
+# Files named *_avx2.cc, *_avxvnni.cc (AVX2 and the VEX form of VNNI), *_avx512.cc (F, BW, VL, DQ)
+# and *_avx512vnni.cc (the same and VNNI) are
 # compiled for that instruction set only; a dispatcher chooses among them at run time (kernels/).
 function(bitmill_area name)
   cmake_parse_arguments(A "" "" "AREAS;PUBLIC;PRIVATE" ${ARGN})
@@ -21,6 +22,8 @@ function(bitmill_area name)
   foreach(src ${sources})
     if(src MATCHES "_avx2\\.cc$")
       set_source_files_properties(${src} PROPERTIES COMPILE_OPTIONS "-mavx2;-mfma;-mf16c")
+    elseif(src MATCHES "_avxvnni\\.cc$")
+      set_source_files_properties(${src} PROPERTIES COMPILE_OPTIONS "-mavx2;-mfma;-mf16c;-mavxvnni")
     elseif(src MATCHES "_avx512\\.cc$")
       set_source_files_properties(${src} PROPERTIES COMPILE_OPTIONS
         "-mavx2;-mfma;-mf16c;-mavx512f;-mavx512bw;-mavx512vl;-mavx512dq")

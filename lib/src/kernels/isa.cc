@@ -61,6 +61,12 @@ bool cpu_has_avx512_bf16() {
   return cpu_supports(Isa::kAvx512) && __get_cpuid_count(7, 1, &a, &b, &c, &d) != 0 && (a >> 5 & 1) != 0;
 }
 
+bool cpu_has_avx_vnni() {
+  unsigned a = 0, b = 0, c = 0, d = 0;
+  // CPUID leaf 7 subleaf 1, EAX bit 4; the ymm state is checked by the AVX2 level.
+  return cpu_supports(Isa::kAvx2) && __get_cpuid_count(7, 1, &a, &b, &c, &d) != 0 && (a >> 4 & 1) != 0;
+}
+
 const char* isa_name(Isa isa) {
   switch (isa) {
     case Isa::kScalar: return "scalar";

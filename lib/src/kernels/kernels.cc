@@ -24,6 +24,10 @@ void free_aligned(void* p) {
   if (p != nullptr) ::operator delete[](p, kPackedAlignment);
 }
 
+// The int8 GEMM of the avx2 and avx512 levels runs on AVX-VNNI where the CPU has it (the
+// avx512vnni level has its own, twice as wide).
+bool avx_vnni_q8(Isa table_isa) { return (table_isa == Isa::kAvx2 || table_isa == Isa::kAvx512) && cpu_has_avx_vnni(); }
+
 }  // namespace
 
 PackedStorage::~PackedStorage() { release(); }
@@ -107,6 +111,12 @@ PackedQ8 pack_q8_isa(Isa isa, size_t k, size_t n, const float* w, size_t ldw) {
   s.allocate_scales((n + 15) / 16 * 16);
   std::vector<int8_t> q(n * k);
   for (size_t j = 0; j < n; ++j) scalar::quantize_row_q8(w + j * ldw, k, q.data() + j * k, s.scales + j);
+  if (avx_vnni_q8(t.isa)) {
+    s.variant = 2;
+    s.allocate_data(avxvnni::packed_q8_bytes(k, n));
+    avxvnni::pack_q8(k, n, q.data(), s.data);
+    return out;
+  }
   s.allocate_data(t.packed_q8_bytes(k, n));
   t.pack_q8(k, n, q.data(), s.data);
   return out;
@@ -116,6 +126,10 @@ PackedQ8 pack_q8(size_t k, size_t n, const float* w, size_t ldw) { return pack_q
 
 void qgemm_packed(size_t m, const float* a, size_t lda, const PackedQ8& b, float* c, size_t ldc) {
   const PackedStorage& s = b.s_;
+  if (s.variant == 2) {
+    avxvnni::qgemm_packed(m, s.n, s.k, a, lda, s.data, s.scales, c, ldc);
+    return;
+  }
   kernel_table(s.isa).qgemm_packed(m, s.n, s.k, a, lda, s.data, s.scales, c, ldc);
 }
 

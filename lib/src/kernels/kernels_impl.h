@@ -98,6 +98,19 @@ float dot_f32_scaled(const float* a, const void* b, bool b_is_half, float b_scal
 
 }  // namespace avx2
 
+// AVX2 with AVX-VNNI, the VEX form of vpdpbusd (*_avxvnni.cc): the encoder's int8 GEMM only. A
+// packed weight is ceil(n / 16) strips of 16 columns; strip s holds, for each group of 4 k indices
+// g, two 32-byte vectors (columns 16s .. 16s + 7, then the next 8), whose 32-bit lane c is the 4
+// bytes q[col][4g + t] + 128, zero (128) past k and past n. Bit for bit the scalar reference.
+namespace avxvnni {
+
+size_t packed_q8_bytes(size_t k, size_t n);
+void pack_q8(size_t k, size_t n, const int8_t* q, void* dst);
+void qgemm_packed(size_t m, size_t n, size_t k, const float* a, size_t lda, const void* packed, const float* w_scale,
+                  float* c, size_t ldc);
+
+}  // namespace avxvnni
+
 // AVX-512 F/BW/VL/DQ (*_avx512.cc). A packed B is sgemm's KC x NC blocks in 48-wide strips, in the
 // order its loops use them (as AVX2's, with other block sizes); its size depends on k and n only.
 namespace avx512 {

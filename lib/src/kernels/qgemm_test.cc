@@ -10,6 +10,7 @@
 #include <utility>
 #include <vector>
 
+#include "kernels/kernels_impl.h"
 #include "kernels/kernels_test_util.h"
 
 namespace bitmill::kernels {
@@ -167,6 +168,48 @@ TEST_CASE("qgemm: the encoder's shapes and several KC blocks equal the reference
 
 // Integers in [-127, 127] with a 127 in magnitude in every row quantise to themselves (scale 1,
 // inv 1), so the output must be the exact integer product, computed here in int64.
+// Where the CPU has AVX-VNNI the avx2 and avx512 levels run the AVX-VNNI kernel, so the AVX2
+// vpmaddwd kernel that other AVX2 CPUs run is also called here directly (and the AVX-VNNI one,
+// where the CPU has it), each against the reference on the tail sizes.
+TEST_CASE("qgemm: the AVX2 and the AVX-VNNI kernels, called directly, equal the reference bit for bit") {
+  std::mt19937 rng(11);
+  struct Kernel {
+    const char* name;
+    bool present;
+    size_t (*bytes)(size_t, size_t);
+    void (*pack)(size_t, size_t, const int8_t*, void*);
+    void (*run)(size_t, size_t, size_t, const float*, size_t, const void*, const float*, float*, size_t);
+  };
+  const Kernel kernels[] = {
+      {"avx2 vpmaddwd", cpu_supports(Isa::kAvx2), avx2::packed_q8_bytes, avx2::pack_q8, avx2::qgemm_packed},
+      {"avx-vnni", cpu_has_avx_vnni(), avxvnni::packed_q8_bytes, avxvnni::pack_q8, avxvnni::qgemm_packed},
+  };
+  for (const Kernel& kn : kernels) {
+    if (!kn.present) {
+      MESSAGE("skipped: this CPU lacks ", kn.name);
+      continue;
+    }
+    CAPTURE(kn.name);
+    for (int t = 0; t < 60; ++t) {
+      const size_t m = kSizes[rng() % kNumSizes], n = kSizes[rng() % kNumSizes], k = kSizes[rng() % kNumSizes];
+      const Problem pr = make_problem(m, n, k, rng() % 3, normal(rng));
+      std::vector<int8_t> q(n * k);
+      std::vector<float> scales((n + 15) / 16 * 16, 0.0f);
+      for (size_t j = 0; j < n; ++j) scalar::quantize_row_q8(&pr.w[j * pr.ldw], k, &q[j * k], &scales[j]);
+      std::vector<uint8_t> packed(kn.bytes(k, n) + 64);
+      // 64-byte aligned, as PackedStorage allocates.
+      void* aligned = packed.data() + (64 - reinterpret_cast<uintptr_t>(packed.data()) % 64) % 64;
+      kn.pack(k, n, q.data(), aligned);
+      std::vector<float> c(m * pr.ldc, kSentinel);
+      kn.run(m, n, k, pr.a.data(), pr.lda, aligned, scales.data(), c.data(), pr.ldc);
+      CAPTURE(m);
+      CAPTURE(n);
+      CAPTURE(k);
+      CHECK(mismatches(pr, reference(pr), c) == 0);
+    }
+  }
+}
+
 TEST_CASE("qgemm: extreme values (+-127 everywhere) give the exact integer product: no saturation") {
   struct Case {
     const char* what;

@@ -39,6 +39,9 @@ bool cpu_supports(Isa isa);
 // AVX512-BF16 (vdpbf16ps), which is not a level of its own: some AVX-512 VNNI CPUs have it (AMD
 // Zen 4 and 5, Intel Cooper Lake and Sapphire Rapids), others lack it (Cascade Lake, Ice Lake).
 bool cpu_has_avx512_bf16();
+// AVX-VNNI, the VEX (256-bit) form of vpdpbusd, which AVX2-only CPUs may have (Intel Alder Lake and
+// later client cores, Sierra Forest): the int8 GEMM of the avx2 and avx512 levels uses it.
+bool cpu_has_avx_vnni();
 
 // What a BITMILL_ISA value (nullptr when unset) asks for, given the best level `detected`: a
 // level's name at most `detected` selects it; unset or empty selects `detected`. Anything else is refused:
@@ -77,7 +80,8 @@ class PackedStorage {
   void allocate_scales(size_t count);
 
   Isa isa = Isa::kScalar;
-  int variant = 0;  // a kernel's choice of layout within the level (PackedBf16: 1 = AVX512-BF16 tiles)
+  int variant = 0;  // a kernel's choice of layout within the level (PackedBf16: 1 = AVX512-BF16 tiles;
+                    // PackedQ8: 2 = AVX-VNNI strips)
   size_t k = 0, n = 0;
   void* data = nullptr;
   float* scales = nullptr;
