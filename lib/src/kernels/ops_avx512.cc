@@ -111,8 +111,11 @@ void softmax_rows(float* x, size_t rows, size_t cols, size_t ld, size_t valid) {
     float* row = x + r * ld;
     if (valid > 0) {
       __m512 mx = neg_inf;
-      for (size_t j = 0; j < valid; j += 16)
-        mx = _mm512_mask_max_ps(mx, lanes(valid - j), mx, _mm512_loadu_ps(row + j));
+      // Masked loads: the lanes past the row are neither read (no fault past the allocation) nor
+      // counted (they load as -inf).
+      for (size_t j = 0; j < valid; j += 16) {
+        mx = _mm512_max_ps(mx, _mm512_mask_loadu_ps(neg_inf, lanes(valid - j), row + j));
+      }
       const __m512 vmax = _mm512_set1_ps(_mm512_reduce_max_ps(mx));
       // The sum in double, as in the reference and the AVX2 code.
       __m512d sum0 = _mm512_setzero_pd(), sum1 = _mm512_setzero_pd();

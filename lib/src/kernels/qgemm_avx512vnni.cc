@@ -105,7 +105,7 @@ void qgemm_packed(size_t m, size_t n, size_t k, const float* a, size_t lda, cons
     const size_t mc = std::min(mc_max, m - ic);
     for (size_t i = 0; i < round_up(mc, kMr); ++i) {
       if (i < mc) {
-        corr[i] = 128 * quantize_row(a + (ic + i) * lda, k, kp, qa.get() + i * kp, a_scale.get() + i);
+        corr[i] = times128(quantize_row(a + (ic + i) * lda, k, kp, qa.get() + i * kp, a_scale.get() + i));
       } else {
         std::memset(qa.get() + i * kp, 0, kp);
       }

@@ -27,6 +27,10 @@ static_assert(kMc % kMr == 0);
 
 size_t groups(size_t k) { return (k + 3) / 4; }
 
+// 128 * sum modulo 2^32, as the tile's int32 lanes wrap: the raw sums and this correction may
+// each pass 2^31 at the largest k although their difference, the exact product, does not.
+int32_t times128(int32_t sum) { return static_cast<int32_t>(static_cast<uint32_t>(sum) * 128u); }
+
 __m256i lane_mask(size_t n) {
   const __m256i idx = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
   return _mm256_cmpgt_epi32(_mm256_set1_epi32(static_cast<int>(std::min<size_t>(n, 8))), idx);
@@ -164,7 +168,7 @@ void qgemm_packed(size_t m, size_t n, size_t k, const float* a, size_t lda, cons
     const size_t mc = std::min(mc_max, m - ic);
     for (size_t i = 0; i < round_up(mc, kMr); ++i) {
       if (i < mc) {
-        corr[i] = 128 * quantize_row(a + (ic + i) * lda, k, kp, qa.get() + i * kp, a_scale.get() + i);
+        corr[i] = times128(quantize_row(a + (ic + i) * lda, k, kp, qa.get() + i * kp, a_scale.get() + i));
       } else {
         std::memset(qa.get() + i * kp, 0, kp);  // rows past m: computed, never stored
       }

@@ -19,6 +19,11 @@ constexpr size_t kGroupBytes = 2 * 64;  // one group of 4 k indices of a strip
 
 inline size_t groups(size_t k) { return (k + 3) / 4; }
 
+// 128 * sum modulo 2^32, as the tile's int32 lanes wrap: the raw sums and this correction may
+// each pass 2^31 at the largest k although their difference, the exact product, does not (a
+// signed multiplication would overflow, which C++ leaves undefined).
+inline int32_t times128(int32_t sum) { return static_cast<int32_t>(static_cast<uint32_t>(sum) * 128u); }
+
 // One micro-tile: 12 rows of A (row r at a + r * lda, 4 * ng bytes each, all readable) by one
 // strip of ng groups; the raw sums (A times the offset B) go to out[12 x 32] (64-byte aligned).
 // The 24 accumulators stay in registers for the whole k.

@@ -194,7 +194,7 @@ void s8gemm_packed(size_t m, size_t n, size_t k, const int8_t* a, size_t lda, co
   for (size_t i = 0; i < m; ++i) {
     int32_t sum = 0;
     for (size_t p = 0; p < k; ++p) sum += a[i * lda + p];
-    corr[i] = 128 * sum;
+    corr[i] = times128(sum);
   }
   // A panel with fewer than 12 rows, or whose rows end inside a group, is copied zero-padded.
   const size_t kp = 4 * ng;
