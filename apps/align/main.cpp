@@ -101,16 +101,13 @@ Status run_pair(const Options& o, Log& log) {
   return Status::ok();
 }
 
-}  // namespace
+// The options of the alignment itself (the main command): how documents come in, the model or the
+// embeddings, and the method's parameters.
+struct MainOptions {
+  CLI::Option *src, *tgt, *src_docs;
+};
 
-int main(int argc, char** argv) {
-  Options o;
-  cli::Tool tool("bitmill-align",
-                 "Align the sentences of parallel documents (Vecalign's method): SRC and TGT hold one sentence per\n"
-                 "line, documents separated by an empty line, the k-th document of SRC a translation of the k-th\n"
-                 "of TGT. Writes one line per alignment bead: doc, src_lines, tgt_lines, score, src_text, tgt_text.",
-                 o.common);
-  CLI::App& app = tool.app;
+MainOptions add_align_options(CLI::App& app, Options& o) {
   CLI::Option* src_opt =
       app.add_option("--src", o.src, "Source documents (plain, .gz, .zst; '-' for stdin)")->type_name("SRC");
   CLI::Option* tgt_opt = app.add_option("--tgt", o.tgt, "Target documents, in the same order")->type_name("TGT");
@@ -159,13 +156,11 @@ int main(int argc, char** argv) {
       ->default_val(300)
       ->check(cli::count_in(2, 100000))
       ->group("Alignment");
-  tool.add_shared(app, cli::kUtf8);
-  app.add_option("--shard", o.common.shard,
-                 "Align only document pairs k with k mod N = I (default: all, or the Slurm array task)")
-      ->type_name("I/N")
-      ->group("Input");
-  tool.add_shared(app, cli::kThreads | cli::kLogging);
-  CLI::App* overlaps = app.add_subcommand(
+  return MainOptions{src_opt, tgt_opt, src_docs};
+}
+
+CLI::App* add_overlaps_command(cli::Tool& tool, Options& o) {
+  CLI::App* overlaps = tool.app.add_subcommand(
       "overlaps",
       "Write the overlaps of a file's documents (runs of 1 to max-size - 1 sentences), one per line, to\n"
       "embed with bitmill-embed for --src-emb / --tgt-emb");
@@ -177,7 +172,11 @@ int main(int argc, char** argv) {
       ->check(cli::count_in(2, 16));
   overlaps->add_option("-o,--output", o.output, "Overlap texts (default: stdout)")->type_name("OUT");
   tool.add_shared(*overlaps, cli::kUtf8 | cli::kLogging);
-  CLI::App* pair = app.add_subcommand(
+  return overlaps;
+}
+
+CLI::App* add_pair_command(cli::Tool& tool, Options& o) {
+  CLI::App* pair = tool.app.add_subcommand(
       "pair",
       "Find which documents of SRC are translations of which documents of TGT (any order, any counts),\n"
       "one-to-one, and optionally align each pair; writes src_doc, tgt_doc, score");
@@ -196,11 +195,33 @@ int main(int argc, char** argv) {
       ->default_val(4)
       ->check(cli::count_in(2, 16));
   tool.add_shared(*pair, cli::kUtf8 | cli::kThreads | cli::kLogging);
+  return pair;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  Options o;
+  cli::Tool tool("bitmill-align",
+                 "Align the sentences of parallel documents (Vecalign's method): SRC and TGT hold one sentence per\n"
+                 "line, documents separated by an empty line, the k-th document of SRC a translation of the k-th\n"
+                 "of TGT. Writes one line per alignment bead: doc, src_lines, tgt_lines, score, src_text, tgt_text.",
+                 o.common);
+  CLI::App& app = tool.app;
+  const MainOptions main_opts = add_align_options(app, o);
+  tool.add_shared(app, cli::kUtf8);
+  app.add_option("--shard", o.common.shard,
+                 "Align only document pairs k with k mod N = I (default: all, or the Slurm array task)")
+      ->type_name("I/N")
+      ->group("Input");
+  tool.add_shared(app, cli::kThreads | cli::kLogging);
+  CLI::App* overlaps = add_overlaps_command(tool, o);
+  CLI::App* pair = add_pair_command(tool, o);
   app.require_subcommand(0, 1);
   return tool.run(argc, argv, [&]() -> Status {
     if (overlaps->parsed()) return run_overlaps(o, tool.log);
     if (pair->parsed()) return run_pair(o, tool.log);
-    if (src_docs->count() == 0 && (src_opt->count() == 0 || tgt_opt->count() == 0)) {
+    if (main_opts.src_docs->count() == 0 && (main_opts.src->count() == 0 || main_opts.tgt->count() == 0)) {
       return invalid_argument("--src and --tgt (or --src-docs and --tgt-docs) are required");
     }
     return run(o, tool.log);
