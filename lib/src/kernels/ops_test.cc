@@ -293,7 +293,8 @@ TEST_CASE("avx2 exp is within 2e-7 relative of exp, subnormals and overflow incl
 }
 
 // The AVX-512 exp, erf and GELU are the same lane-wise operations as AVX2's (vec_math.h), held to
-// std::erf and std::exp above: they must give AVX2's bits, at every tail of the 16 lanes.
+// std::erf and std::exp above: they must give AVX2's bits (NaN: a NaN), at every tail of the 16
+// lanes.
 TEST_CASE("avx512 erf, exp and gelu give the AVX2 bits on the sweeps and at every tail") {
   if (!cpu_supports(Isa::kAvx512)) {
     MESSAGE("skipped: this CPU lacks avx512");
@@ -313,7 +314,13 @@ TEST_CASE("avx512 erf, exp and gelu give the AVX2 bits on the sweeps and at ever
       f2(a.data(), n);
       f5(b.data(), n);
       CAPTURE(n);
-      CHECK(std::memcmp(a.data(), b.data(), a.size() * sizeof(float)) == 0);
+      // Bit for bit, except that a NaN only has to stay a NaN: which operand's payload an FMA
+      // passes on depends on the form of the instruction the compiler picked (-O1 and -O3 differ).
+      size_t differ = 0;
+      for (size_t i = 0; i < a.size(); ++i) {
+        differ += std::memcmp(&a[i], &b[i], sizeof(float)) == 0 || (std::isnan(a[i]) && std::isnan(b[i])) ? 0 : 1;
+      }
+      CHECK(differ == 0);
     }
   }
 }
