@@ -3,44 +3,10 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "bitmill/encoder/embed_texts.h"
 #include "bitmill/kernels/l2_norm.h"
 
 namespace bitmill::align {
-
-// Unit embeddings of `texts` (rows in order), in batches of similar length as bitmill-embed
-// makes them; a row's embedding does not depend on its batch.
-Status embed_texts(const encoder::SentenceEncoder& enc, const std::vector<std::string>& texts,
-                   std::vector<float>& out) {
-  const size_t n = texts.size(), dim = enc.dim();
-  std::vector<std::vector<int32_t>> ids(n);
-  for (size_t i = 0; i < n; ++i) BITMILL_RETURN_IF_ERROR(enc.tokenize(texts[i], ids[i]));
-  std::vector<size_t> order(n);
-  for (size_t i = 0; i < n; ++i) order[i] = i;
-  std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) { return ids[a].size() < ids[b].size(); });
-  out.assign(n * dim, 0.0f);
-  std::vector<float> rows;
-  constexpr size_t kBatchTokens = 8192;
-  for (size_t b = 0; b < n;) {
-    size_t e = b, longest = 0;
-    std::vector<const std::vector<int32_t>*> seqs;
-    while (e < n) {
-      const size_t len = std::max<size_t>(ids[order[e]].size(), 1);
-      if (!seqs.empty() && std::max(longest, len) * (seqs.size() + 1) > kBatchTokens) break;
-      longest = std::max(longest, len);
-      seqs.push_back(&ids[order[e]]);
-      ++e;
-    }
-    rows.resize(seqs.size() * dim);
-    enc.embed(seqs, rows.data());
-    for (size_t i = b; i < e; ++i) {
-      float* dst = &out[order[i] * dim];
-      std::copy_n(&rows[(i - b) * dim], dim, dst);
-      (void)kernels::l2_normalize(dst, dim);  // the encoders give finite rows
-    }
-    b = e;
-  }
-  return Status::ok();
-}
 
 // The number of overlaps of a document of `len` sentences: len - n + 1 for each n < max_size.
 uint64_t overlap_count(size_t len, size_t layers) {
@@ -76,7 +42,8 @@ Expected<Side> make_side(const Source& from, const Document& doc, uint64_t first
   overlap_texts(doc, layers, texts, where);
   if (from.enc != nullptr) {
     std::vector<float> rows;
-    BITMILL_RETURN_IF_ERROR(embed_texts(*from.enc, texts, rows));
+    BITMILL_RETURN_IF_ERROR(
+        encoder::embed_unit_rows(*from.enc, std::vector<std::string_view>(texts.begin(), texts.end()), rows));
     for (size_t i = 0; i < where.size(); ++i)
       std::copy_n(&rows[i * side.dim], side.dim, &side.rows[where[i] * side.dim]);
     return side;

@@ -15,10 +15,6 @@
 
 namespace bitmill::align {
 
-// Unit embeddings of `texts` (rows in order), in batches of similar length as bitmill-embed makes
-// them; a row's embedding does not depend on its batch.
-Status embed_texts(const encoder::SentenceEncoder& enc, const std::vector<std::string>& texts, std::vector<float>& out);
-
 // The number of overlaps of a document of `len` sentences: len - n + 1 for each n <= layers.
 uint64_t overlap_count(size_t len, size_t layers);
 

@@ -7,6 +7,7 @@
 #include "align/overlap_side.h"
 #include "bitmill/align/doc_pairing.h"
 #include "bitmill/align/documents.h"
+#include "bitmill/encoder/embed_texts.h"
 #include "bitmill/util/parallel.h"
 
 namespace bitmill::align {
@@ -42,7 +43,8 @@ Expected<std::vector<float>> document_vectors(const encoder::SentenceEncoder& en
     }
   }
   std::vector<float> rows;
-  BITMILL_RETURN_IF_ERROR(embed_texts(enc, texts, rows));
+  BITMILL_RETURN_IF_ERROR(
+      encoder::embed_unit_rows(enc, std::vector<std::string_view>(texts.begin(), texts.end()), rows));
   const size_t dim = enc.dim();
   width = kDocSlots * dim;
   std::vector<float> out(docs.size() * width);

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <functional>
 
+#include "bitmill/encoder/embed_texts.h"
 #include "bitmill/kernels/kernels.h"
 #include "bitmill/kernels/l2_norm.h"
 #include "bitmill/text/utf8.h"
@@ -20,51 +21,18 @@ SemanticScorer::SemanticScorer(std::unique_ptr<encoder::SentenceEncoder> enc, bo
     : enc_(std::move(enc)), margin_(margin), k_(k) {}
 
 Status SemanticScorer::embed(const std::vector<std::string_view>& texts, std::vector<float>& out) const {
-  const size_t n = texts.size(), dim = enc_->dim();
-  std::vector<std::vector<int32_t>> ids(n);
-  std::string repaired;
-  for (size_t i = 0; i < n; ++i) {
-    // A row the utf8 rule rejects is still scored under --all-reasons and --annotate (and every
-    // row is when that rule is off): the tokenizer takes valid UTF-8 only, so it sees U+FFFD.
-    std::string_view text = texts[i];
-    if (!is_valid_utf8(text)) {
-      repaired.clear();
-      append_replacing_invalid_utf8(text, repaired);
-      text = repaired;
-    }
-    BITMILL_RETURN_IF_ERROR(enc_->tokenize(text, ids[i]));
+  // A row the utf8 rule rejects is still scored under --all-reasons and --annotate (and every
+  // row is when that rule is off): the tokenizer takes valid UTF-8 only, so it sees U+FFFD.
+  std::vector<std::string_view> valid(texts);
+  std::vector<std::string> repaired;
+  repaired.reserve(texts.size());  // no reallocation: `valid` keeps views into it
+  for (std::string_view& text : valid) {
+    if (is_valid_utf8(text)) continue;
+    repaired.emplace_back();
+    append_replacing_invalid_utf8(text, repaired.back());
+    text = repaired.back();
   }
-  // Batches of similar length, as bitmill-embed does, so padding costs little; the order only
-  // changes which rows share a batch, and every row's embedding is computed on its own.
-  std::vector<size_t> order(n);
-  for (size_t i = 0; i < n; ++i) order[i] = i;
-  std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) { return ids[a].size() < ids[b].size(); });
-  out.assign(n * dim, 0.0f);
-  std::vector<float> rows;
-  constexpr size_t kBatchTokens = 8192;
-  for (size_t b = 0; b < n;) {
-    size_t e = b, longest = 0;
-    std::vector<const std::vector<int32_t>*> seqs;
-    while (e < n) {
-      const size_t len = std::max<size_t>(ids[order[e]].size(), 1);
-      if (!seqs.empty() && std::max(longest, len) * (seqs.size() + 1) > kBatchTokens) break;
-      longest = std::max(longest, len);
-      seqs.push_back(&ids[order[e]]);
-      ++e;
-    }
-    rows.resize(seqs.size() * dim);
-    enc_->embed(seqs, rows.data());
-    for (size_t i = b; i < e; ++i) {
-      float* dst = &out[order[i] * dim];
-      const float* src = &rows[(i - b) * dim];
-      // Scaled as every area scales (kernels/l2_norm.h); a row with no positive norm by 0.
-      const double ss = kernels::sum_of_squares(src, dim);
-      const float inv = ss > 0 ? kernels::inverse_l2_norm(ss) : 0.0f;
-      for (size_t d = 0; d < dim; ++d) dst[d] = src[d] * inv;
-    }
-    b = e;
-  }
-  return Status::ok();
+  return encoder::embed_unit_rows(*enc_, valid, out);
 }
 
 Status SemanticScorer::score(const std::vector<std::string_view>& src, const std::vector<std::string_view>& tgt,
