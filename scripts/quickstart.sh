@@ -26,14 +26,14 @@ echo "== 1. embed both sides with the default model =="
 "$bin/bitmill-embed" -o "$out/eng.npy" "$mine/eng.txt"
 
 echo
-echo "== 2. mine translation pairs (ratio margin, k = 4, max retrieval) =="
+echo "== 2. mine translation pairs (ratio margin, k = 4, max retrieval, the model's calibrated threshold) =="
 "$bin/bitmill-mine" --src "$mine/deu.txt" --tgt "$mine/eng.txt" --src-emb "$out/deu.npy" --tgt-emb "$out/eng.npy" \
   --ids -o "$out/mined.tsv"
 echo "top pairs (score, German line, English line):"
 head -n 8 "$out/mined.tsv" | awk -F'\t' '{ printf "  %.3f  %s  |  %s\n", $1, $4, $5 }'
 
 echo
-echo "== 3. quality against the planted pairs =="
+echo "== 3. precision and recall against the planted pairs, at the calibrated threshold (at_threshold) and at the best one =="
 "$bin/bitmill-eval" bucc -q --mined "$out/mined.tsv" --gold "$mine/gold.tsv" | tee "$out/f1.tsv" | column -t -s $'\t'
 
 echo

@@ -4,6 +4,8 @@
 
 #include <fmt/format.h>
 
+#include <cstdlib>
+#include <filesystem>
 #include <optional>
 
 #include "bitmill/base/log.h"
@@ -15,8 +17,10 @@
 #include "bitmill/cli/k_option.h"
 #include "bitmill/cli/stopwatch.h"
 #include "bitmill/cli/tool.h"
+#include "bitmill/encoder/model_location.h"
 #include "bitmill/index/search_both.h"
 #include "bitmill/io/output_stream.h"
+#include "bitmill/mine/default_threshold.h"
 #include "bitmill/mine/job.h"
 #include "bitmill/mine/job_shards.h"
 #include "bitmill/mine/pair_writer.h"
@@ -32,7 +36,8 @@ struct Options {
   std::string output = "-";
   size_t k = cli::kDefaultK;
   std::string margin = "ratio", retrieval = "max";
-  std::optional<float> threshold;
+  std::string threshold;  // a number, "none", or empty: the model's calibrated threshold (see resolve_threshold)
+  std::string model;      // whose calibration applies; empty: $BITMILL_MODEL, else the bundled default
   bool ids = false, unify = false;
   size_t block = 2048;
   std::string knn_method = "auto";
@@ -50,8 +55,40 @@ mine::KnnOptions knn_options(const Options& o) {
   return mine::KnnOptions{o.k, o.block, true, mine::parse_knn_method(o.knn_method)};
 }
 
-Expected<mine::MineOptions> mine_options(const Options& o) {
-  return mine::parse_mine_options(o.margin, o.retrieval, o.threshold);
+Expected<mine::MineOptions> mine_options(const Options& o, std::optional<float> threshold) {
+  return mine::parse_mine_options(o.margin, o.retrieval, threshold);
+}
+
+// The model directory whose calibration applies: --model, else $BITMILL_MODEL, else the bundled
+// default ("the default model" in the log, whose path depends on the installation); none when there
+// is none. A directory named (by --model or the variable) must exist.
+struct CalibrationModel {
+  std::string dir, name;
+};
+Expected<CalibrationModel> calibration_model(const Options& o) {
+  const char* env = std::getenv("BITMILL_MODEL");
+  const bool named = !o.model.empty() || (env != nullptr && *env != '\0');
+  auto dir = encoder::find_model_dir(o.model, [](const char* name) { return std::getenv(name); });
+  if (!dir.has_value()) return CalibrationModel{};
+  std::error_code ec;
+  if (!std::filesystem::is_directory(*dir, ec)) return not_found(*dir + ": model directory not found");
+  return CalibrationModel{*dir, named ? *dir : std::string("the default model")};
+}
+
+// --threshold as given, or (mining, not scoring) the model's calibrated threshold when it applies to
+// this run's setting; the choice is logged.
+Expected<std::optional<float>> resolve_threshold(const Options& o, bool score_mode, size_t k, size_t dim, Log& log) {
+  BITMILL_ASSIGN_OR_RETURN(mine::ThresholdArg arg, mine::parse_threshold_arg(o.threshold));
+  if (arg.given || score_mode) return arg.value;
+  BITMILL_ASSIGN_OR_RETURN(CalibrationModel m, calibration_model(o));
+  std::optional<model::MiningCalibration> cal;
+  if (!m.dir.empty()) {
+    BITMILL_ASSIGN_OR_RETURN(cal, model::read_mining_calibration(m.dir));
+  }
+  mine::ThresholdChoice c =
+      mine::choose_threshold(arg, cal, m.name, mine::MiningSetting{o.margin, o.retrieval, k, dim});
+  log.info("{}", c.note);
+  return c.threshold;
 }
 
 mine::EmbeddingOpener embedding_opener(const Options& o) {
@@ -69,8 +106,8 @@ Expected<mine::Job> load_job(const Options& o, Log& log) {
 }
 
 void log_summary(Log& log, const Options& o, bool score_mode, size_t written, size_t nx, size_t ny, size_t k,
-                 const cli::Stopwatch& sw) {
-  log.info("{}{}", mine::mining_summary(score_mode, written, nx, ny, k, o.margin, o.retrieval, o.threshold),
+                 std::optional<float> threshold, const cli::Stopwatch& sw) {
+  log.info("{}{}", mine::mining_summary(score_mode, written, nx, ny, k, o.margin, o.retrieval, threshold),
            time_suffix(sw.seconds()));
 }
 
@@ -110,9 +147,12 @@ Status search_both(const Options& o, const mine::Job& job, const cli::Stopwatch&
 Status run_mine(const Options& o, const CLI::App& app, bool score_mode, Log& log) {
   const cli::Stopwatch sw;
   BITMILL_RETURN_IF_ERROR(check_search_options(o, app));
-  BITMILL_ASSIGN_OR_RETURN(mine::MineOptions mo, mine_options(o));
+  BITMILL_RETURN_IF_ERROR(mine_options(o, std::nullopt).status());  // option errors before any file is read
   BITMILL_ASSIGN_OR_RETURN(mine::Job job, load_job(o, log));
   if (score_mode) BITMILL_RETURN_IF_ERROR(mine::check_aligned(job));
+  BITMILL_ASSIGN_OR_RETURN(std::optional<float> threshold,
+                           resolve_threshold(o, score_mode, o.k, job.src.emb->dim(), log));
+  BITMILL_ASSIGN_OR_RETURN(mine::MineOptions mo, mine_options(o, threshold));
   BITMILL_ASSIGN_OR_RETURN(auto out, OutputStream::open(o.output));
   vectors::Neighbors fwd, bwd;
   BITMILL_RETURN_IF_ERROR(search_both(o, job, sw, fwd, bwd, log));
@@ -120,7 +160,7 @@ Status run_mine(const Options& o, const CLI::App& app, bool score_mode, Log& log
   BITMILL_ASSIGN_OR_RETURN(size_t written, score_mode ? mine::write_aligned_scores(*out, job, o.ids, fwd, bwd, mo)
                                                       : mine::write_mined_pairs(*out, job, o.ids, fwd, bwd, mo));
   BITMILL_RETURN_IF_ERROR(commit_all({out.get()}));
-  log_summary(log, o, score_mode, written, job.src.set().size(), job.tgt.set().size(), o.k, sw);
+  log_summary(log, o, score_mode, written, job.src.set().size(), job.tgt.set().size(), o.k, threshold, sw);
   return Status::ok();
 }
 
@@ -128,7 +168,7 @@ Status run_mine(const Options& o, const CLI::App& app, bool score_mode, Log& log
 // complete file of the same job is there already.
 Status run_shard(const Options& o, const CLI::App& app, Log& log) {
   const cli::Stopwatch sw;
-  for (const char* opt : {"--output", "--margin", "--retrieval", "--threshold", "--ids"}) {
+  for (const char* opt : {"--output", "--margin", "--retrieval", "--threshold", "--model", "--ids"}) {
     if (app.count(opt) > 0) {
       return invalid_argument(std::string(opt) + " belongs to 'bitmill-mine merge' (--work writes neighbour lists)");
     }
@@ -154,7 +194,7 @@ Status run_shard(const Options& o, const CLI::App& app, Log& log) {
 Status run_merge(const Options& o, Log& log) {
   const cli::Stopwatch sw;
   if (o.files.src.empty() || o.files.tgt.empty()) return invalid_argument("merge: --src and --tgt are required");
-  BITMILL_ASSIGN_OR_RETURN(mine::MineOptions mo, mine_options(o));
+  BITMILL_RETURN_IF_ERROR(mine_options(o, std::nullopt).status());
   BITMILL_RETURN_IF_ERROR(mine::check_work_dir(o.work));
   BITMILL_ASSIGN_OR_RETURN(mine::KnnShardSet shards, mine::KnnShardSet::open(o.work, o.shards));
   const mine::KnnShardInputs& in = shards.inputs();
@@ -163,6 +203,8 @@ Status run_merge(const Options& o, Log& log) {
   // what the shards say of the embeddings is taken on trust), mined as the shards were (--unify).
   BITMILL_ASSIGN_OR_RETURN(mine::Job job, mine::load_merge_job(o.files, in.unify, utf8, embedding_opener(o)));
   BITMILL_RETURN_IF_ERROR(mine::check_merge(shards, mine::knn_inputs(job, in)));
+  BITMILL_ASSIGN_OR_RETURN(std::optional<float> threshold, resolve_threshold(o, false, in.k, in.dim, log));
+  BITMILL_ASSIGN_OR_RETURN(mine::MineOptions mo, mine_options(o, threshold));
   BITMILL_ASSIGN_OR_RETURN(auto out, OutputStream::open(o.output));
   vectors::Neighbors fwd, bwd;
   BITMILL_RETURN_IF_ERROR(shards.merge(fwd, bwd));
@@ -170,7 +212,7 @@ Status run_merge(const Options& o, Log& log) {
             in.unify ? ", unified" : "", sw.elapsed());
   BITMILL_ASSIGN_OR_RETURN(size_t written, mine::write_mined_pairs(*out, job, o.ids, fwd, bwd, mo));
   BITMILL_RETURN_IF_ERROR(commit_all({out.get()}));
-  log_summary(log, o, false, written, in.src_positions, in.tgt_positions, in.k, sw);
+  log_summary(log, o, false, written, in.src_positions, in.tgt_positions, in.k, threshold, sw);
   return Status::ok();
 }
 
@@ -261,10 +303,24 @@ void add_job_options(cli::Tool& tool, CLI::App& app, Options& o, Command cmd) {
         ->default_val("max")
         ->group("Mining");
   }
-  app.add_option("--threshold", o.threshold, "Keep pairs whose score is strictly above T (every mode)")
-      ->type_name("T")
-      ->check(cli::a_number())
-      ->group("Mining");
+  if (cmd == Command::kScore) {
+    app.add_option("--threshold", o.threshold, "Keep pairs whose score is strictly above T (default: every pair)")
+        ->type_name("T")
+        ->check(cli::a_number())
+        ->group("Mining");
+  } else {
+    app.add_option("--threshold", o.threshold,
+                   "Keep pairs whose score is strictly above T (every retrieval); none keeps every pair. Default: "
+                   "the calibrated threshold of --model, when it was calibrated for this margin, k and retrieval")
+        ->type_name("T|none")
+        ->check(cli::a_number_or("none"))
+        ->group("Mining");
+    app.add_option("--model", o.model,
+                   "Model that made the embeddings, for its calibrated threshold (DIR/bitmill.json); default: "
+                   "$BITMILL_MODEL, else the bundled default model")
+        ->type_name("DIR")
+        ->group("Mining");
+  }
   app.add_flag("--ids", o.ids, "Add 0-based source and target line numbers: score, src_line, tgt_line, src, tgt")
       ->group("Output");
   if (!merge) add_search_options(app, o);

@@ -18,7 +18,7 @@ name=$(basename "$script" .sh)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 export BIN=$bin CASES=$cases PATH="$bin:$PATH" LC_ALL=C.UTF-8 TZ=UTC
-unset SLURM_ARRAY_TASK_ID SLURM_ARRAY_TASK_COUNT SLURM_ARRAY_TASK_MIN
+unset SLURM_ARRAY_TASK_ID SLURM_ARRAY_TASK_COUNT SLURM_ARRAY_TASK_MIN BITMILL_MODEL
 mkdir "$work/run"
 if [ -n "${BITMILL_SANITIZE:-}" ]; then
   for v in ASAN_OPTIONS UBSAN_OPTIONS TSAN_OPTIONS; do

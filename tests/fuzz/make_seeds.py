@@ -120,6 +120,9 @@ def model_configs():
     seed("model_config", "xlmr_cls_dense", parts(dense, xlmr, cls, sbert, dcfg))
     seed("model_config", "bare_bert", parts(None, bert, None, None, None))
     seed("model_config", "static", parts(static, None, None, None, None))
+    calibration = {"mining": {"margin": "ratio", "k": 4, "retrieval": "max", "threshold": 1.1425, "dim": 256,
+                              "calibrated_on": "dev"}}
+    seed("model_config", "static_calibrated", parts(static, None, None, None, None, calibration))
     # Regression seeds of the fields of the wrong type that crashed bitmill-embed (issue 15).
     seed("model_config", "regress-hidden_act_number", parts(mods, dict(bert, hidden_act=3), mean, sbert, None))
     seed("model_config", "regress-eps_string", parts(mods, dict(bert, layer_norm_eps="tiny"), mean, sbert, None))

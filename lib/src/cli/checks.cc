@@ -49,4 +49,15 @@ CLI::Validator a_number() {
       "", "number");
 }
 
+CLI::Validator a_number_or(const std::string& word) {
+  const CLI::Validator number = a_number();
+  return CLI::Validator(
+      [number, word](std::string& s) -> std::string {
+        if (s == word) return {};
+        std::string copy = s;
+        return number(copy).empty() ? std::string() : shown(s) + " is not a number or '" + word + "'";
+      },
+      "", "number|" + word);
+}
+
 }  // namespace bitmill::cli

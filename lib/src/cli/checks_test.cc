@@ -65,5 +65,17 @@ TEST_CASE("a_number: decimal numbers and infinities, never NaN") {
   }
 }
 
+TEST_CASE("a_number_or: the word, or a number as a_number() reads it") {
+  const CLI::Validator v = a_number_or("none");
+  for (const char* ok : {"none", "1.07", "-inf"}) {
+    CAPTURE(ok);
+    CHECK(check(v, ok).empty());
+  }
+  for (const char* bad : {"None", "nan", "", "none ", "0x10"}) {
+    CAPTURE(bad);
+    CHECK(check(v, bad).find("is not a number or 'none'") != std::string::npos);
+  }
+}
+
 }  // namespace
 }  // namespace bitmill::cli

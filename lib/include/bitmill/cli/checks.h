@@ -5,6 +5,7 @@
 //   count_in(min, max)  a whole number written in decimal digits only (no sign, no exponent, no
 //                       hex), from min to max: "--threads: '-1' is not a whole number from 0 to 1024"
 //   a_number()          a decimal number, infinities allowed ("-inf" keeps every pair), NaN not
+//   a_number_or(word)   the same, or the word itself ("none")
 //
 // A value that fails is a usage error (exit 1), reported by CLI11 with the option's name.
 // The limits every tool shares are declared here, so a value means the same in each tool.
@@ -27,5 +28,6 @@ inline constexpr uint64_t kMaxRows = uint64_t{1} << 40;
 
 CLI::Validator count_in(uint64_t min, uint64_t max);
 CLI::Validator a_number();
+CLI::Validator a_number_or(const std::string& word);
 
 }  // namespace bitmill::cli
