@@ -15,12 +15,19 @@
 #            id with the en-US help, then split into sentences (lohelp.py)
 #   debref   the Debian Reference (debian-reference-*): text blocks paired by position with the
 #            English pages, which po4a keeps in the same structure (debref.py)
+#   gettext-tail  the same for the packages of scripts/train/corpus/gettext-tail-packages.txt (1400
+#            more packages with catalogs in the long-tail languages; tail_packages.sh lists them),
+#            only the languages of long-tail-languages.txt
+#   mozilla  the Firefox ESR and Thunderbird language packs (firefox-esr-l10n-*,
+#            thunderbird-l10n-*): Fluent and .properties strings paired by file and message id
+#            with the en-US strings in the applications' omni.ja (mozilla.py)
 # Packages are fetched with `apt-get download` into CORPUS_DIR/work (never installed), through a
 # private apt configuration (its own sources.list and lists: the system's apt state is not
 # touched), and unpacked with dpkg-deb.
 # Then, per source and language pair:
 #   1. decontaminate: remove every pair that has a side (lowercased, white space collapsed) equal
-#      to a line of the dev sets (DEV/tatoeba/*, DEV/mine/*/src.txt and eng.txt) (decontam.py);
+#      to a line of the dev sets (DEV/tatoeba/*, DEV/ntrex/*, DEV/mine/*/src.txt and eng.txt)
+#      (decontam.py);
 #   2. bitmill-filter --src-lang A --tgt-lang B with its default rules (--rejected and --stats
 #      kept); a side in a language the fastText LID model cannot output (tlh, zul, ...) gets
 #      --set lang-id.min-prob.LANG=0 (lid_langs.py); a pair bitmill-filter refuses for an unknown
@@ -39,7 +46,8 @@
 #   --train DIR       the training pair files <a>-<b>.tsv.zst (required; e.g. ../shared/data/train)
 #   --dev DIR         dev sets to decontaminate against (default: ../shared/data/dev relative to
 #                     the repository root); they are never copied into the corpus
-#   --sources LIST    comma-separated subset of train,ddtp,gettext,lohelp,debref (default: all)
+#   --sources LIST    comma-separated subset of train,ddtp,gettext,gettext-tail,lohelp,debref,mozilla
+#                     (default: all)
 #   --mirror URL      Debian mirror (default http://deb.debian.org/debian; a snapshot.debian.org
 #                     URL pins the package versions)
 #   --suite NAME      Debian suite (default bookworm)
@@ -69,7 +77,7 @@ usage() { sed -n '2,/^set -euo/p' "${BASH_SOURCE[0]}" | sed '$d; s/^# \{0,1\}//'
 die() { echo "build_corpus: error: $*" >&2; exit 1; }
 log() { echo "build_corpus: $*" >&2; }
 
-ALL_SOURCES=train,ddtp,gettext,lohelp,debref
+ALL_SOURCES=train,ddtp,gettext,gettext-tail,lohelp,debref,mozilla
 TRAIN="" DEV="$ROOT/../shared/data/dev" SOURCES=$ALL_SOURCES MIRROR=http://deb.debian.org/debian SUITE=bookworm
 BIN="$ROOT/build/bin" THREADS=1 LID=auto ZLEVEL=12 OUT="" FILTER_OPTS=()
 while (($#)); do
@@ -204,6 +212,7 @@ need_iso() {  # the iso-codes package's ISO 639-3 table, for language codes
   rm -rf "$WORK/iso.tmp/iso-codes" "$WORK/iso"
   touch "$WORK/iso.tmp/.done" && mv "$WORK/iso.tmp" "$WORK/iso"
 }
+EXTRACTOR_ARGS=()  # more arguments of the next debian_source's extractor
 debian_source() {  # debian_source SOURCE REGEX EXTRACTOR.py PACKAGE...: download, unpack, extract
   local src=$1 match=$2 extractor=$3
   shift 3
@@ -214,7 +223,9 @@ debian_source() {  # debian_source SOURCE REGEX EXTRACTOR.py PACKAGE...: downloa
   rm -rf "$root" "$tmp" && mkdir -p "$root" "$tmp"
   "$PY" "$HERE/unpack.py" --match "$match" --root "$root" --info "$tmp/_packages.json" "$WORK"/debs/"$src"/*.deb
   cp "$WORK/debs/$src/missing.txt" "$tmp/_missing.txt"
-  "$PY" "$HERE/$extractor" --root "$root" --iso639 "$ISO" --out "$tmp" --stats "$tmp/_stats.json"
+  "$PY" "$HERE/$extractor" --root "$root" --iso639 "$ISO" --out "$tmp" --stats "$tmp/_stats.json" \
+    "${EXTRACTOR_ARGS[@]}"
+  EXTRACTOR_ARGS=()
   rm -rf "$root"
   mv "$tmp" "$WORK/raw/$src"
   step_done "extract $src"
@@ -268,6 +279,15 @@ for src in "${SRC[@]}"; do
       mapfile -t pk < <(printf '%s\n' "${pk[@]}" | sort -u)
       debian_source gettext '/LC_MESSAGES/[^/]+\.mo$' gettext_mo.py "${pk[@]}"
       ;;
+    gettext-tail)
+      [[ -d $WORK/raw/gettext-tail ]] && continue
+      need_apt
+      mapfile -t pk < <(sed 's/#.*//; s/[[:space:]]//g; /^$/d' "$HERE/gettext-tail-packages.txt" | sort -u)
+      # Only the long-tail locales' catalogs are unpacked (the packages carry every language's).
+      locales=$(sed 's/#.*//' "$HERE/long-tail-languages.txt" | awk 'NF >= 2 {print $2}' | paste -sd'|')
+      EXTRACTOR_ARGS=(--langs "$HERE/long-tail-languages.txt")
+      debian_source gettext-tail "/locale/($locales)(_[A-Z]+)?(@[a-z]+)?/LC_MESSAGES/[^/]+\.mo\$" gettext_mo.py "${pk[@]}"
+      ;;
     lohelp)
       [[ -d $WORK/raw/lohelp ]] && continue
       need_apt
@@ -279,6 +299,13 @@ for src in "${SRC[@]}"; do
       need_apt
       mapfile -t pk < <(pkgnames debian-reference- | grep -v -E '^debian-reference-common$')
       debian_source debref '^usr/share/debian-reference/[^/]+\.html$' debref.py "${pk[@]}"
+      ;;
+    mozilla)
+      [[ -d $WORK/raw/mozilla ]] && continue
+      need_apt
+      mapfile -t pk < <({ echo firefox-esr; echo thunderbird; pkgnames firefox-esr-l10n-; pkgnames thunderbird-l10n-; } |
+        grep -v -E -- '-l10n-(all|en-[a-z]+)$' | sort -u)
+      debian_source mozilla '(^|/)(omni\.ja|langpack-[^/]+\.xpi)$' mozilla.py "${pk[@]}"
       ;;
   esac
 done

@@ -155,11 +155,17 @@ def write_json(path, obj):
 
 def extractor_args(doc):
     """The command line every extractor takes: --root (unpacked packages), --iso639 (code table),
-    --out (pairs directory), --stats (JSON)."""
+    --out (pairs directory), --stats (JSON), and optionally --langs FILE: keep only the languages
+    whose ISO 639-3 code is the first word of a line of FILE (args.langs: that set, or None)."""
     ap = argparse.ArgumentParser(description=doc, formatter_class=argparse.RawDescriptionHelpFormatter)
     for name in ("--root", "--iso639", "--out", "--stats"):
         ap.add_argument(name, required=True)
-    return ap.parse_args()
+    ap.add_argument("--langs")
+    args = ap.parse_args()
+    if args.langs:
+        with open(args.langs, encoding="utf-8") as f:
+            args.langs = {line.split("#", 1)[0].split()[0] for line in f if line.split("#", 1)[0].split()}
+    return args
 
 
 def add_translated(writer, iso, english, text, st):

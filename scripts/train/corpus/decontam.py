@@ -3,7 +3,8 @@
 
     decontam.py --dev DEV_DIR --in IN_DIR --out OUT_DIR --stats STATS.json
 
-The dev sentences are every line of DEV_DIR/tatoeba/* and of DEV_DIR/mine/*/src.txt and eng.txt,
+The dev sentences are every line of DEV_DIR/tatoeba/*, DEV_DIR/ntrex/* (when present) and of
+DEV_DIR/mine/*/src.txt and eng.txt,
 normalised: lowercased (str.lower) and white space collapsed to single spaces, stripped. A pair of
 IN_DIR/<a>-<b>.tsv (files named _* are not pairs) is removed when any of its columns, normalised the same way, is one of them.
 Kept rows go to OUT_DIR/<a>-<b>.tsv in their order, removed rows to OUT_DIR/removed/<a>-<b>.tsv;
@@ -27,6 +28,7 @@ def norm(s):
 
 def dev_set(dev):
     files = sorted(glob.glob(os.path.join(dev, "tatoeba", "*")))
+    files += sorted(glob.glob(os.path.join(dev, "ntrex", "ntrex.*")))
     files += sorted(glob.glob(os.path.join(dev, "mine", "*", "src.txt")))
     files += sorted(glob.glob(os.path.join(dev, "mine", "*", "eng.txt")))
     files = [f for f in files if os.path.isfile(f)]

@@ -21,6 +21,9 @@ Per entry (msgctxt ignored; for plural entries the singular msgid and msgstr[0])
   (common.aligned_sentences; the game and help texts have paragraphs of several sentences).
 The catalog's charset (from its header) decodes the msgstr.
 
+With --langs FILE, only the catalogs of those languages are read (the others count as skipped
+locales): the "gettext-tail" source.
+
 Output: OUT_DIR/<a>-<b>.tsv per language pair with English, and STATS.json: per package the
 catalogs, languages, entries and the pairs written, and the skip counts.
 """
@@ -122,7 +125,7 @@ def main():
         for path in sorted(mos):
             locale = os.path.basename(os.path.dirname(os.path.dirname(path)))
             iso = langs.to639_3(locale)
-            if iso is None:
+            if iso is None or (args.langs is not None and iso not in args.langs):
                 st["skipped"]["locale"] += 1
                 continue
             try:

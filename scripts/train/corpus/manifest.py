@@ -33,6 +33,12 @@ DESCRIPTION = {
               "then sentences.",
     "debref": "Debian Reference (debian-reference-*): po4a-translated HTML pages, text blocks paired by position "
               "with English, then sentences.",
+    "gettext-tail": "The same as gettext for the packages of scripts/train/corpus/gettext-tail-packages.txt "
+                    "(every package of the suite with a catalog in a long-tail language, .deb under 8 MB), only "
+                    "the languages of long-tail-languages.txt.",
+    "mozilla": "Firefox ESR and Thunderbird language packs (firefox-esr-l10n-*, thunderbird-l10n-*): Fluent and "
+               ".properties strings paired by file and message id with the applications' en-US strings (omni.ja), "
+               "strings of 3 words or more, then sentences.",
 }
 LICENCE = {
     "train": "Mixed, per origin set (Tatoeba CC BY 2.0 FR; WMT news test sets for research use; TICO-19 CC0; "
@@ -46,11 +52,21 @@ LICENCE = {
                "all DFSG-free, mostly GPL-2+/GPL-3+/LGPL, MPL-2.0 for LibreOffice.",
     "lohelp": "MPL-2.0 (LibreOffice, debian/copyright 'Files: *').",
     "debref": "GPL-2+ (Debian Reference, debian/copyright; its translators licensed their work the same way).",
+    "gettext-tail": "Each catalog is under its package's licence (debian/copyright); all DFSG-free (Debian "
+                    "main), per package below.",
+    "mozilla": "MPL-2.0 (Firefox and Thunderbird localizations, debian/copyright of firefox-esr and thunderbird).",
 }
 DEV_LANGS = ["ara", "ber", "bul", "ces", "dan", "deu", "ell", "epo", "fin", "fra", "hbs", "heb", "hin", "hun",
              "ina", "ita", "jbo", "jpn", "kab", "lat", "mar", "mkd", "msa", "nld", "pol", "por", "ron", "rus",
              "spa", "swe", "tlh", "tur", "ukr", "zho"]
 MINE_LANGS = ["ces", "deu", "fin", "lav", "rus", "tur", "zho"]
+# Issue 21's under-covered languages (goal: 20k pairs with English each), then the other languages
+# of dev/ntrex.
+LONG_TAIL = ["mal", "tel", "tam", "tha", "kat", "kaz", "est", "urd", "kor", "eus", "ben", "khm", "pus", "swa", "jav"]
+NTREX_LANGS = ["afr", "amh", "ara", "aze", "ben", "bul", "ell", "eus", "fas", "fil", "fra", "guj", "hau", "heb",
+               "hin", "hye", "ibo", "ind", "ita", "kan", "kat", "kaz", "kir", "kor", "lao", "mal", "mar", "mon",
+               "mya", "nep", "pan", "sin", "som", "spa", "swa", "tel", "tgk", "tha", "tir", "uig", "urd", "uzb",
+               "vie", "xho", "yor", "zul"]
 
 
 def load(path, default=None):
@@ -324,6 +340,17 @@ def render_md(m, names):
     for l in DEV_LANGS + [x for x in MINE_LANGS if x not in DEV_LANGS]:
         x = langs.get(l, {"name": names.get(l, ""), "pairs": 0, "with_eng": 0, "by_source": {}})
         w(f"| {l} | {x['name']} | {n(x['pairs'])} | {n(x['with_eng'])} | "
+          + " | ".join(n(x["by_source"].get(s, 0)) for s in srcs) + " |")
+    w("")
+    w("## Long-tail languages\n")
+    w("Pairs with English per language and source: the under-covered languages of issue 21 (goal 20,000), then "
+      "the other dev/ntrex languages.\n")
+    w("| lang | name | with eng | goal met | " + " | ".join(srcs) + " |")
+    w("|---|---|--:|---|" + "--:|" * len(srcs))
+    for l in LONG_TAIL + [x for x in NTREX_LANGS if x not in LONG_TAIL]:
+        x = langs.get(l, {"name": names.get(l, ""), "pairs": 0, "with_eng": 0, "by_source": {}})
+        goal = ("yes" if x["with_eng"] >= 20000 else "no") if l in LONG_TAIL else ""
+        w(f"| {l} | {x['name']} | {n(x['with_eng'])} | {goal} | "
           + " | ".join(n(x["by_source"].get(s, 0)) for s in srcs) + " |")
     w("")
     w("## All languages\n")
