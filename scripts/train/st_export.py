@@ -108,24 +108,45 @@ def tokenizer_json(model_path):
     }
 
 
+def quantize_int8(table):
+    """bitmill's int8 table: (q int8 [vocab, dim], scale float32 [vocab]) with row r = scale[r] * q[r],
+    scale = max |row| / 127 (1 for an all-zero row), q = round-half-even(row / scale)."""
+    table = np.asarray(table, dtype=np.float32)
+    scale = (np.abs(table).max(axis=1) / 127).astype(np.float32)
+    scale[scale == 0] = 1
+    q = np.clip(np.rint(table / scale[:, None]), -127, 127).astype(np.int8)
+    return q, scale
+
+
 def write_safetensors(path, name, arr, dtype="f32"):
-    """One tensor in the safetensors format (8-byte header length, JSON header, data); f32 or f16."""
+    """The table `name` in the safetensors format (8-byte header length, JSON header, data): f32,
+    f16, or int8 (name as I8 and name's stem + ".scale" as F32: "embedding.weight" gets
+    "embedding.scale", see quantize_int8)."""
     if dtype == "f32":
-        data, tag = np.ascontiguousarray(arr, dtype="<f4").tobytes(), "F32"
+        tensors = [(name, "F32", arr.shape, np.ascontiguousarray(arr, dtype="<f4").tobytes())]
     elif dtype == "f16":
-        data, tag = np.ascontiguousarray(arr, dtype="<f2").tobytes(), "F16"
+        tensors = [(name, "F16", arr.shape, np.ascontiguousarray(arr, dtype="<f2").tobytes())]
+    elif dtype == "int8":
+        q, scale = quantize_int8(arr)
+        tensors = [(name, "I8", q.shape, q.tobytes()),
+                   (name.rsplit(".", 1)[0] + ".scale", "F32", scale.shape, scale.astype("<f4").tobytes())]
     else:
-        raise ValueError(f"dtype {dtype!r}: f32 or f16")
-    header = {name: {"dtype": tag, "shape": list(arr.shape), "data_offsets": [0, len(data)]},
-              "__metadata__": {"format": "pt"}}
+        raise ValueError(f"dtype {dtype!r}: f32, f16 or int8")
+    header, off = {}, 0
+    for n, tag, shape, data in tensors:
+        header[n] = {"dtype": tag, "shape": list(shape), "data_offsets": [off, off + len(data)]}
+        off += len(data)
+    header["__metadata__"] = {"format": "pt"}
     raw = json.dumps(header).encode()
     raw += b" " * ((8 - len(raw) % 8) % 8)
     with open(path, "wb") as f:
-        f.write(struct.pack("<Q", len(raw)) + raw + data)
+        f.write(struct.pack("<Q", len(raw)) + raw + b"".join(t[3] for t in tensors))
 
 
 def read_safetensors(path, name):
-    """The float32 values of one F32/F16/BF16 tensor of a safetensors file."""
+    """The float32 values of one F32/F16/BF16 tensor of a safetensors file, or of an I8 table
+    times its per-row scale (name's stem + ".scale"), each element one f32 product as bitmill
+    computes it."""
     with open(path, "rb") as f:
         (n,) = struct.unpack("<Q", f.read(8))
         header = json.loads(f.read(n))
@@ -133,6 +154,10 @@ def read_safetensors(path, name):
         begin, end = info["data_offsets"]
         f.seek(8 + n + begin)
         data = f.read(end - begin)
+    if info["dtype"] == "I8":
+        q = np.frombuffer(data, dtype=np.int8).reshape(info["shape"]).astype(np.float32)
+        scale = read_safetensors(path, name.rsplit(".", 1)[0] + ".scale")
+        return (q * scale[:, None]).astype(np.float32)
     if info["dtype"] == "F32":
         arr = np.frombuffer(data, dtype="<f4")
     elif info["dtype"] == "F16":

@@ -4,7 +4,7 @@
     scripts/train/train.py --corpus DIR --tokenizer SPM.model --out MODEL_DIR
                            [--minutes 15 | --steps N] [--dim 256] [--batch 1024] [--scale 20]
                            [--lr 0.01] [--seed 1234] [--alpha 1.0] [--group 1] [--margin 0]
-                           [--teacher DIR] [--dtype f32|f16] [--evaluate]
+                           [--teacher DIR] [--dtype f32|f16|int8] [--evaluate]
 
 The model: a static embedding table over SentencePiece pieces; a sentence's embedding is the mean
 of its piece vectors (torch EmbeddingBag, mode "mean"), then L2-normalised. It is exported in the
@@ -396,7 +396,8 @@ def parse_args():
     p.add_argument("--log-every", type=int, default=100)
     p.add_argument("--export-at", default="",
                    help="comma-separated steps at which to also export OUT-stepN (for learning curves)")
-    p.add_argument("--dtype", choices=["f32", "f16"], default="f16", help="exported weights (default %(default)s)")
+    p.add_argument("--dtype", choices=["f32", "f16", "int8"], default="f16",
+                   help="exported weights (default %(default)s); int8: a per-row scale, read by bitmill-embed only")
     p.add_argument("--no-normalize", action="store_true", help="export without the Normalize module")
     p.add_argument("--cache", default=os.path.join(os.environ.get("TMPDIR", "/tmp"), "bitmill-train-cache"),
                    help="tokenised corpus cache ('' disables; default %(default)s)")

@@ -52,3 +52,40 @@ bitmill-embed --model spliced -o out.npy in.txt; check $?
 echo "--- the fixture as it is loads"
 cp -r m whole && cp "$CASES/../fixtures/tokenizers/unigram_xlmr/tokenizer.json" whole/
 bitmill-embed -q --model whole -o out.npy in.txt; check $?
+
+# bitmill's int8 static tables (I8 embedding.weight with per-row embedding.scale): a missing,
+# misshapen or non-finite scale is an error naming the tensor.
+$py "$CASES/../reference/encoder_reference.py" make s8 --arch static --dtype int8 --seed 3 --vocab-words 700 >/dev/null || exit 1
+rm -f out.npy
+for case in missing short nan; do
+  cp -r s8 s8_$case
+  $py - s8_$case/0_StaticEmbedding/model.safetensors $case <<'PY'
+import json, struct, sys
+import numpy as np
+path, case = sys.argv[1], sys.argv[2]
+raw = open(path, "rb").read()
+n = struct.unpack("<Q", raw[:8])[0]
+header, data = json.loads(raw[8:8 + n]), raw[8 + n:]
+w, s = header["embedding.weight"], header["embedding.scale"]
+q = data[w["data_offsets"][0]:w["data_offsets"][1]]
+scale = np.frombuffer(data[s["data_offsets"][0]:s["data_offsets"][1]], dtype="<f4").copy()
+tensors = {"embedding.weight": ("I8", w["shape"], q)}
+if case == "short":
+    tensors["embedding.scale"] = ("F32", [len(scale) - 1], scale[:-1].tobytes())
+elif case == "nan":
+    scale[5] = np.nan
+    tensors["embedding.scale"] = ("F32", [len(scale)], scale.tobytes())
+h, blobs, off = {}, b"", 0
+for name, (tag, shape, b) in tensors.items():
+    h[name] = {"dtype": tag, "shape": shape, "data_offsets": [off, off + len(b)]}
+    blobs += b
+    off += len(b)
+j = json.dumps(h).encode()
+j += b" " * ((8 - len(j) % 8) % 8)
+open(path, "wb").write(struct.pack("<Q", len(j)) + j + blobs)
+PY
+  echo "--- int8 table, scale $case"
+  bitmill-embed --model s8_$case -o out.npy in.txt 2>&1 | sed 's|.*/s8_|s8_|'; check ${PIPESTATUS[0]}
+done
+echo "--- the unchanged int8 model works"
+bitmill-embed -q --model s8 -o out.npy in.txt; check $?

@@ -34,6 +34,8 @@ check xlmr_mean --arch xlmr --pooling mean --seed 3
 check xlmr_cls_bf16_norm --arch xlmr --pooling cls --dtype bf16 --normalize --seed 4
 texts=ascii.txt
 check static_norm_f16 --arch static --normalize --dtype f16 --seed 5
+check static_int8 --arch static --dtype int8 --seed 6
+check static_norm_int8 --arch static --normalize --dtype int8 --seed 7
 
 echo "--- f16 and raw outputs"
 bitmill-embed -q --model m_xlmr_mean --dtype f16 -o half.npy multi.txt
@@ -94,4 +96,13 @@ print(f"{n}: scalar and at least one other level run: {'scalar' in levels and le
 print(f"{n}: f32 max |diff| vs reference <= 1e-4 on every level: {worst <= 1e-4}")
 print(f"{n}: worst f32 max |diff| {worst:.3g}", file=sys.stderr)
 PY
+done
+
+# Static tables sum their rows in f32 in token order on every path, so the scalar and the AVX2
+# (F16C) paths give the same bits: f16 and int8 (scale times q, one product per element).
+echo "--- static tables: the same bits on every level"
+for name in static_norm_f16 static_int8 static_norm_int8; do
+  BITMILL_ISA=scalar bitmill-embed -q --model "m_$name" -o "sc_$name.npy" ascii.txt
+  cmp -s "sc_$name.npy" "got_$name.npy" && echo "$name: scalar = default level, bit for bit" ||
+    echo "$name: scalar and default level DIFFER"
 done

@@ -30,10 +30,12 @@ SPECIAL_BERT = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"]
 
 
 def write_safetensors(path, tensors, dtype):
-    """tensors: name -> float32 numpy array; stored as F32, F16 or BF16."""
+    """tensors: name -> float32 numpy array, stored as F32, F16 or BF16; int8 arrays are stored as I8."""
     header, blobs, offset = {}, [], 0
     for name, arr in tensors.items():
-        if dtype == "f32":
+        if arr.dtype == np.int8:
+            data, tag = np.ascontiguousarray(arr).tobytes(), "I8"
+        elif dtype == "f32":
             data, tag = np.ascontiguousarray(arr, dtype="<f4").tobytes(), "F32"
         elif dtype == "f16":
             data, tag = np.ascontiguousarray(arr, dtype="<f2").tobytes(), "F16"
@@ -105,7 +107,13 @@ def make_static(args):
                      "max_input_chars_per_word": 100, "vocab": {t: i for i, t in enumerate(vocab)}}}
     json.dump(tok, open(os.path.join(sub, "tokenizer.json"), "w"))
     table = (rng.standard_normal((len(vocab), args.hidden)) * 0.5).astype(np.float32)
-    write_safetensors(os.path.join(sub, "model.safetensors"), {"embedding.weight": table}, args.dtype)
+    if args.dtype == "int8":  # bitmill's int8 table: rows of q (int8) times a per-row f32 scale
+        scale = (np.abs(table).max(axis=1) / 127).astype(np.float32)
+        q = np.clip(np.rint(table / scale[:, None]), -127, 127).astype(np.int8)
+        write_safetensors(os.path.join(sub, "model.safetensors"), {"embedding.weight": q, "embedding.scale": scale},
+                          "f32")
+    else:
+        write_safetensors(os.path.join(sub, "model.safetensors"), {"embedding.weight": table}, args.dtype)
     modules = [{"idx": 0, "name": "0", "path": "0_StaticEmbedding",
                 "type": "sentence_transformers.models.StaticEmbedding"}]
     if args.normalize:
@@ -219,6 +227,8 @@ def read_safetensors(path):
             arr = np.frombuffer(raw, dtype="<f4")
         elif info["dtype"] == "F16":
             arr = np.frombuffer(raw, dtype="<f2").astype(np.float32)
+        elif info["dtype"] == "I8":
+            arr = np.frombuffer(raw, dtype=np.int8)
         else:
             arr = (np.frombuffer(raw, dtype="<u2").astype(np.uint32) << 16).view("<f4")
         out[name.split(".", 1)[1] if name.startswith(("bert.", "roberta.")) else name] = torch.from_numpy(
@@ -251,7 +261,10 @@ def embed_static(args, ref):
     sub = os.path.join(d, "0_StaticEmbedding")
     tok = json.load(open(os.path.join(sub, "tokenizer.json")))
     vocab = tok["model"]["vocab"]
-    table = read_safetensors(os.path.join(sub, "model.safetensors"))["embedding.weight"]
+    tensors = read_safetensors(os.path.join(sub, "model.safetensors"))
+    table = tensors["embedding.weight"]
+    if "embedding.scale" in tensors:  # int8: each element one f32 product, as bitmill computes it
+        table = table.to(torch.float32) * tensors["embedding.scale"][:, None]
     modules = json.load(open(os.path.join(d, "modules.json")))
     rows = []
     with torch.no_grad():
@@ -336,7 +349,7 @@ def main():
     m.add_argument("--dense", action="store_true")
     m.add_argument("--dense-out", type=int, default=48)
     m.add_argument("--normalize", action="store_true")
-    m.add_argument("--dtype", choices=["f32", "f16", "bf16"], default="f32")
+    m.add_argument("--dtype", choices=["f32", "f16", "bf16", "int8"], default="f32")
     m.add_argument("--seed", type=int, default=1)
     m.add_argument("--hidden", type=int, default=64)
     m.add_argument("--layers", type=int, default=2)

@@ -124,6 +124,7 @@ struct TransformerEncoder::Weights {
           out[i] = word->dtype == model::DType::kF16 ? f16_to_f32(v) : bf16_to_f32(v);
         }
         break;
+      case model::DType::kI8:
       case model::DType::kOther: break;
     }
   }
@@ -193,7 +194,7 @@ Status TransformerEncoder::Weights::load_embeddings() {
     return data_error(where + ": expected shape " + model::shape_to_string({static_cast<int64_t>(cfg.vocab_size), H}) +
                       ", found " + model::shape_to_string(word->shape));
   }
-  if (word->dtype == model::DType::kOther)
+  if (word->dtype == model::DType::kOther || word->dtype == model::DType::kI8)
     return data_error(where + ": dtype " + word->dtype_name + " is not supported");
   BITMILL_ASSIGN_OR_RETURN(
       pos, st.load_f32("embeddings.position_embeddings.weight", {static_cast<int64_t>(cfg.max_positions), H}));

@@ -21,6 +21,7 @@ DType dtype_of(const std::string& d) {
   if (d == "F32") return DType::kF32;
   if (d == "F16") return DType::kF16;
   if (d == "BF16") return DType::kBF16;
+  if (d == "I8") return DType::kI8;
   return DType::kOther;
 }
 
@@ -149,6 +150,7 @@ Expected<std::vector<float>> SafeTensors::load_f32(std::string_view name, const 
         out[i] = t->dtype == DType::kF16 ? f16_to_f32(v) : bf16_to_f32(v);
       }
       break;
+    case DType::kI8:
     case DType::kOther: return data_error(who + ": dtype " + t->dtype_name + " is not supported (F32, F16 or BF16)");
   }
   return out;

@@ -22,7 +22,8 @@
 
 namespace bitmill::model {
 
-enum class DType { kF32, kF16, kBF16, kOther };
+// kI8: only static embedding tables use it (with a per-row scale); load_f32 refuses it.
+enum class DType { kF32, kF16, kBF16, kI8, kOther };
 
 struct TensorInfo {
   std::string name;
