@@ -15,6 +15,13 @@ relatively more; 0: the same number from each pair; a pair never gives more than
 goes to the others). Language balance matters: a unigram vocabulary drawn from a uniform sample
 spends most pieces on the few big languages.
 
+--min-lines M tops up every language (other than English) that has fewer than M lines in that
+sample with more of its own sentences (its side of pairs not yet drawn, chosen with --seed), up
+to M or all it has. Why: the sample is drawn per language pair, and a language with few pairs
+gets so few lines that spm_train gives its script almost no multi-character pieces (bitmill-
+static-v2 tokenised Burmese, Malayalam, Telugu or Kannada at 0.6-0.8 pieces per character, about
+one piece per letter), which a static model cannot make up for.
+
 --lowercase trains with spm's nmt_nfkc_cf rule (NFKC, then Unicode case folding). The folding is
 part of the model's normaliser (precompiled charsmap), so train.py, bitmill-embed (through the
 Precompiled normaliser of tokenizer.json) and anyone else tokenising with the model all fold case.
@@ -109,6 +116,24 @@ def log(msg):
     print(f"tokenizer: {msg}", file=sys.stderr, flush=True)
 
 
+def top_up(files, data, chosen, per_lang, min_lines, rng):
+    """{language: [extra lines]}: for each non-English language below min_lines in the sample, its
+    side of pairs not drawn yet, uniformly without replacement, up to min_lines or all it has."""
+    pools = {}
+    for (a, b, _, _), pairs, idx in zip(files, data, chosen):
+        left = np.setdiff1d(np.arange(len(pairs)), idx, assume_unique=True)
+        for side, lang in ((0, a), (1, b)):
+            if lang != "eng" and per_lang.get(lang, 0) < min_lines:
+                pools.setdefault(lang, []).extend(pairs[i][side] for i in left)
+    out = {}
+    for lang in sorted(pools):
+        pool, need = pools[lang], min_lines - per_lang.get(lang, 0)
+        take = rng.choice(len(pool), size=min(need, len(pool)), replace=False) if pool else []
+        if len(take):
+            out[lang] = [pool[i] for i in np.sort(take)]
+    return out
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
                                 formatter_class=argparse.RawDescriptionHelpFormatter, epilog=__doc__)
@@ -128,6 +153,8 @@ def main():
     p.add_argument("--character-coverage", type=float, default=0.9995, help="spm_train (default %(default)s)")
     p.add_argument("--seed", type=int, default=1234, help="seed of the sample and of spm_train")
     p.add_argument("--threads", type=int, default=1, help="spm_train threads (default %(default)s: deterministic)")
+    p.add_argument("--min-lines", type=int, default=0,
+                   help="top up each non-English language to this many sample lines (default 0: off)")
     args = p.parse_args()
     args.corpus = args.corpus or [DEFAULT_TRAIN]
 
@@ -144,14 +171,24 @@ def main():
     rng = np.random.default_rng(args.seed)
     lines = []
     per_pair = {}
+    chosen = []
+    per_lang = {}
     for (a, b, _, _), pairs, q in zip(files, data, quota):
-        if q == 0:
-            continue
-        idx = np.sort(rng.choice(len(pairs), size=int(q), replace=False))
+        idx = np.sort(rng.choice(len(pairs), size=int(q), replace=False)) if q else np.zeros(0, dtype=np.int64)
+        chosen.append(idx)
         for i in idx:
             lines.append(pairs[i][0])
             lines.append(pairs[i][1])
-        per_pair[f"{a}-{b}"] = per_pair.get(f"{a}-{b}", 0) + int(q)
+        if q:
+            per_pair[f"{a}-{b}"] = per_pair.get(f"{a}-{b}", 0) + int(q)
+            per_lang[a] = per_lang.get(a, 0) + int(q)
+            per_lang[b] = per_lang.get(b, 0) + int(q)
+    topped = top_up(files, data, chosen, per_lang, args.min_lines, rng) if args.min_lines > 0 else {}
+    for lang, extra in topped.items():
+        lines.extend(extra)
+    if topped:
+        log(f"--min-lines {args.min_lines}: {sum(len(x) for x in topped.values())} lines more for "
+            f"{len(topped)} languages")
     random.Random(args.seed).shuffle(lines)
 
     spm_args = ["--model_type=unigram", f"--vocab_size={args.vocab}",
@@ -180,7 +217,8 @@ def main():
         shutil.copy(f"{tmp}/spm.vocab", args.out + ".vocab")
     info = {"script": "scripts/train/tokenizer.py", "args": vars(args), "corpus": [os.path.abspath(c) for c in args.corpus],
             "sample_pairs": int(quota.sum()), "sample_sentences": len(lines), "spm_train": spm_args,
-            "sample_per_language_pair": per_pair}
+            "sample_per_language_pair": per_pair,
+            "top_up_per_language": {k: len(v) for k, v in sorted(topped.items())}}
     with open(args.out + ".json", "w") as f:
         json.dump(info, f, indent=2)
     log(f"wrote {args.out}.model ({os.path.getsize(args.out + '.model')} bytes) in {time.time() - t0:.0f} s")
