@@ -18,6 +18,9 @@
 #   gettext-tail  the same for the packages of scripts/train/corpus/gettext-tail-packages.txt (1400
 #            more packages with catalogs in the long-tail languages; tail_packages.sh lists them),
 #            only the languages of long-tail-languages.txt
+#   cldr     Unicode CLDR (unicode-cldr-core): emoji names and the display names of languages,
+#            territories, units, date fields, months and weekdays, paired by their place in the
+#            XML files with English (cldr.py): words and short phrases, for the long tail
 #   mozilla  the Firefox ESR and Thunderbird language packs (firefox-esr-l10n-*,
 #            thunderbird-l10n-*): Fluent and .properties strings paired by file and message id
 #            with the en-US strings in the applications' omni.ja (mozilla.py)
@@ -46,8 +49,8 @@
 #   --train DIR       the training pair files <a>-<b>.tsv.zst (required; e.g. ../shared/data/train)
 #   --dev DIR         dev sets to decontaminate against (default: ../shared/data/dev relative to
 #                     the repository root); they are never copied into the corpus
-#   --sources LIST    comma-separated subset of train,ddtp,gettext,gettext-tail,lohelp,debref,mozilla
-#                     (default: all)
+#   --sources LIST    comma-separated subset of train,ddtp,gettext,gettext-tail,lohelp,debref,mozilla,
+#                     cldr (default: all)
 #   --mirror URL      Debian mirror (default http://deb.debian.org/debian; a snapshot.debian.org
 #                     URL pins the package versions)
 #   --suite NAME      Debian suite (default bookworm)
@@ -77,7 +80,7 @@ usage() { sed -n '2,/^set -euo/p' "${BASH_SOURCE[0]}" | sed '$d; s/^# \{0,1\}//'
 die() { echo "build_corpus: error: $*" >&2; exit 1; }
 log() { echo "build_corpus: $*" >&2; }
 
-ALL_SOURCES=train,ddtp,gettext,gettext-tail,lohelp,debref,mozilla
+ALL_SOURCES=train,ddtp,gettext,gettext-tail,lohelp,debref,mozilla,cldr
 TRAIN="" DEV="$ROOT/../shared/data/dev" SOURCES=$ALL_SOURCES MIRROR=http://deb.debian.org/debian SUITE=bookworm
 BIN="$ROOT/build/bin" THREADS=1 LID=auto ZLEVEL=12 OUT="" FILTER_OPTS=()
 while (($#)); do
@@ -323,6 +326,11 @@ for src in "${SRC[@]}"; do
       mapfile -t pk < <({ echo firefox-esr; echo thunderbird; pkgnames firefox-esr-l10n-; pkgnames thunderbird-l10n-; } |
         grep -v -E -- '-l10n-(all|en-[a-z]+)$' | sort -u)
       debian_source mozilla '(^|/)(omni\.ja|langpack-[^/]+\.xpi)$' mozilla.py "${pk[@]}"
+      ;;
+    cldr)
+      [[ -d $WORK/raw/cldr ]] && continue
+      need_apt
+      debian_source cldr '^usr/share/unicode/cldr/common/(main|annotations)/[^/]+\.xml$' cldr.py unicode-cldr-core
       ;;
   esac
 done

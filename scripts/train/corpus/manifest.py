@@ -36,6 +36,9 @@ DESCRIPTION = {
     "gettext-tail": "The same as gettext for the packages of scripts/train/corpus/gettext-tail-packages.txt "
                     "(every package of the suite with a catalog in a long-tail language, .deb under 8 MB), only "
                     "the languages of long-tail-languages.txt.",
+    "cldr": "Unicode CLDR (unicode-cldr-core): emoji names and the display names of languages, territories, "
+            "units, date fields, months and weekdays, paired with English by their place in the XML files; words "
+            "and short phrases.",
     "mozilla": "Firefox ESR and Thunderbird language packs (firefox-esr-l10n-*, thunderbird-l10n-*): Fluent and "
                ".properties strings paired by file and message id with the applications' en-US strings (omni.ja), "
                "strings of 3 words or more, then sentences.",
@@ -54,6 +57,7 @@ LICENCE = {
     "debref": "GPL-2+ (Debian Reference, debian/copyright; its translators licensed their work the same way).",
     "gettext-tail": "Each catalog is under its package's licence (debian/copyright); all DFSG-free (Debian "
                     "main), per package below.",
+    "cldr": "Unicode License Agreement (Unicode-DFS-2016; debian/copyright of unicode-cldr-core).",
     "mozilla": "MPL-2.0 (Firefox and Thunderbird localizations, debian/copyright of firefox-esr and thunderbird).",
 }
 DEV_LANGS = ["ara", "ber", "bul", "ces", "dan", "deu", "ell", "epo", "fin", "fra", "hbs", "heb", "hin", "hun",
