@@ -262,7 +262,7 @@ def main():
                   "dedup": "bitmill-dedup --key pair --normalize nfkc-casefold --fold-whitespace, sources in the "
                            "order above, first occurrence kept",
                   "decontamination": "a pair is removed when a side, lowercased and white-space collapsed, equals a "
-                                     "line of dev/tatoeba/* or dev/mine/*/{src,eng}.txt",
+                                     "line of dev/tatoeba/*, dev/ntrex/* or dev/mine/*/{src,eng}.txt",
                   "zstd_level": options.get("zstd_level")},
         "filter_rules": rules,
         "sources": src_out,
