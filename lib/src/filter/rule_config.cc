@@ -2,6 +2,7 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
 #include <cassert>
 #include <cerrno>
 #include <charconv>
@@ -9,6 +10,8 @@
 #include <fstream>
 
 #include <fmt/format.h>
+
+#include "bitmill/base/printable.h"
 
 namespace bitmill::filter {
 
@@ -156,6 +159,17 @@ Status RuleConfig::set_param(std::string_view rule, std::string_view param, std:
   const Status s = parse_param_value(spec->type, value, &parsed.b, &parsed.i, &parsed.d);
   if (!s.is_ok()) return s.with_prefix(fmt::format("{}.{}", rule, param));
   if (!key.empty()) {
+    // Keys are codes (languages: "de", "deu"): letters, digits, '-' and '_'. Anything else would
+    // be a typo here, and explain() writes keys as plain YAML: a key with a line break (or NEL,
+    // U+2028) or a colon would not read back (found by the filter_config_yaml fuzz target).
+    const bool plain =
+        key.size() <= 64 && std::all_of(key.begin(), key.end(), [](char c) {
+          return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
+        });
+    if (!plain) {
+      return invalid_argument(fmt::format("{}.{}: '{}' is not a key (letters, digits, '-' and '_', at most 64)", rule,
+                                          spec->name, printable(key)));
+    }
     v.per_key[std::string(key)] = parsed.d;
     return Status::ok();
   }
