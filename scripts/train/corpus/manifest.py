@@ -336,15 +336,21 @@ def render_md(m, names):
         w(f"| {r} | " + " | ".join(n(v) for v in vals) + f" | {n(sum(vals))} |")
     w("")
     langs = m["languages"]
+
+    def lang(code):  # a language's entry; zeros for one the corpus lacks
+        return langs.get(code, {"name": names.get(code, ""), "pairs": 0, "with_eng": 0, "by_source": {}})
+
+    def per_source(x):
+        return " | ".join(n(x["by_source"].get(s, 0)) for s in srcs) + " |"
+
     w("## Dev-set languages\n")
     w("Pairs out per language (all partners / with English), per source; Tatoeba dev languages, then the other "
       "mining languages.\n")
     w("| lang | name | pairs | with eng | " + " | ".join(srcs) + " |")
     w("|---|---|--:|--:|" + "--:|" * len(srcs))
     for l in DEV_LANGS + [x for x in MINE_LANGS if x not in DEV_LANGS]:
-        x = langs.get(l, {"name": names.get(l, ""), "pairs": 0, "with_eng": 0, "by_source": {}})
-        w(f"| {l} | {x['name']} | {n(x['pairs'])} | {n(x['with_eng'])} | "
-          + " | ".join(n(x["by_source"].get(s, 0)) for s in srcs) + " |")
+        x = lang(l)
+        w(f"| {l} | {x['name']} | {n(x['pairs'])} | {n(x['with_eng'])} | " + per_source(x))
     w("")
     w("## Long-tail languages\n")
     w("Pairs with English per language and source: the under-covered languages of issue 21 (goal 20,000), then "
@@ -352,10 +358,9 @@ def render_md(m, names):
     w("| lang | name | with eng | goal met | " + " | ".join(srcs) + " |")
     w("|---|---|--:|---|" + "--:|" * len(srcs))
     for l in LONG_TAIL + [x for x in NTREX_LANGS if x not in LONG_TAIL]:
-        x = langs.get(l, {"name": names.get(l, ""), "pairs": 0, "with_eng": 0, "by_source": {}})
+        x = lang(l)
         goal = ("yes" if x["with_eng"] >= 20000 else "no") if l in LONG_TAIL else ""
-        w(f"| {l} | {x['name']} | {n(x['with_eng'])} | {goal} | "
-          + " | ".join(n(x["by_source"].get(s, 0)) for s in srcs) + " |")
+        w(f"| {l} | {x['name']} | {n(x['with_eng'])} | {goal} | " + per_source(x))
     w("")
     w("## All languages\n")
     w("Sorted by pairs out.\n")
