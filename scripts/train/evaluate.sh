@@ -13,6 +13,9 @@
 #   threshold.
 # - ntrex-mine: the same on mining tasks planted from dev/ntrex (scripts/train/plant_mining.py:
 #   30% of each language's pairs planted among the other sentences of the same news).
+# - mine-sparse: the dev/mine tasks with 10% of their translations kept, every distractor kept
+#   (scripts/train/thin_mining.py): how the default threshold fares where few sentences have a
+#   translation, as in web text (dev/mine has one for half of its source sentences).
 # Why: one command that measures any model bitmill-embed loads, so the numbers in model cards and
 # notes are reproducible; and every training change shows its effect on the long tail too.
 #
@@ -27,8 +30,8 @@
 #                   mined.all.tsv files under them are what scripts/train/calibrate.py reads
 #   --bin DIR       where the bitmill binaries are (default: build/bin of this checkout)
 #   --batch-tokens  passed to bitmill-embed (default: its own)
-#   --sets LIST     comma-separated subset of tatoeba,ntrex,mine,ntrex-mine (default: all four;
-#                   ntrex and ntrex-mine are skipped with a warning when DEV has no ntrex/)
+#   --sets LIST     comma-separated subset of tatoeba,ntrex,mine,ntrex-mine,mine-sparse (default:
+#                   all five; ntrex and ntrex-mine are skipped with a warning when DEV has no ntrex/)
 # Logs go to standard error. Not part of scripts/test.sh: the dev sets are not in the repository.
 set -euo pipefail
 
@@ -38,7 +41,7 @@ die() { echo "evaluate: error: $*" >&2; exit 1; }
 log() { echo "evaluate: $*" >&2; }
 
 MODEL="" DEV="$ROOT/../shared/data/dev" OUT="" THREADS=0 WORK="" BIN="$ROOT/build/bin" BATCH=()
-SETS_ARG=tatoeba,ntrex,mine,ntrex-mine PY=/usr/bin/python3
+SETS_ARG=tatoeba,ntrex,mine,ntrex-mine,mine-sparse PY=/usr/bin/python3
 while (($#)); do
   case "$1" in
     -h | --help) usage; exit 0 ;;
@@ -61,13 +64,15 @@ IFS=, read -r -a requested <<<"$SETS_ARG"
 for set in "${requested[@]}"; do
   case $set in
     tatoeba | mine) [[ -d $DEV/$set ]] || die "'$DEV' has no $set/ dev sets (use --dev)"; SETS+=("$set") ;;
+    mine-sparse) [[ -d $DEV/mine ]] || die "'$DEV' has no mine/ dev sets (use --dev)"; SETS+=("$set") ;;
     ntrex | ntrex-mine)
       if [[ -d $DEV/ntrex ]]; then SETS+=("$set"); else log "warning: no $DEV/ntrex: skipping $set"; fi ;;
-    *) die "--sets: unknown set '$set' (tatoeba, ntrex, mine, ntrex-mine)" ;;
+    *) die "--sets: unknown set '$set' (tatoeba, ntrex, mine, ntrex-mine, mine-sparse)" ;;
   esac
 done
 ((${#SETS[@]})) || die "--sets: nothing to evaluate"
-[[ " ${SETS[*]} " != *" ntrex-mine "* || -x $PY ]] || die "ntrex-mine needs $PY (Debian's python3)"
+[[ " ${SETS[*]} " != *" ntrex-mine "* && " ${SETS[*]} " != *" mine-sparse "* || -x $PY ]] ||
+  die "ntrex-mine and mine-sparse need $PY (Debian's python3)"
 for tool in bitmill-embed bitmill-mine bitmill-eval; do
   [[ -x $BIN/$tool ]] || die "$BIN/$tool not found: build first (cmake --build build) or pass --bin"
 done
@@ -159,6 +164,17 @@ plant_ntrex() {
   done
 }
 
+# thin_mine: each dev/mine task with 10% of its translations (scripts/train/thin_mining.py), under
+# $WORK/mine-sparse-tasks.
+thin_mine() {
+  local task
+  for task in "$DEV"/mine/*/; do
+    task=${task%/}
+    "$PY" "$ROOT/scripts/train/thin_mining.py" "$task" "$WORK/mine-sparse-tasks/${task##*/}" ||
+      die "thin_mining.py failed on $task"
+  done
+}
+
 shopt -s nullglob
 for set in "${SETS[@]}"; do
   case $set in
@@ -166,6 +182,7 @@ for set in "${SETS[@]}"; do
     ntrex) retrieval_set ntrex "$DEV/ntrex" ntrex ;;
     mine) mine_set mine "$DEV/mine" ;;
     ntrex-mine) plant_ntrex; mine_set ntrex-mine "$WORK/ntrex-tasks" ;;
+    mine-sparse) thin_mine; mine_set mine-sparse "$WORK/mine-sparse-tasks" ;;
   esac
 done
 ELAPSED=$((SECONDS - START))
@@ -265,6 +282,20 @@ $mine_intro
 
 EOF
     mine_table ntrex-mine
+    echo
+  fi
+  if has_set mine-sparse; then
+    cat <<EOF
+### Sparse mining, dev/mine with 10% of its translations (P, R, F1 in %)
+
+The dev/mine tasks with 10% of their gold pairs kept and every other sentence of the pairs left
+out (\`scripts/train/thin_mining.py\`, fixed hash seed): where dev/mine has a translation for
+half of its source sentences, these have one for about a tenth, nearer to web text. The best
+threshold is higher when fewer sentences have a translation.
+$mine_intro
+
+EOF
+    mine_table mine-sparse
     echo
   fi
 }

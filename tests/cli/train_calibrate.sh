@@ -2,6 +2,9 @@
 # - plant_mining: every gold pair joins a source line and the English line of the same original
 #   pair, no other line of one side has its partner on the other, the shares are as asked, and
 #   the same input gives the same files;
+# - thin_mining (on that task): every gold pair it keeps joins the same texts as a gold pair of
+#   the task, the lines of the gold pairs it left out are gone and every other line is kept in its
+#   order, the share kept is near the one asked, and a --keep that keeps nothing is an error;
 # - calibrate: the threshold chosen is the one a brute-force search over the same grid finds
 #   (largest gap to each task's best F1 smallest, then highest mean F1, then lowest threshold),
 #   with F1 computed here from sets; bitmill-mine reads the bitmill.json it writes and applies it.
@@ -31,6 +34,26 @@ print("plant_mining: gold pairs are translations:", ok)
 print("plant_mining: gold = every original pair with both sides kept:", len(pairs_in_both) == len(gold))
 print(f"plant_mining: {len(gold)} gold, {len(src)} source, {len(eng)} English lines (of 400)")
 PY
+$py "$train/thin_mining.py" task thin --keep 0.25 2>/dev/null
+$py - <<'PY'
+read = lambda p: open(p).read().split("\n")[:-1]
+src, eng, src2, eng2 = read("task/src.txt"), read("task/eng.txt"), read("thin/src.txt"), read("thin/eng.txt")
+gold = [tuple(map(int, l.split("\t"))) for l in open("task/gold.tsv")]
+gold2 = [tuple(map(int, l.split("\t"))) for l in open("thin/gold.tsv")]
+kept_texts = {(src2[a], eng2[b]) for a, b in gold2}
+orig_texts = {(src[a], eng[b]) for a, b in gold}
+dropped = orig_texts - kept_texts
+gold_src, gold_eng = {s for s, _ in orig_texts}, {e for _, e in orig_texts}
+print("thin_mining: kept gold pairs are gold pairs of the task:", kept_texts <= orig_texts)
+print("thin_mining: left-out pairs' lines are gone:",
+      not ({s for s, _ in dropped} & set(src2)) and not ({e for _, e in dropped} & set(eng2)))
+print("thin_mining: distractors kept in order:",
+      [s for s in src if s not in gold_src] == [s for s in src2 if s not in gold_src] and
+      [e for e in eng if e not in gold_eng] == [e for e in eng2 if e not in gold_eng])
+print("thin_mining: share kept between 0.15 and 0.35:", 0.15 <= len(gold2) / len(gold) <= 0.35)
+PY
+$py "$train/thin_mining.py" task thin0 --keep 0.0001 2>&1 | sed 's/of [0-9]*$/of N/'
+[ ! -e thin0 ] && echo "thin_mining: nothing written"
 
 # Two synthetic mining tasks in an evaluate.sh --work layout: mined.all.tsv (score, src, tgt, texts),
 # gold.tsv and src.npy (for the dimension).
