@@ -2,9 +2,9 @@
 
 #include <fmt/format.h>
 
-#include <cmath>
-#include <cstdlib>
 #include <string>
+
+#include "bitmill/base/decimal.h"
 
 namespace bitmill::cli {
 namespace {
@@ -38,14 +38,7 @@ CLI::Validator count_in(uint64_t min, uint64_t max) {
 
 CLI::Validator a_number() {
   return CLI::Validator(
-      [](std::string& s) -> std::string {
-        // strtod also reads leading spaces and hexadecimal; neither is a number a user types here.
-        const bool plain = !s.empty() && s.find_first_of(" \t\n\v\f\rxX") == std::string::npos;
-        char* end = nullptr;
-        const double v = plain ? std::strtod(s.c_str(), &end) : 0;
-        if (plain && end == s.c_str() + s.size() && !std::isnan(v)) return {};
-        return shown(s) + " is not a number";
-      },
+      [](std::string& s) -> std::string { return parse_decimal(s) ? std::string() : shown(s) + " is not a number"; },
       "", "number");
 }
 

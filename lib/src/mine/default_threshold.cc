@@ -2,8 +2,7 @@
 
 #include <fmt/format.h>
 
-#include <cmath>
-#include <cstdlib>
+#include "bitmill/base/decimal.h"
 
 namespace bitmill::mine {
 namespace {
@@ -21,15 +20,9 @@ Expected<ThresholdArg> parse_threshold_arg(const std::string& text) {
   if (text.empty()) return a;
   a.given = true;
   if (text == "none") return a;
-  // The grammar of cli::a_number(), which checks the text first: a decimal number or an infinity,
-  // never NaN; strtod also reads leading spaces and hexadecimal, refused here too.
-  const bool plain = text.find_first_of(" \t\n\v\f\rxX") == std::string::npos;
-  char* end = nullptr;
-  const double v = plain ? std::strtod(text.c_str(), &end) : 0;
-  if (!plain || end != text.c_str() + text.size() || std::isnan(v)) {
-    return invalid_argument(fmt::format("--threshold: expected a number or 'none', not '{}'", text));
-  }
-  a.value = static_cast<float>(v);
+  const std::optional<double> v = parse_decimal(text);  // cli::a_number()'s grammar
+  if (!v) return invalid_argument(fmt::format("--threshold: expected a number or 'none', not '{}'", text));
+  a.value = static_cast<float>(*v);
   return a;
 }
 
