@@ -38,6 +38,10 @@ with the constant schedule (with --schedule linear the decay of a --minutes run 
 of a --steps run the step: the same shape, not the same numbers). Prefer --steps for a recipe:
 the speed of a CPU shared with other jobs varies several-fold.
 
+Besides the model, MODEL_DIR gets README.md (a stage card) and training.json (the same facts:
+arguments, command, steps, pairs, seconds, device, the tokenizer's command), which
+scripts/train/card.py reads to write the shipped model's card.
+
 Determinism: numpy and torch are seeded with --seed; given the same corpus, tokenizer, arguments,
 step count, torch build and --threads, the result is the same (CPU runs: bit-identical in our
 checks). --eval-every reports retrieval accuracy on --heldout pairs of the training corpus that
@@ -617,6 +621,11 @@ Reproduce exactly (same step count):
 """
     with open(os.path.join(args.out, "README.md"), "w", encoding="utf-8") as f:
         f.write(card)
+    # The same facts for scripts/train/card.py, which follows --init back through the stages.
+    with open(os.path.join(args.out, "training.json"), "w", encoding="utf-8") as f:
+        json.dump(dict(info, command=argv, rerun=rerun, tokenizer_command=tokenizer_command(tok)), f, indent=2,
+                  ensure_ascii=False)
+        f.write("\n")
 
 
 if __name__ == "__main__":
