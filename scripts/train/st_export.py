@@ -6,7 +6,8 @@ build/bin/bitmill-embed loads (see man bitmill-embed):
     DIR/modules.json                         StaticEmbedding, then Normalize (optional)
     DIR/0_StaticEmbedding/tokenizer.json     the SentencePiece unigram model as a HF tokenizer.json
     DIR/0_StaticEmbedding/model.safetensors  embedding.weight: [vocab, dim], F32 or F16
-    DIR/0_StaticEmbedding/spm_unigram.model  the SentencePiece model itself (training reads it)
+    DIR/0_StaticEmbedding/spm_unigram.model  the SentencePiece model itself (training reads it; a
+                                             directory without it gets one rebuilt from tokenizer.json)
     DIR/1_Normalize/                         (empty: Normalize has no parameters)
 
 The tokenizer.json conversion is the one of scripts/train/random_model.py (copied, so that script
@@ -17,9 +18,11 @@ Metaspace pre-tokenizer, as transformers' SpmConverter writes it.
 Needs numpy and sentencepiece (Debian python3-numpy, python3-sentencepiece); no torch.
 """
 import base64
+import hashlib
 import json
 import os
 import struct
+import tempfile
 
 import numpy as np
 import sentencepiece as spm
@@ -108,28 +111,73 @@ def tokenizer_json(model_path):
     }
 
 
-def quantize_int8(table):
-    """bitmill's int8 table: (q int8 [vocab, dim], scale float32 [vocab]) with row r = scale[r] * q[r],
-    scale = max |row| / 127 (1 for an all-zero row), q = round-half-even(row / scale)."""
+def spm_from_tokenizer_json(path):
+    """The SentencePiece model (a serialized ModelProto) behind a tokenizer.json that tokenizer_json()
+    wrote: its pieces with their scores and types, the precompiled normaliser and the whitespace
+    flags, which is all SentencePiece's unigram encoder reads, so it tokenises as the model it was
+    made from (tests/cli/train_spm_roundtrip.sh). What it cannot restore is training metadata (the
+    trainer's options, the normaliser's name: "precompiled" here). Why: a model directory need
+    not carry both files (the shipped one keeps tokenizer.json, which bitmill-embed and
+    sentence-transformers read), and training and the speed peer still tokenise with SentencePiece."""
+    from sentencepiece import sentencepiece_model_pb2 as pb  # Debian's python3-sentencepiece
+
+    with open(path, encoding="utf-8") as f:
+        t = json.load(f)
+    model = t.get("model") or {}
+    if model.get("type") != "Unigram":
+        raise ValueError(f"{path}: not a Unigram tokenizer.json")
+    normalizers = (t.get("normalizer") or {}).get("normalizers", [])
+    charsmap = [n["precompiled_charsmap"] for n in normalizers if n.get("type") == "Precompiled"]
+    specials = {a["id"] for a in t.get("added_tokens", []) if a.get("special")}
+    proto = pb.ModelProto()
+    for i, (piece, score) in enumerate(model["vocab"]):
+        p = proto.pieces.add()
+        p.piece, p.score = piece, score
+        p.type = (pb.ModelProto.SentencePiece.UNKNOWN if i == model.get("unk_id") else
+                  pb.ModelProto.SentencePiece.CONTROL if i in specials else pb.ModelProto.SentencePiece.NORMAL)
+    ids = {p.piece: i for i, p in enumerate(proto.pieces) if p.type != pb.ModelProto.SentencePiece.NORMAL}
+    ts = proto.trainer_spec
+    ts.model_type, ts.vocab_size = pb.TrainerSpec.UNIGRAM, len(proto.pieces)
+    ts.unk_id = model.get("unk_id", 0)
+    ts.bos_id, ts.eos_id, ts.pad_id = (ids.get(name, -1) for name in ("<s>", "</s>", "<pad>"))
+    ns = proto.normalizer_spec
+    ns.name = "precompiled"
+    ns.precompiled_charsmap = base64.b64decode(charsmap[0]) if charsmap else b""
+    ns.add_dummy_prefix = (t.get("pre_tokenizer") or {}).get("prepend_scheme", "always") == "always"
+    ns.remove_extra_whitespaces = any(n.get("type") == "Strip" for n in normalizers)
+    ns.escape_whitespaces = True
+    return proto.SerializeToString()
+
+
+def quantize_int8(table, scale_dtype="f32"):
+    """bitmill's int8 table: (q int8 [vocab, dim], scale [vocab], float32 or float16) with row r =
+    scale[r] * q[r], scale = max |row| / 127 (1 for an all-zero row) in the scale's type, q =
+    round-half-even(row / scale) with the scale as stored (an f16 scale is rounded first, so q
+    makes up for its rounding; a row too small for an f16 scale gets the smallest one)."""
     table = np.asarray(table, dtype=np.float32)
     scale = (np.abs(table).max(axis=1) / 127).astype(np.float32)
     scale[scale == 0] = 1
-    q = np.clip(np.rint(table / scale[:, None]), -127, 127).astype(np.int8)
+    if scale_dtype == "f16":
+        scale = np.maximum(scale.astype(np.float16), np.float16(2.0**-24))
+    elif scale_dtype != "f32":
+        raise ValueError(f"scale dtype {scale_dtype!r}: f32 or f16")
+    q = np.clip(np.rint(table / scale.astype(np.float32)[:, None]), -127, 127).astype(np.int8)
     return q, scale
 
 
-def write_safetensors(path, name, arr, dtype="f32"):
+def write_safetensors(path, name, arr, dtype="f32", scale_dtype="f32"):
     """The table `name` in the safetensors format (8-byte header length, JSON header, data): f32,
-    f16, or int8 (name as I8 and name's stem + ".scale" as F32: "embedding.weight" gets
-    "embedding.scale", see quantize_int8)."""
+    f16, or int8 (name as I8 and name's stem + ".scale" as F32, or F16 with scale_dtype "f16":
+    "embedding.weight" gets "embedding.scale", see quantize_int8)."""
     if dtype == "f32":
         tensors = [(name, "F32", arr.shape, np.ascontiguousarray(arr, dtype="<f4").tobytes())]
     elif dtype == "f16":
         tensors = [(name, "F16", arr.shape, np.ascontiguousarray(arr, dtype="<f2").tobytes())]
     elif dtype == "int8":
-        q, scale = quantize_int8(arr)
+        q, scale = quantize_int8(arr, scale_dtype)
+        tag, little = ("F16", "<f2") if scale_dtype == "f16" else ("F32", "<f4")
         tensors = [(name, "I8", q.shape, q.tobytes()),
-                   (name.rsplit(".", 1)[0] + ".scale", "F32", scale.shape, scale.astype("<f4").tobytes())]
+                   (name.rsplit(".", 1)[0] + ".scale", tag, scale.shape, scale.astype(little).tobytes())]
     else:
         raise ValueError(f"dtype {dtype!r}: f32, f16 or int8")
     header, off = {}, 0
@@ -169,8 +217,9 @@ def read_safetensors(path, name):
     return arr.reshape(info["shape"]).astype(np.float32)
 
 
-def write_static_model(out_dir, spm_model, table, dtype="f32", normalize=True):
-    """Writes the StaticEmbedding directory for `table` ([vocab, dim]) and the spm model file.
+def write_static_model(out_dir, spm_model, table, dtype="f32", normalize=True, scale_dtype="f32", with_spm=True):
+    """Writes the StaticEmbedding directory for `table` ([vocab, dim]) and, unless with_spm is
+    false, the spm model file (load_static_model rebuilds it from tokenizer.json otherwise).
 
     Returns the size on disk of the directory in bytes.
     """
@@ -179,11 +228,12 @@ def write_static_model(out_dir, spm_model, table, dtype="f32", normalize=True):
         raise ValueError(f"table has {table.shape[0]} rows, the tokenizer {sp.get_piece_size()} pieces")
     sub = os.path.join(out_dir, STATIC_DIR)
     os.makedirs(sub, exist_ok=True)
-    with open(spm_model, "rb") as src, open(os.path.join(sub, SPM_NAME), "wb") as dst:
-        dst.write(src.read())
+    if with_spm:
+        with open(spm_model, "rb") as src, open(os.path.join(sub, SPM_NAME), "wb") as dst:
+            dst.write(src.read())
     with open(os.path.join(sub, "tokenizer.json"), "w", encoding="utf-8") as f:
         json.dump(tokenizer_json(spm_model), f, ensure_ascii=False)
-    write_safetensors(os.path.join(sub, "model.safetensors"), "embedding.weight", table, dtype)
+    write_safetensors(os.path.join(sub, "model.safetensors"), "embedding.weight", table, dtype, scale_dtype)
     modules = [{"idx": 0, "name": "0", "path": STATIC_DIR, "type": "sentence_transformers.models.StaticEmbedding"}]
     if normalize:
         os.makedirs(os.path.join(out_dir, "1_Normalize"), exist_ok=True)
@@ -194,8 +244,23 @@ def write_static_model(out_dir, spm_model, table, dtype="f32", normalize=True):
     return dir_size(out_dir)
 
 
+def derived_spm_model(tokenizer_path):
+    """The path of the SentencePiece model rebuilt from a tokenizer.json (spm_from_tokenizer_json),
+    written once under the temporary directory and named by its content's hash, so a corpus cache
+    keyed by the model's bytes (train.py) finds it again."""
+    data = spm_from_tokenizer_json(tokenizer_path)
+    path = os.path.join(tempfile.gettempdir(), f"bitmill-spm-{hashlib.sha256(data).hexdigest()[:16]}.model")
+    if not os.path.exists(path):
+        tmp = f"{path}.tmp.{os.getpid()}"
+        with open(tmp, "wb") as f:
+            f.write(data)
+        os.replace(tmp, path)
+    return path
+
+
 def load_static_model(model_dir):
-    """(table [vocab, dim] float32, path of the spm model, normalize) of a StaticEmbedding directory."""
+    """(table [vocab, dim] float32, path of the spm model, normalize) of a StaticEmbedding directory; a
+    directory without spm_unigram.model gets the one its tokenizer.json describes (derived_spm_model)."""
     with open(os.path.join(model_dir, "modules.json")) as f:
         modules = json.load(f)
     static = [m for m in modules if m["type"].endswith("StaticEmbedding")]
@@ -204,7 +269,9 @@ def load_static_model(model_dir):
     sub = os.path.join(model_dir, static[0]["path"])
     spm_model = os.path.join(sub, SPM_NAME)
     if not os.path.exists(spm_model):
-        raise ValueError(f"{model_dir}: no {SPM_NAME} beside the weights (needed to tokenise as in training)")
+        if not os.path.exists(os.path.join(sub, "tokenizer.json")):
+            raise ValueError(f"{model_dir}: no {SPM_NAME} or tokenizer.json beside the weights")
+        spm_model = derived_spm_model(os.path.join(sub, "tokenizer.json"))
     table = read_safetensors(os.path.join(sub, "model.safetensors"), "embedding.weight")
     normalize = any(m["type"].endswith("Normalize") for m in modules)
     return table, spm_model, normalize

@@ -403,6 +403,11 @@ def parse_args():
     p.add_argument("--dtype", choices=["f32", "f16", "int8"], default="f16",
                    help="exported weights (default %(default)s); int8: a per-row scale, read by bitmill-embed only")
     p.add_argument("--no-normalize", action="store_true", help="export without the Normalize module")
+    p.add_argument("--scale-dtype", choices=["f32", "f16"], default="f32",
+                   help="with --dtype int8: the per-row scales' type (default %(default)s)")
+    p.add_argument("--no-spm", action="store_true",
+                   help="export without spm_unigram.model (tokenizer.json alone: bitmill-embed reads it, and the "
+                        "training scripts rebuild the SentencePiece model from it)")
     p.add_argument("--cache", default=os.path.join(os.environ.get("TMPDIR", "/tmp"), "bitmill-train-cache"),
                    help="tokenised corpus cache ('' disables; default %(default)s)")
     p.add_argument("--evaluate", action="store_true",
@@ -541,7 +546,7 @@ def main():
         if step in export_at:
             d = os.path.normpath(args.out) + f"-step{step}"
             st_export.write_static_model(d, args.tokenizer, table.float().cpu().numpy(), args.dtype,
-                                         not args.no_normalize)
+                                         not args.no_normalize, args.scale_dtype)
             log(f"step {step}: exported {d}")
         if args.eval_every and step % args.eval_every == 0:
             h = heldout
@@ -555,7 +560,8 @@ def main():
 
     os.makedirs(args.out, exist_ok=True)
     out_table = table.float().cpu().numpy()
-    size = st_export.write_static_model(args.out, args.tokenizer, out_table, args.dtype, not args.no_normalize)
+    size = st_export.write_static_model(args.out, args.tokenizer, out_table, args.dtype, not args.no_normalize,
+                                        args.scale_dtype, not args.no_spm)
     write_card(args, vocab, step, seen, train_s, size, device)
     log(f"wrote {args.out}: vocab {vocab} x dim {args.dim} {args.dtype}, {size / 1e6:.1f} MB on disk")
 
