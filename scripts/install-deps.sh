@@ -42,6 +42,7 @@ packages=(
   # independent references for the tests (Debian's Python, /usr/bin/python3)
   python3-torch python3-numpy python3-sentencepiece
   sentencepiece     # spm_train: the tokenizer step of scripts/train (tests/cli/train_static.sh)
+  icu-devtools      # uconv: Zawgyi copies of the Burmese training pairs (scripts/train/zawgyi_copies.py)
   python3-faiss     # the NumPy + FAISS mining reference (tests/reference/mine_reference.py)
   libopenblas-dev   # the peer in scripts/bench/sgemm.sh (never the engine)
   libopenblas0-pthread  # without it Debian's PyTorch falls back to the reference BLAS (30x slower)
