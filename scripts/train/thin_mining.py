@@ -22,6 +22,8 @@ import hashlib
 import os
 import sys
 
+from plant_mining import write_atomic  # beside this script
+
 
 def die(msg):
     sys.exit(f"thin_mining: error: {msg}")
@@ -51,27 +53,19 @@ def read_gold(path, n_src, n_eng):
     return gold
 
 
-def write_atomic(path, lines):
-    tmp = f"{path}.tmp.{os.getpid()}"
-    with open(tmp, "w", encoding="utf-8", newline="\n") as f:
-        for line in lines:
-            f.write(line + "\n")
-    os.replace(tmp, path)
-
-
 def kept(seed, pair, share):
     """Whether the keyed hash of a gold pair falls in the kept share."""
     h = hashlib.sha256(f"{seed}:{pair[0]}:{pair[1]}".encode()).digest()
     return int.from_bytes(h[:8], "big") < share * 2**64
 
 
-def thin(src, eng, gold, share, seed):
-    """The kept source and English line numbers and the gold pairs among them (old numbers)."""
+def thin(n_src, n_eng, gold, share, seed):
+    """The kept source and English line numbers (old numbers)."""
     keep = [p for p in gold if kept(seed, p, share)]
     drop_src = {s for s, _ in gold} - {s for s, _ in keep}
     drop_eng = {e for _, e in gold} - {e for _, e in keep}
-    src_kept = [i for i in range(len(src)) if i not in drop_src]
-    eng_kept = [i for i in range(len(eng)) if i not in drop_eng]
+    src_kept = [i for i in range(n_src) if i not in drop_src]
+    eng_kept = [i for i in range(n_eng) if i not in drop_eng]
     return src_kept, eng_kept
 
 
@@ -87,7 +81,7 @@ def main():
     src = read_lines(os.path.join(a.task, "src.txt"))
     eng = read_lines(os.path.join(a.task, "eng.txt"))
     gold = read_gold(os.path.join(a.task, "gold.tsv"), len(src), len(eng))
-    src_kept, eng_kept = thin(src, eng, gold, a.keep, a.seed)
+    src_kept, eng_kept = thin(len(src), len(eng), gold, a.keep, a.seed)
     new_src = {old: new for new, old in enumerate(src_kept)}
     new_eng = {old: new for new, old in enumerate(eng_kept)}
     new_gold = sorted((new_src[s], new_eng[e]) for s, e in gold if s in new_src and e in new_eng)
