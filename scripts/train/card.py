@@ -191,6 +191,17 @@ def md_table(header, rows):
     return "\n".join(out)
 
 
+def stage_heading(i, rec):
+    """The line above a stage's command; a run without steps only stored the table anew."""
+    if not rec.get("steps"):
+        return f"Stage {i}, a conversion (no training steps: the previous stage's table, stored as " \
+               f"{rec['args'].get('dtype')} with {rec['args'].get('scale_dtype')} scales):"
+    threads = rec["args"].get("threads")
+    return (f"Stage {i} ({rec.get('steps')} steps, {rec.get('pairs_seen'):,} pairs, "
+            f"{rec.get('train_seconds', 0) / 60:.1f} min on {rec.get('device')}, torch {rec.get('torch')}, "
+            f"{threads} thread{'' if threads == 1 else 's'}):")
+
+
 def card(a):
     chain = stages(a.model)
     last = chain[-1]
@@ -239,9 +250,7 @@ def card(a):
         p += ["", "## Speed (`scripts/bench/embed_static.sh`)", ""] + speed_block(a.speed)
     p += ["", "## Recipe", "", "Tokenizer:", "", "    " + chain[0].get("tokenizer_command", "(not recorded)"), ""]
     for i, rec in enumerate(chain, 1):
-        p.append(f"Stage {i} ({rec.get('steps')} steps, {rec.get('pairs_seen'):,} pairs, "
-                 f"{rec.get('train_seconds', 0) / 60:.1f} min on {rec.get('device')}, torch {rec.get('torch')}, "
-                 f"{rec['args'].get('threads')} threads):")
+        p.append(stage_heading(i, rec))
         p += ["", "    " + shown_command(rec["command"]), ""]
     p.append("Then, for the tables and the threshold (`--work` keeps what calibrate.py reads):")
     p += ["", f"    scripts/train/evaluate.sh MODEL --work WORK --out MODEL/EVALUATION.md",

@@ -67,3 +67,12 @@ $py "$train/card.py" model --name toy-v1 --work work 2> err.log
 echo "card.py without stage 1: exit $?, $(sed 's/^card: error: //' err.log)"
 set -e
 cmp -s before.md model/README.md && echo "card.py without stage 1: README.md unchanged"
+
+# A last stage that only converts the table (--steps 0) is shown as a conversion, not as training.
+mv gone stage1
+$py "$train/train.py" "${args[@]}" --out model-i8 --init model --steps 0 --dtype int8 --scale-dtype f16 2> s3.log ||
+  { cat s3.log; exit 1; }
+$py "$train/card.py" model-i8 --name toy-v1 --work work --out i8.md 2>/dev/null
+grep -q '^Stage 2 (10 steps, 640 pairs, .* 1 thread):$' i8.md && echo "card: a training stage with its steps and thread"
+grep -q "^Stage 3, a conversion (no training steps: the previous stage's table, stored as int8 with f16 scales):$" i8.md &&
+  echo "card: the --steps 0 stage shown as a conversion to int8 with f16 scales"
