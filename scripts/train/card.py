@@ -194,8 +194,9 @@ def md_table(header, rows):
 def stage_heading(i, rec):
     """The line above a stage's command; a run without steps only stored the table anew."""
     if not rec.get("steps"):
-        return f"Stage {i}, a conversion (no training steps: the previous stage's table, stored as " \
-               f"{rec['args'].get('dtype')} with {rec['args'].get('scale_dtype')} scales):"
+        dtype = rec["args"].get("dtype")
+        scales = f" with {rec['args'].get('scale_dtype')} scales" if dtype == "int8" else ""  # only int8 has them
+        return f"Stage {i}, a conversion (no training steps: the previous stage's table, stored as {dtype}{scales}):"
     threads = rec["args"].get("threads")
     return (f"Stage {i} ({rec.get('steps')} steps, {rec.get('pairs_seen'):,} pairs, "
             f"{rec.get('train_seconds', 0) / 60:.1f} min on {rec.get('device')}, torch {rec.get('torch')}, "
