@@ -38,6 +38,7 @@ struct Options {
   std::string margin = "ratio", retrieval = "max";
   std::string threshold;  // a number, "none", or empty: the model's calibrated threshold (see resolve_threshold)
   std::string model;      // whose calibration applies; empty: $BITMILL_MODEL, else the bundled default
+  std::string src_lang, tgt_lang;  // for a threshold calibrated for the language pair; both or neither
   bool ids = false, unify = false;
   size_t block = 2048;
   std::string knn_method = "auto";
@@ -79,6 +80,7 @@ Expected<CalibrationModel> calibration_model(const Options& o) {
 // this run's setting; the choice is logged.
 Expected<std::optional<float>> resolve_threshold(const Options& o, bool score_mode, size_t k, size_t dim, Log& log) {
   BITMILL_ASSIGN_OR_RETURN(mine::ThresholdArg arg, mine::parse_threshold_arg(o.threshold));
+  BITMILL_ASSIGN_OR_RETURN(std::string lang_pair, mine::lang_pair_key(o.src_lang, o.tgt_lang));
   if (arg.given || score_mode) return arg.value;
   BITMILL_ASSIGN_OR_RETURN(CalibrationModel m, calibration_model(o));
   std::optional<model::MiningCalibration> cal;
@@ -86,7 +88,7 @@ Expected<std::optional<float>> resolve_threshold(const Options& o, bool score_mo
     BITMILL_ASSIGN_OR_RETURN(cal, model::read_mining_calibration(m.dir));
   }
   mine::ThresholdChoice c =
-      mine::choose_threshold(arg, cal, m.name, mine::MiningSetting{o.margin, o.retrieval, k, dim});
+      mine::choose_threshold(arg, cal, m.name, mine::MiningSetting{o.margin, o.retrieval, k, dim, lang_pair});
   log.info("{}", c.note);
   return c.threshold;
 }
@@ -168,7 +170,8 @@ Status run_mine(const Options& o, const CLI::App& app, bool score_mode, Log& log
 // complete file of the same job is there already.
 Status run_shard(const Options& o, const CLI::App& app, Log& log) {
   const cli::Stopwatch sw;
-  for (const char* opt : {"--output", "--margin", "--retrieval", "--threshold", "--model", "--ids"}) {
+  for (const char* opt :
+       {"--output", "--margin", "--retrieval", "--threshold", "--model", "--src-lang", "--tgt-lang", "--ids"}) {
     if (app.count(opt) > 0) {
       return invalid_argument(std::string(opt) + " belongs to 'bitmill-mine merge' (--work writes neighbour lists)");
     }
@@ -319,6 +322,14 @@ void add_job_options(cli::Tool& tool, CLI::App& app, Options& o, Command cmd) {
                    "Model that made the embeddings, for its calibrated threshold (DIR/bitmill.json); default: "
                    "$BITMILL_MODEL, else the bundled default model")
         ->type_name("DIR")
+        ->group("Mining");
+    app.add_option("--src-lang", o.src_lang,
+                   "Language of --src (ISO 639-3), with --tgt-lang: the default threshold is then the one the model "
+                   "calibrated for this language pair, where it has one")
+        ->type_name("L")
+        ->group("Mining");
+    app.add_option("--tgt-lang", o.tgt_lang, "Language of --tgt (ISO 639-3), with --src-lang")
+        ->type_name("L")
         ->group("Mining");
   }
   app.add_flag("--ids", o.ids, "Add 0-based source and target line numbers: score, src_line, tgt_line, src, tgt")

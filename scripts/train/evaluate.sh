@@ -9,8 +9,9 @@
 # - ntrex: the same on dev/ntrex/ntrex.<xx>-eng.* (46 long-tail languages, news): the second table.
 # - mine: every dev/mine/<xx>-eng/ task: bitmill-mine src.txt and eng.txt with its defaults
 #   (ratio margin, k = 4, max retrieval, and the model's calibrated threshold when its directory
-#   carries one) and bitmill-eval bucc against gold.tsv: F1 at the default and at the best
-#   threshold.
+#   carries one, the one for the task's language pair if it has that: the task's directory name
+#   gives bitmill-mine --src-lang and --tgt-lang) and bitmill-eval bucc against gold.tsv: F1 at
+#   the default and at the best threshold.
 # - ntrex-mine: the same on mining tasks planted from dev/ntrex (scripts/train/plant_mining.py:
 #   30% of each language's pairs planted among the other sentences of the same news).
 # - mine-sparse: the dev/mine tasks with 10% of their translations kept, every distractor kept
@@ -130,8 +131,11 @@ mine_set() {
     t0=$SECONDS
     embed "$task/src.txt" "$w/src.npy"
     embed "$task/eng.txt" "$w/eng.npy"
-    local io=(--src "$task/src.txt" --tgt "$task/eng.txt" --src-emb "$w/src.npy" --tgt-emb "$w/eng.npy")
-    "$MINE" -q -t "$THREADS" --ids --model "$MODEL" "${io[@]}" -o "$w/mined.tsv" ||
+    local io=(--src "$task/src.txt" --tgt "$task/eng.txt" --src-emb "$w/src.npy" --tgt-emb "$w/eng.npy") langs=()
+    # A task named by its languages (ISO 639-3, as dev/mine's) tells bitmill-mine its pair, for the
+    # model's threshold for that pair where it has one (calibrate.py --pair-thresholds).
+    [[ $pair =~ ^([a-z]{3})-([a-z]{3})$ ]] && langs=(--src-lang "${BASH_REMATCH[1]}" --tgt-lang "${BASH_REMATCH[2]}")
+    "$MINE" -q -t "$THREADS" --ids --model "$MODEL" "${langs[@]}" "${io[@]}" -o "$w/mined.tsv" ||
       die "bitmill-mine failed on $name $pair"
     "$MINE" -q -t "$THREADS" --ids --model "$MODEL" --threshold none "${io[@]}" -o "$w/mined.all.tsv" ||
       die "bitmill-mine --threshold none failed on $name $pair"
@@ -227,7 +231,7 @@ report() {
 - commands (\`scripts/train/evaluate.sh\`), per language / pair:
   - \`bitmill-embed --model MODEL -t $THREADS${BATCH[*]:+ ${BATCH[*]}} -o X.npy X.txt\` for each side
   - \`bitmill-eval tatoeba --src-emb xx.npy --tgt-emb xx-eng.npy --name xx\`
-  - \`bitmill-mine --model MODEL --src src.txt --tgt eng.txt --src-emb src.npy --tgt-emb eng.npy --ids -o mined.tsv\` (defaults: ratio margin, k = 4, max retrieval; threshold: $threshold), and the same with \`--threshold none\` for the best threshold
+  - \`bitmill-mine --model MODEL --src-lang xx --tgt-lang eng --src src.txt --tgt eng.txt --src-emb src.npy --tgt-emb eng.npy --ids -o mined.tsv\` (defaults: ratio margin, k = 4, max retrieval; threshold: $threshold), and the same with \`--threshold none\` for the best threshold
   - \`bitmill-eval bucc --mined mined.tsv --gold gold.tsv\`
 
 EOF

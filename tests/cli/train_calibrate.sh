@@ -7,7 +7,10 @@
 #   order, the share kept is near the one asked, and a --keep that keeps nothing is an error;
 # - calibrate: the threshold chosen is the one a brute-force search over the same grid finds
 #   (largest gap to each task's best F1 smallest, then highest mean F1, then lowest threshold),
-#   with F1 computed here from sets; bitmill-mine reads the bitmill.json it writes and applies it.
+#   with F1 computed here from sets; bitmill-mine reads the bitmill.json it writes and applies it;
+# - calibrate --pair-thresholds: each pair's threshold is the default moved toward the pair's own
+#   brute-force best by the lambda that two-fold cross-validation (source-line parity), recomputed
+#   here, prefers; bitmill-mine applies a pair's threshold when told its languages.
 set -e
 py=/usr/bin/python3
 train=$CASES/../../scripts/train
@@ -112,3 +115,53 @@ np.save('s.npy', rng.standard_normal((20, 16)).astype('f4')); np.save('t.npy', r
 open('s.txt', 'w').write(''.join(f's{i}\n' for i in range(20))); open('t.txt', 'w').write(''.join(f't{i}\n' for i in range(20)))"
 bitmill-mine --model model --src s.txt --tgt t.txt --src-emb s.npy --tgt-emb t.npy -o /dev/null 2>&1 |
   grep -o 'the calibrated threshold of model (its bitmill.json)' | sed 's/^/bitmill-mine: /'
+
+# Per language pair.
+mkdir model2
+$py "$train/calibrate.py" work model2 --sets mine --grid 0.9:1.6:0.01 --pair-thresholds --report report2.md 2> calibrate2.log
+$py - <<'PY'
+import glob, json
+grid = [round(0.9 + 0.01 * k, 6) for k in range(71)]
+lambdas = (0.0, 0.25, 0.5, 0.75, 1.0)
+def load(d, fold=None):
+    mined = [(float(l.split("\t")[0]), tuple(map(int, l.split("\t")[1:3]))) for l in open(d + "mined.all.tsv")]
+    gold = {tuple(map(int, l.split())) for l in open(d + "gold.tsv")}
+    if fold is not None:
+        mined = [(s, p) for s, p in mined if p[0] % 2 == fold]
+        gold = {g for g in gold if g[0] % 2 == fold}
+    def f1(t):
+        kept = [p for s, p in mined if s > t]
+        tp = len([p for p in kept if p in gold])
+        return 0.0 if tp == 0 else 200 * tp / (len(kept) + len(gold))
+    best = max(f1(c - 1e-9) for c in {s for s, _ in mined})
+    return best, f1
+def choose(tasks):  # the default: smallest largest gap, then highest mean, then lowest threshold
+    key = lambda t: (max(b - f(t) for b, f in tasks), -sum(f(t) for _, f in tasks), t)
+    return min(grid, key=key)
+def own(task):  # a pair's own best grid threshold (one task: highest F1, then lowest threshold)
+    return min(grid, key=lambda t: (-task[1](t), t))
+def nearest(t):
+    return min(grid, key=lambda g: abs(g - t))
+dirs = sorted(glob.glob("work/mine/*/"))
+held = {lam: [] for lam in lambdas}
+for fit, test in ((0, 1), (1, 0)):
+    a = [load(d, fit) for d in dirs]
+    b = [load(d, test) for d in dirs]
+    t = choose(a)
+    for lam in lambdas:
+        for ta, tb in zip(a, b):
+            held[lam].append(tb[0] - tb[1](nearest(t + lam * (own(ta) - t))))
+lam = min(lambdas, key=lambda x: (max(held[x]), sum(held[x]) / len(held[x]), x))
+full = [load(d) for d in dirs]
+t = choose(full)
+expect = {d.split("/")[-2]: round(t + lam * (own(task) - t), 6) for d, task in zip(dirs, full)}
+got = json.load(open("model2/bitmill.json"))["mining"]
+print("calibrate --pair-thresholds: default unchanged:", got["threshold"] == json.load(open("model/bitmill.json"))["mining"]["threshold"])
+print("calibrate --pair-thresholds: keys", sorted(got["pair_thresholds"]))
+print("calibrate --pair-thresholds: thresholds equal the brute-force ones:",
+      all(abs(got["pair_thresholds"][k] - v) < 1e-9 for k, v in expect.items()))
+print("calibrate --pair-thresholds: the two pairs differ:", len(set(got["pair_thresholds"].values())) == 2)
+PY
+grep -c '^| mine |' report2.md | sed 's/^/calibrate --pair-thresholds: report rows: /'
+bitmill-mine --model model2 --src s.txt --tgt t.txt --src-emb s.npy --tgt-emb t.npy --src-lang bbb --tgt-lang eng \
+  -o /dev/null 2>&1 | grep -o 'the threshold of model2 calibrated for bbb-eng' | sed 's/^/bitmill-mine: /'

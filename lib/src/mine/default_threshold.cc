@@ -2,13 +2,27 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "bitmill/base/decimal.h"
+#include "bitmill/base/printable.h"
 
 namespace bitmill::mine {
 namespace {
 
 std::string setting_text(const std::string& margin, size_t k, const std::string& retrieval) {
   return fmt::format("{} margin, k = {}, {} retrieval", margin, k, retrieval);
+}
+
+Expected<std::string> iso639_3(const char* option, const std::string& code) {
+  std::string c = code;
+  for (char& ch : c) ch = (ch >= 'A' && ch <= 'Z') ? static_cast<char>(ch - 'A' + 'a') : ch;
+  const bool ok = c.size() == 3 && std::all_of(c.begin(), c.end(), [](char ch) { return ch >= 'a' && ch <= 'z'; });
+  if (!ok) {
+    return invalid_argument(
+        fmt::format("{}: '{}' is not an ISO 639-3 code (three letters, as 'deu')", option, printable(code)));
+  }
+  return c;
 }
 
 constexpr const char* kKeepAll = "keeping every pair; --threshold T sets one";
@@ -24,6 +38,18 @@ Expected<ThresholdArg> parse_threshold_arg(const std::string& text) {
   if (!v) return invalid_argument(fmt::format("--threshold: expected a number or 'none', not '{}'", text));
   a.value = static_cast<float>(*v);
   return a;
+}
+
+Expected<std::string> lang_pair_key(const std::string& src_lang, const std::string& tgt_lang) {
+  if (src_lang.empty() && tgt_lang.empty()) return std::string();
+  if (src_lang.empty() || tgt_lang.empty()) {
+    return invalid_argument(fmt::format("{} is needed with {} (a threshold is calibrated for a pair of languages)",
+                                        src_lang.empty() ? "--src-lang" : "--tgt-lang",
+                                        src_lang.empty() ? "--tgt-lang" : "--src-lang"));
+  }
+  BITMILL_ASSIGN_OR_RETURN(std::string a, iso639_3("--src-lang", src_lang));
+  BITMILL_ASSIGN_OR_RETURN(std::string b, iso639_3("--tgt-lang", tgt_lang));
+  return a <= b ? a + "-" + b : b + "-" + a;
 }
 
 ThresholdChoice choose_threshold(const ThresholdArg& arg, const std::optional<model::MiningCalibration>& calibration,
@@ -49,6 +75,17 @@ ThresholdChoice choose_threshold(const ThresholdArg& arg, const std::optional<mo
     return {std::nullopt, fmt::format("the calibrated threshold of {} is for {}, not {}: {}", model_name,
                                       setting_text(c.margin, c.k, c.retrieval),
                                       setting_text(run.margin, run.k, run.retrieval), kKeepAll)};
+  }
+  if (!run.lang_pair.empty()) {
+    const auto it = c.pair_thresholds.find(run.lang_pair);
+    if (it != c.pair_thresholds.end()) {
+      return {it->second, fmt::format("score > {}: the threshold of {} calibrated for {} (its bitmill.json); "
+                                      "--threshold T or none overrides it",
+                                      it->second, model_name, run.lang_pair)};
+    }
+    return {c.threshold, fmt::format("score > {}: the calibrated threshold of {} (its bitmill.json has none for {} "
+                                     "in particular); --threshold T or none overrides it",
+                                     c.threshold, model_name, run.lang_pair)};
   }
   return {c.threshold, fmt::format("score > {}: the calibrated threshold of {} (its bitmill.json); --threshold T or "
                                    "none overrides it",

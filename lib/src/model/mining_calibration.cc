@@ -1,8 +1,10 @@
 #include "bitmill/model/mining_calibration.h"
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 
+#include "bitmill/base/printable.h"
 #include "model/json_fields.h"
 
 namespace bitmill::model {
@@ -18,6 +20,34 @@ Expected<std::string> get_choice(const json& j, std::string_view key, std::strin
     if (v == a) return v;
   }
   return data_error(path + ": mining '" + std::string(key) + "' must be " + names + ", not '" + v + "'");
+}
+
+bool is_code(std::string_view c) {
+  return c.size() == 3 && std::all_of(c.begin(), c.end(), [](char ch) { return ch >= 'a' && ch <= 'z'; });
+}
+
+// "deu-eng": two ISO 639-3 codes, the first not after the second (mine::lang_pair_key() makes them).
+bool is_pair_key(std::string_view key) {
+  return key.size() == 7 && key[3] == '-' && is_code(key.substr(0, 3)) && is_code(key.substr(4)) &&
+         key.substr(0, 3) <= key.substr(4);
+}
+
+Expected<std::map<std::string, float>> read_pair_thresholds(const json& m, const std::string& path) {
+  std::map<std::string, float> out;
+  const json* p = member(m, "pair_thresholds");
+  if (!p) return out;
+  if (!p->is_object()) return field_error(path, "pair_thresholds", "an object", *p);
+  for (const auto& [key, v] : p->items()) {
+    if (!is_pair_key(key)) {
+      return data_error(path + ": mining 'pair_thresholds' key '" + printable(key) +
+                        "' must be two ISO 639-3 codes in alphabetical order, as 'deu-eng'");
+    }
+    if (!v.is_number() || !std::isfinite(v.get<double>())) {
+      return data_error(path + ": mining 'pair_thresholds' '" + key + "' must be a finite number");
+    }
+    out[key] = static_cast<float>(v.get<double>());
+  }
+  return out;
 }
 
 // The mining block; k and dim as bitmill-mine accepts them (-k 1 to 1024; a dimension up to 2^20).
@@ -38,6 +68,7 @@ Expected<MiningCalibration> read_block(const json& m, const std::string& path) {
     return data_error(path + ": mining 'threshold' must be a finite number");
   }
   c.threshold = static_cast<float>(t->get<double>());
+  BITMILL_ASSIGN_OR_RETURN(c.pair_thresholds, read_pair_thresholds(m, path));
   BITMILL_ASSIGN_OR_RETURN(c.calibrated_on, get_string(m, "calibrated_on", "", path));
   return c;
 }

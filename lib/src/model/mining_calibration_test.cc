@@ -41,6 +41,16 @@ TEST_CASE("bitmill.json: the mining block is read, absent file or block is none"
   REQUIRE(dflt.has_value());
   CHECK((*dflt)->margin == "ratio");
   CHECK((*dflt)->retrieval == "max");
+  CHECK((*dflt)->pair_thresholds.empty());
+
+  write_file(d.file("bitmill.json"), R"({"mining": {"k": 4, "threshold": 1.05, "dim": 8,)"
+                                     R"( "pair_thresholds": {"deu-eng": 1.25, "eng-pan": 1.0, "deu-deu": 1.5}}})");
+  auto pairs = read_mining_calibration(d.path());
+  REQUIRE(pairs.has_value());
+  CHECK((*pairs)->pair_thresholds.size() == 3);
+  CHECK((*pairs)->pair_thresholds.at("deu-eng") == 1.25f);
+  CHECK((*pairs)->pair_thresholds.at("eng-pan") == 1.0f);
+  CHECK((*pairs)->pair_thresholds.at("deu-deu") == 1.5f);
 }
 
 TEST_CASE("bitmill.json: malformed files are data errors naming the file and the key") {
@@ -63,6 +73,14 @@ TEST_CASE("bitmill.json: malformed files are data errors naming the file and the
       {R"({"mining": {"k": 4, "threshold": 1, "dim": 8, "margin": "cosine"}})",
        "'margin' must be ratio, distance or absolute, not 'cosine'"},
       {R"({"mining": {"k": 4, "threshold": 1, "dim": 8, "retrieval": 1}})", "'retrieval' must be a string"},
+      {R"({"mining": {"k": 4, "threshold": 1, "dim": 8, "pair_thresholds": [1]}})",
+       "'pair_thresholds' must be an object, not an array"},
+      {R"({"mining": {"k": 4, "threshold": 1, "dim": 8, "pair_thresholds": {"eng-deu": 1}}})",
+       "key 'eng-deu' must be two ISO 639-3 codes in alphabetical order"},
+      {R"({"mining": {"k": 4, "threshold": 1, "dim": 8, "pair_thresholds": {"de-en": 1}}})", "key 'de-en' must be"},
+      {R"({"mining": {"k": 4, "threshold": 1, "dim": 8, "pair_thresholds": {"DEU-ENG": 1}}})", "key 'DEU-ENG' must be"},
+      {R"({"mining": {"k": 4, "threshold": 1, "dim": 8, "pair_thresholds": {"deu-eng": "1"}}})",
+       "'pair_thresholds' 'deu-eng' must be a finite number"},
   };
   for (const Case& c : cases) {
     CAPTURE(c.json);

@@ -7,11 +7,19 @@
 //                      the run mines under the setting it was calibrated for: the same margin, k and
 //                      retrieval, and embeddings of the model's dimension (a different dimension
 //                      means the embeddings came from another model). Otherwise every pair is kept.
+//                      With --src-lang and --tgt-lang, the threshold calibrated for that language pair
+//                      when the model has one (bitmill.json's pair_thresholds), else its default.
 //
 // choose_threshold() returns the threshold and a note for the log (empty when --threshold was
 // given: the summary line shows it), e.g. "score > 1.0625: the calibrated threshold of the
 // default model (its bitmill.json); --threshold T or none overrides it" or "models/x has no
 // calibrated threshold (bitmill.json): keeping every pair; --threshold T sets one".
+//
+// lang_pair_key() turns --src-lang/--tgt-lang into pair_thresholds' key: ISO 639-3 codes, lower-cased,
+// in alphabetical order ("eng", "DEU" -> "deu-eng"; mining is symmetric in its two sides). Both or
+// neither: "" when neither was given. Errors (invalid argument): "--src-lang: 'de' is not an ISO 639-3
+// code (three letters, as 'deu')", "--tgt-lang is needed with --src-lang (a threshold is calibrated
+// for a pair of languages)".
 //
 // Thread safety: pure functions.
 #pragma once
@@ -34,11 +42,14 @@ struct ThresholdArg {
 // "--threshold: expected a number or 'none', not 'x'".
 Expected<ThresholdArg> parse_threshold_arg(const std::string& text);
 
+Expected<std::string> lang_pair_key(const std::string& src_lang, const std::string& tgt_lang);
+
 // The run's setting, as the calibration names it.
 struct MiningSetting {
   std::string margin, retrieval;
   size_t k = 0;
-  size_t dim = 0;  // of the embeddings mined
+  size_t dim = 0;         // of the embeddings mined
+  std::string lang_pair;  // lang_pair_key(), "" when the languages were not given
 };
 
 struct ThresholdChoice {
