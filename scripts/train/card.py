@@ -137,12 +137,15 @@ SET_TITLES = {
 }
 
 
-def quality_rows(s, b):
-    """(title, value, baseline value) rows of the headline table."""
+def quality_rows(s, b, per_pair=False):
+    """(title, value, baseline value) rows of the headline table; per_pair: the model's "default"
+    columns were mined at each task's language-pair threshold (evaluate.sh names the languages)."""
     rows = []
     for name, title in SET_TITLES.items():
         if name not in s:
             continue
+        if per_pair and name not in ("tatoeba", "ntrex"):
+            title = title.replace("at the default", "at the default (the pair's, for this model)")
         x, y = s[name], (b or {}).get(name)
         if name in ("tatoeba", "ntrex"):
             fmt = lambda v: f"{v['mean']:.2f} (lowest {v['lowest']:.2f}, {v['below30']} of {v['n']} below 30)"
@@ -214,6 +217,7 @@ def card(a):
     size = sum(n for _, n, _ in listing)
     calib_path = os.path.join(a.model, "bitmill.json")
     calib = read_json(calib_path).get("mining") if os.path.isfile(calib_path) else None
+    pair_thresholds = (calib or {}).get("pair_thresholds") or {}
     fmt_name = {"I8": f"int8 with one {'scale per row' if has_scale else '(no scale!)'}", "F16": "f16",
                 "F32": "f32", "BF16": "bf16"}.get(dtype, dtype)
 
@@ -233,9 +237,9 @@ def card(a):
              f"{'[EVALUATION.md](EVALUATION.md)' if os.path.isfile(os.path.join(a.model, 'EVALUATION.md')) else 'its report'}.")
     p.append("")
     if b:
-        p.append(md_table(["", a.name, a.baseline_name], quality_rows(s, b)))
+        p.append(md_table(["", a.name, a.baseline_name], quality_rows(s, b, bool(pair_thresholds))))
     else:
-        p.append(md_table(["", a.name], [r[:2] for r in quality_rows(s, b)]))
+        p.append(md_table(["", a.name], [r[:2] for r in quality_rows(s, b, bool(pair_thresholds))]))
     rows = pair_rows(s, b)
     if rows and b:
         p += ["", md_table(["dev/mine task", "F1 (default)", "F1 (best)", f"{a.baseline_name} (best)", "change"], rows)]
@@ -247,15 +251,24 @@ def card(a):
                  f"given ({calib.get('margin')} margin, k = {calib.get('k')}, {calib.get('retrieval')} retrieval, "
                  f"`bitmill.json`); calibrated by {calib.get('calibrated_on', 'scripts/train/calibrate.py')}"
                  f"{'; per task in [CALIBRATION.md](CALIBRATION.md)' if os.path.isfile(os.path.join(a.model, 'CALIBRATION.md')) else ''}.")
+        if pair_thresholds:
+            p += ["", f"With `--src-lang` and `--tgt-lang`, the threshold of the language pair where the model has one "
+                      f"({len(pair_thresholds)} pairs: " + ", ".join(f"{k} {v:g}" for k, v in pair_thresholds.items())
+                  + "). evaluate.sh names each task's languages, so the tables above use them; CALIBRATION.md gives "
+                    "the F1 at the default threshold too, and how well the pairs' thresholds hold on sentences they "
+                    "were not fitted on."]
     if a.speed:
         p += ["", "## Speed (`scripts/bench/embed_static.sh`)", ""] + speed_block(a.speed)
     p += ["", "## Recipe", "", "Tokenizer:", "", "    " + chain[0].get("tokenizer_command", "(not recorded)"), ""]
     for i, rec in enumerate(chain, 1):
         p.append(stage_heading(i, rec))
         p += ["", "    " + shown_command(rec["command"]), ""]
-    p.append("Then, for the tables and the threshold (`--work` keeps what calibrate.py reads):")
-    p += ["", f"    scripts/train/evaluate.sh MODEL --work WORK --out MODEL/EVALUATION.md",
-          f"    scripts/train/calibrate.py WORK MODEL --report MODEL/CALIBRATION.md",
+    p.append("Then, for the threshold and the tables (`--work` keeps what calibrate.py reads; the second "
+             "evaluation mines at the calibrated thresholds):")
+    p += ["", f"    scripts/train/evaluate.sh MODEL --work WORK",
+          f"    scripts/train/calibrate.py WORK MODEL{' --pair-thresholds' if pair_thresholds else ''} "
+          f"--report MODEL/CALIBRATION.md",
+          f"    scripts/train/evaluate.sh MODEL --work WORK --out MODEL/EVALUATION.md",
           f"    scripts/train/card.py MODEL --name {a.name} --work WORK ..."]
     if os.path.isfile(os.path.join(a.model, "DATA.md")):
         p += ["", "## Data", "", "Sources, licences and pairs per language: [DATA.md](DATA.md)."]

@@ -76,3 +76,18 @@ $py "$train/card.py" model-i8 --name toy-v1 --work work --out i8.md 2>/dev/null
 grep -q '^Stage 2 (10 steps, 640 pairs, .* 1 thread):$' i8.md && echo "card: a training stage with its steps and thread"
 grep -q "^Stage 3, a conversion (no training steps: the previous stage's table, stored as int8 with f16 scales):$" i8.md &&
   echo "card: the --steps 0 stage shown as a conversion to int8 with f16 scales"
+
+# With thresholds per language pair: the card lists each pair's, says the tables use them, and its
+# recipe calibrates with --pair-thresholds.
+cp -r model model-pairs
+$py "$train/calibrate.py" work model-pairs --sets mine --pair-thresholds --report /dev/null 2> cal2.log ||
+  { cat cal2.log; exit 1; }
+$py "$train/card.py" model-pairs --name toy-v1 --work work --out pairs.md 2>/dev/null
+$py - <<'PY'
+import json
+card = open("pairs.md", encoding="utf-8").read()
+pairs = json.load(open("model-pairs/bitmill.json"))["mining"]["pair_thresholds"]
+print("card: pair thresholds as in bitmill.json:", list(pairs) == ["deu-eng"] and f"deu-eng {pairs['deu-eng']:g}" in card)
+print("card: the recipe calibrates with --pair-thresholds:", "calibrate.py WORK MODEL --pair-thresholds" in card)
+print("card: without them, it does not:", "--pair-thresholds" not in open("model/README.md", encoding="utf-8").read())
+PY
