@@ -39,6 +39,8 @@ import sys
 
 import numpy as np
 
+import atomic
+
 SETTING = {"margin": "ratio", "k": 4, "retrieval": "max"}  # what evaluate.sh mines with
 
 
@@ -270,18 +272,12 @@ def write_calibration(path, t, dim, calibrated_on, pairs):
     doc["mining"] = dict(SETTING, threshold=round(t, 6), dim=dim, calibrated_on=calibrated_on)
     if pairs:
         doc["mining"]["pair_thresholds"] = dict(sorted(pairs.items()))
-    tmp = f"{path}.tmp.{os.getpid()}"
-    with open(tmp, "w", encoding="utf-8") as f:
-        json.dump(doc, f, indent=2, ensure_ascii=False)
-        f.write("\n")
-    os.replace(tmp, path)
+    atomic.write_text(path, json.dumps(doc, indent=2, ensure_ascii=False) + "\n")
 
 
 def write_report(path, report):
     if path:
-        with open(path + ".tmp", "w", encoding="utf-8") as f:
-            f.write(report)
-        os.replace(path + ".tmp", path)
+        atomic.write_text(path, report)
     else:
         sys.stdout.write(report)
 

@@ -28,6 +28,8 @@ import os
 import struct
 import sys
 
+import atomic
+
 
 def die(msg):
     sys.exit(f"card: error: {msg}")
@@ -215,6 +217,7 @@ def card(a):
     out_rel = os.path.relpath(a.out, a.model) if a.out else "README.md"
     listing = files(a.model, {out_rel})
     size = sum(n for _, n, _ in listing)
+    weights = sum(n for rel, n, _ in listing if rel.startswith("0_StaticEmbedding"))
     calib_path = os.path.join(a.model, "bitmill.json")
     calib = read_json(calib_path).get("mining") if os.path.isfile(calib_path) else None
     pair_thresholds = (calib or {}).get("pair_thresholds") or {}
@@ -224,13 +227,14 @@ def card(a):
     p = [f"# {a.name}: bitmill's default sentence encoder", ""]
     p.append(f"A static multilingual sentence encoder for `bitmill-embed`: the mean of SentencePiece piece vectors "
              f"({shape[0]:,} pieces, {shape[1]} dimensions, {fmt_name}), L2-normalised, in the sentence-transformers "
-             f"`StaticEmbedding` layout. {size / 1e6:.1f} MB on disk (the files below). This card is written by "
+             f"`StaticEmbedding` layout. {size / 1e6:.2f} MB on disk with the documents (the files below), "
+             f"{weights / 1e6:.2f} MB of them the table and the tokenizer. This card is written by "
              f"`scripts/train/card.py` from the recipe's own records; nothing in it is typed by hand but the Notes.")
     if dtype == "I8":
         p.append("")
         p.append("The table is bitmill's int8 format: `embedding.weight` holds int8 values and `embedding.scale` one "
-                 "scale per row; bitmill-embed multiplies each row by its scale as it loads the table, so embedding "
-                 "costs the same as with f16 (see `man bitmill-embed`). sentence-transformers cannot read this "
+                 "scale per row; bitmill-embed keeps the table in int8 and multiplies a row by its scale as it adds "
+                 "the row to a sentence's sum (see `man bitmill-embed`). sentence-transformers cannot read this "
                  "format.")
     p += ["", "## Quality", ""]
     p.append(f"Measured by `scripts/train/evaluate.sh` on the dev sets (never trained on); every table in "
@@ -298,10 +302,7 @@ def main():
     out = a.out or os.path.join(a.model, "README.md")
     a.out = out
     text = card(a)
-    tmp = f"{out}.tmp.{os.getpid()}"
-    with open(tmp, "w", encoding="utf-8") as f:
-        f.write(text)
-    os.replace(tmp, out)
+    atomic.write_text(out, text)
     print(f"card: wrote {out}", file=sys.stderr)
 
 

@@ -23,6 +23,8 @@ import hashlib
 import os
 import sys
 
+import atomic
+
 
 def key(seed, tag, i):
     return hashlib.sha256(f"{seed}:{tag}:{i}".encode()).digest()
@@ -34,11 +36,7 @@ def read_lines(path):
 
 
 def write_atomic(path, lines):
-    tmp = f"{path}.tmp.{os.getpid()}"
-    with open(tmp, "w", encoding="utf-8", newline="\n") as f:
-        for line in lines:
-            f.write(line + "\n")
-    os.replace(tmp, path)
+    atomic.write_text(path, "".join(line + "\n" for line in lines))
 
 
 def plant(src, eng, gold_frac, src_only_frac, seed):

@@ -116,6 +116,13 @@ open('s.txt', 'w').write(''.join(f's{i}\n' for i in range(20))); open('t.txt', '
 bitmill-mine --model model --src s.txt --tgt t.txt --src-emb s.npy --tgt-emb t.npy -o /dev/null 2>&1 |
   grep -o 'the calibrated threshold of model (its bitmill.json)' | sed 's/^/bitmill-mine: /'
 
+# A FIFO as --report is written through, not replaced by a regular file (as a rename would do).
+mkfifo report.fifo
+cat report.fifo > from_fifo.md &
+$py "$train/calibrate.py" work model --sets mine --grid 0.9:1.6:0.01 --report report.fifo 2>/dev/null
+wait
+[ -p report.fifo ] && cmp -s from_fifo.md report.md && echo "calibrate --report FIFO: written through, still a FIFO"
+
 # Per language pair.
 mkdir model2
 $py "$train/calibrate.py" work model2 --sets mine --grid 0.9:1.6:0.01 --pair-thresholds --report report2.md 2> calibrate2.log

@@ -80,7 +80,7 @@ grep -q "^Stage 3, a conversion (no training steps: the previous stage's table, 
 # With thresholds per language pair: the card lists each pair's, says the tables use them, and its
 # recipe calibrates with --pair-thresholds.
 cp -r model model-pairs
-$py "$train/calibrate.py" work model-pairs --sets mine --pair-thresholds --report /dev/null 2> cal2.log ||
+$py "$train/calibrate.py" work model-pairs --sets mine --pair-thresholds --report cal2.md 2> cal2.log ||
   { cat cal2.log; exit 1; }
 $py "$train/card.py" model-pairs --name toy-v1 --work work --out pairs.md 2>/dev/null
 $py - <<'PY'

@@ -88,7 +88,7 @@ TEST_CASE("choose_threshold: the given value wins, then the calibration under it
   }
 }
 
-TEST_CASE("lang_pair_key: ISO 639-3 codes, lower-cased, in alphabetical order; both or neither") {
+TEST_CASE("lang_pair_key: ISO 639-3 codes, lower-cased, in alphabetical order, both or neither") {
   CHECK(*lang_pair_key("", "") == "");
   CHECK(*lang_pair_key("eng", "deu") == "deu-eng");
   CHECK(*lang_pair_key("DEU", "Eng") == "deu-eng");
