@@ -4,7 +4,8 @@
 # default model (data/models/default), then filtering and deduplicating the result.
 #
 #   1. bitmill-embed    both sides of data/samples/mine/ (1000 German, 3000 English sentences)
-#   2. bitmill-mine     margin-based mining (ratio margin, k = 4, max retrieval)
+#   2. bitmill-mine     margin-based mining (ratio margin, k = 4, max retrieval, the default
+#                       model's threshold for German-English)
 #   3. bitmill-eval     precision, recall and F1 against the 600 planted pairs (gold.tsv)
 #   4. bitmill-filter   rule-based filtering of the mined pairs, with the reasons
 #   5. bitmill-dedup    duplicates of the sample bitext data/samples/deu-eng.tsv
@@ -26,9 +27,9 @@ echo "== 1. embed both sides with the default model =="
 "$bin/bitmill-embed" -o "$out/eng.npy" "$mine/eng.txt"
 
 echo
-echo "== 2. mine translation pairs (ratio margin, k = 4, max retrieval, the model's calibrated threshold) =="
+echo "== 2. mine translation pairs (ratio margin, k = 4, max retrieval, the model's threshold for German-English) =="
 "$bin/bitmill-mine" --src "$mine/deu.txt" --tgt "$mine/eng.txt" --src-emb "$out/deu.npy" --tgt-emb "$out/eng.npy" \
-  --ids -o "$out/mined.tsv"
+  --src-lang deu --tgt-lang eng --ids -o "$out/mined.tsv"
 echo "top pairs (score, German line, English line):"
 head -n 8 "$out/mined.tsv" | awk -F'\t' '{ printf "  %.3f  %s  |  %s\n", $1, $4, $5 }'
 
