@@ -2,8 +2,6 @@
 
 #include <fmt/format.h>
 
-#include <algorithm>
-
 #include "bitmill/base/decimal.h"
 #include "bitmill/base/printable.h"
 
@@ -17,8 +15,7 @@ std::string setting_text(const std::string& margin, size_t k, const std::string&
 Expected<std::string> iso639_3(const char* option, const std::string& code) {
   std::string c = code;
   for (char& ch : c) ch = (ch >= 'A' && ch <= 'Z') ? static_cast<char>(ch - 'A' + 'a') : ch;
-  const bool ok = c.size() == 3 && std::all_of(c.begin(), c.end(), [](char ch) { return ch >= 'a' && ch <= 'z'; });
-  if (!ok) {
+  if (!model::is_iso639_3_code(c)) {
     return invalid_argument(
         fmt::format("{}: '{}' is not an ISO 639-3 code (three letters, as 'deu')", option, printable(code)));
   }

@@ -22,13 +22,9 @@ Expected<std::string> get_choice(const json& j, std::string_view key, std::strin
   return data_error(path + ": mining '" + std::string(key) + "' must be " + names + ", not '" + v + "'");
 }
 
-bool is_code(std::string_view c) {
-  return c.size() == 3 && std::all_of(c.begin(), c.end(), [](char ch) { return ch >= 'a' && ch <= 'z'; });
-}
-
 // "deu-eng": two ISO 639-3 codes, the first not after the second (mine::lang_pair_key() makes them).
 bool is_pair_key(std::string_view key) {
-  return key.size() == 7 && key[3] == '-' && is_code(key.substr(0, 3)) && is_code(key.substr(4)) &&
+  return key.size() == 7 && key[3] == '-' && is_iso639_3_code(key.substr(0, 3)) && is_iso639_3_code(key.substr(4)) &&
          key.substr(0, 3) <= key.substr(4);
 }
 
@@ -84,6 +80,10 @@ Expected<std::optional<MiningCalibration>> read_mining_calibration(const std::st
   if (!m) return std::optional<MiningCalibration>();
   BITMILL_ASSIGN_OR_RETURN(MiningCalibration c, read_block(*m, path));
   return std::optional<MiningCalibration>(std::move(c));
+}
+
+bool is_iso639_3_code(std::string_view code) {
+  return code.size() == 3 && std::all_of(code.begin(), code.end(), [](char ch) { return ch >= 'a' && ch <= 'z'; });
 }
 
 }  // namespace bitmill::model

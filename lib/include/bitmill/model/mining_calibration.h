@@ -27,6 +27,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "bitmill/base/status.h"
 
@@ -45,5 +46,8 @@ struct MiningCalibration {
 };
 
 Expected<std::optional<MiningCalibration>> read_mining_calibration(const std::string& model_dir);
+
+// True for a language code as pair_thresholds' keys spell it: three lowercase ASCII letters.
+bool is_iso639_3_code(std::string_view code);
 
 }  // namespace bitmill::model
